@@ -1,0 +1,116 @@
+"""Load the synthetic city into the database.
+
+Rows are written with bulk inserts and without per-row history: the generator is the
+author of every row, and one ImportBatch records the run. The data are flagged
+``is_synthetic`` and every name ends with （合成）.
+"""
+
+import time
+from decimal import Decimal
+
+from django.db import transaction
+
+from industrybrain.core.models import ImportBatch
+from industrybrain.enterprises.models import (
+    AnnualFigures, Designation, DesignationType, District, Enterprise,
+)
+from industrybrain.industry.models import Chain, ChainMembership, Cluster
+
+BATCH = 5000
+
+
+def synthetic_count() -> int:
+    return Enterprise.objects.filter(is_synthetic=True).count()
+
+
+def clear_synthetic() -> None:
+    with transaction.atomic():
+        synthetic = Enterprise.objects.filter(is_synthetic=True)
+        for model in (ChainMembership, Designation, AnnualFigures):
+            model.objects.filter(enterprise__in=synthetic).delete()
+        synthetic.delete()
+
+
+def load_city(city, progress=print) -> dict:
+    """Write a ``industrybrain.synth.City`` into the database in one transaction."""
+    started = time.perf_counter()
+    enterprises = city.enterprises.to_pylist()
+    districts = dict(District.objects.values_list("code", "pk"))
+    clusters = dict(Cluster.objects.values_list("code", "pk"))
+    chains = dict(Chain.objects.values_list("code", "pk"))
+    types = dict(DesignationType.objects.values_list("code", "pk"))
+    with transaction.atomic():
+        objs = [
+            Enterprise(
+                uscc=e["uscc"], name=e["name"], district_id=districts[e["district"]],
+                industry_code=e["industry_code"], ownership=e["ownership"],
+                founded_on=e["founded_on"], is_manufacturing=e["is_manufacturing"],
+                is_listed=e["is_listed"], cluster_id=clusters.get(e["cluster"]),
+                is_synthetic=True,
+            )
+            for e in enterprises
+        ]
+        Enterprise.objects.bulk_create(objs, batch_size=BATCH)
+        ids = dict(Enterprise.objects.filter(is_synthetic=True).values_list("uscc", "pk"))
+        to_db = {e["enterprise_id"]: ids[e["uscc"]] for e in enterprises}
+        progress(f"  企业 {len(objs):,} 家")
+
+        members = []
+        for e in enterprises:
+            leaders = set(e.get("chain_leader") or [])
+            for code in e.get("chains") or []:
+                members.append(ChainMembership(
+                    chain_id=chains[code], enterprise_id=to_db[e["enterprise_id"]],
+                    is_leader=code in leaders,
+                ))
+        ChainMembership.objects.bulk_create(members, batch_size=BATCH)
+        progress(f"  产业链成员 {len(members):,} 条")
+
+        count = 0
+        for batch in city.figures.to_batches(max_chunksize=BATCH):
+            rows = batch.to_pylist()
+            AnnualFigures.objects.bulk_create([
+                AnnualFigures(
+                    enterprise_id=to_db[r["enterprise_id"]], year=r["year"],
+                    revenue=r["revenue"], industrial_output=r["industrial_output"], tax=r["tax"],
+                    local_contribution=r["local_contribution"], rd_spending=r["rd_spending"],
+                    employees=r["employees"], invention_patents=r["invention_patents"],
+                    energy_tce=None if r["energy_tce"] is None else Decimal(f"{r['energy_tce']:.2f}"),
+                    tech_upgrade_investment=r["tech_upgrade_investment"],
+                    above_scale=r["above_scale"],
+                )
+                for r in rows
+            ])
+            count += len(rows)
+        progress(f"  年度数据 {count:,} 条")
+
+        designations = [
+            Designation(
+                enterprise_id=to_db[d["enterprise_id"]], type_id=types[d["code"]],
+                granted_on=d["granted_on"], expires_on=d["expires_on"], product=d["product"] or "",
+            )
+            for d in city.designations.to_pylist()
+        ]
+        Designation.objects.bulk_create(designations, batch_size=BATCH)
+        progress(f"  荣誉认定 {len(designations):,} 条")
+        ImportBatch.objects.create(
+            kind="enterprises", filename=f"synthetic city n={len(objs)}", sha256="",
+            rows=len(objs), created=len(objs), applied=True,
+        )
+    return {
+        "enterprises": len(objs), "figures": count, "designations": len(designations),
+        "chain_members": len(members), "seconds": round(time.perf_counter() - started, 1),
+    }
+
+
+def showcase_enterprises():
+    """The two enterprises the demo's enterprise users belong to: the two largest by latest
+    revenue in 武进区, so that their pages have history, honours and a story to tell."""
+    latest = AnnualFigures.objects.order_by("-year").values_list("year", flat=True).first()
+    top = (
+        AnnualFigures.objects.filter(year=latest, enterprise__district__code="wujin",
+                                     revenue__isnull=False)
+        .order_by("-revenue").values_list("enterprise_id", flat=True)[:2]
+    )
+    by_id = Enterprise.objects.in_bulk(list(top))
+    return [by_id[pk] for pk in top]

@@ -1,0 +1,35 @@
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+
+from industrybrain.accounts.roles import ensure_demo_users, password_file
+from industrybrain.core import demo
+
+
+class Command(BaseCommand):
+    help = "Generate and load the calibrated synthetic city, and the demo users of every role."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--enterprises", type=int, default=30000)
+        parser.add_argument("--seed", type=int, default=2022)
+        parser.add_argument("--replace", action="store_true",
+                            help="replace synthetic data already loaded with a new city")
+
+    def handle(self, *args, **options):
+        from industrybrain.synth import generate_city
+
+        call_command("setup", verbosity=0)
+        n = options["enterprises"]
+        loaded = demo.synthetic_count()
+        if loaded and not options["replace"]:
+            self.stdout.write(f"演示数据已存在（{loaded:,} 家合成企业），跳过生成；用 --replace 重新生成。")
+        else:
+            if loaded:
+                demo.clear_synthetic()
+            self.stdout.write(f"生成合成城市：{n:,} 家企业，随机种子 {options['seed']} …")
+            city = generate_city(n_enterprises=n, seed=options["seed"])
+            counts = demo.load_city(city, progress=self.stdout.write)
+            self.stdout.write(f"演示数据已载入，用时 {counts['seconds']} 秒。")
+        users = ensure_demo_users(demo.showcase_enterprises())
+        self.stdout.write("\n演示用户（密码另存于 %s）：" % password_file())
+        for username, password, role in users:
+            self.stdout.write(f"  {username:<10} {password:<16} {role}")

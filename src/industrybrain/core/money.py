@@ -1,0 +1,38 @@
+"""Money is stored as integer 元 and shown in 万元 or 亿元, the units Chinese officials read."""
+
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+YUAN_PER_WAN = 10_000
+YUAN_PER_YI = 100_000_000
+
+
+def format_yuan(value, unit: str | None = None, places: int = 2) -> str:
+    """Format an amount in 元 with its unit: 亿元 from 1亿 up, else 万元; '—' when missing."""
+    if value is None or value == "":
+        return "—"
+    amount = Decimal(int(value))
+    if unit is None:
+        unit = "亿元" if abs(amount) >= YUAN_PER_YI else "万元"
+    divisor = {"亿元": YUAN_PER_YI, "万元": YUAN_PER_WAN, "元": 1}[unit]
+    shown = (amount / divisor).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+    return f"{shown:,} {unit}"
+
+
+def wan_to_yuan(text) -> int:
+    """Parse an amount written in 万元 (at most 4 decimals, so it is exact in 元)."""
+    try:
+        amount = Decimal(str(text).strip().replace(",", ""))
+    except InvalidOperation as exc:
+        raise ValueError("不是数字") from exc
+    if not amount.is_finite():
+        raise ValueError("不是有限数字")
+    yuan = amount * YUAN_PER_WAN
+    if yuan != yuan.to_integral_value():
+        raise ValueError("万元最多保留4位小数")
+    return int(yuan)
+
+
+def yuan_to_wan(value) -> Decimal | None:
+    if value is None:
+        return None
+    return (Decimal(int(value)) / YUAN_PER_WAN).normalize()

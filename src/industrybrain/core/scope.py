@@ -1,0 +1,40 @@
+"""Who may see which enterprises: one rule, used by every page, API view and export.
+
+City-wide roles see every enterprise; a district officer only the district's; an enterprise
+user only its own. Anyone else sees nothing. Out-of-scope objects are answered with 404 so
+that their existence is not revealed.
+"""
+
+from django.db.models import QuerySet
+
+CITY_WIDE_ROLES = {"city_admin", "reviewer", "analyst"}
+
+
+def role_of(user) -> str | None:
+    if not user.is_authenticated:
+        return None
+    if user.is_superuser:
+        return "city_admin"
+    profile = getattr(user, "profile", None)
+    return profile.role if profile else None
+
+
+def scope_enterprises(user, queryset: QuerySet, path: str = "") -> QuerySet:
+    """Limit a queryset to what ``user`` may see; ``path`` leads from its model to Enterprise
+    (``""`` for Enterprise itself, ``"enterprise__"`` for figures and designations)."""
+    role = role_of(user)
+    if role in CITY_WIDE_ROLES:
+        return queryset
+    if role == "district_officer":
+        return queryset.filter(**{f"{path}district_id": user.profile.district_id})
+    if role == "enterprise_user":
+        return queryset.filter(**{f"{path}pk": user.profile.enterprise_id})
+    return queryset.none()
+
+
+def can_import(user) -> bool:
+    return role_of(user) == "city_admin"
+
+
+def can_see_city(user) -> bool:
+    return role_of(user) in CITY_WIDE_ROLES

@@ -1,0 +1,31 @@
+"""Role-scope checks that every page and API endpoint about one enterprise inherits.
+
+An app declares its per-enterprise URLs in ``ENTERPRISE_URLS`` (a function of the
+enterprise); tests/test_role_scope.py walks them all for every role.
+"""
+
+from django.urls import reverse
+
+
+def _detail(e):
+    return reverse("enterprises:detail", args=[e.pk])
+
+
+def _api_detail(e):
+    return reverse("enterprise-detail", args=[e.pk])
+
+
+ENTERPRISE_URLS = {
+    "page: enterprise": (_detail, "page"),
+    "api: enterprise": (_api_detail, "api"),
+}
+
+# Lists whose rows must be limited to the caller's scope: (url, how to read the uscc of a row)
+ENTERPRISE_LISTS = {
+    "api: enterprises": lambda: reverse("enterprise-list"),
+}
+
+
+def api_rows(response):
+    data = response.json()
+    return data["results"] if isinstance(data, dict) and "results" in data else data

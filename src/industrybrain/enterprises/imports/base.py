@@ -1,0 +1,126 @@
+"""The machinery every import shares: columns, rejects, the report, all-or-nothing."""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from industrybrain.enterprises.imports import cells
+
+
+@dataclass(frozen=True)
+class Column:
+    header: str
+    key: str
+    parse: Callable[[Any], Any]
+    required: bool = False
+    example: Any = None
+
+
+@dataclass(frozen=True)
+class Reject:
+    row: int  # as Excel numbers it: the header is row 1; 0 means the file as a whole
+    column: str
+    reason: str
+
+    def __str__(self):
+        where = f"第{self.row}行" if self.row else "文件"
+        return f"{where}［{self.column}］：{self.reason}"
+
+
+@dataclass
+class Report:
+    kind: str
+    filename: str
+    rows: int = 0
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    rejects: list[Reject] = field(default_factory=list)
+    applied: bool = False
+    batch_id: int | None = None
+
+    def summary(self) -> str:
+        if self.applied:
+            return (
+                f"已导入 {self.filename}：共 {self.rows} 行，新增 {self.created}，"
+                f"更新 {self.updated}，未变 {self.unchanged}。"
+            )
+        return (
+            f"{self.filename} 未导入：发现 {len(self.rejects)} 处错误，数据库未做任何改动。"
+            + (f"第一处：{self.rejects[0]}" if self.rejects else "")
+        )
+
+
+class Spec:
+    """One kind of import. Subclasses list their columns and say how rows meet the database."""
+
+    kind = ""
+    title = ""
+    columns: list[Column] = []
+    key_columns: tuple[str, ...] = ()
+
+    def headers(self) -> list[str]:
+        return [c.header for c in self.columns]
+
+    def example_row(self) -> list:
+        return [c.example for c in self.columns]
+
+    def prepare(self) -> None:
+        """Load the lookups (districts, codes, existing rows) the checks need, once."""
+
+    def parse_rows(self, headers, body, rejects):
+        by_header = {c.header: c for c in self.columns}
+        seen = {}
+        for position, header in enumerate(headers):
+            if not header:
+                continue
+            if header not in by_header:
+                rejects.append(Reject(1, header, "未知的列名；请使用导入模板的表头"))
+            elif header in seen:
+                rejects.append(Reject(1, header, "列名重复"))
+            else:
+                seen[header] = position
+        for column in self.columns:
+            if column.required and column.header not in seen:
+                rejects.append(Reject(1, column.header, "缺少必填列"))
+        if rejects:
+            return []
+        records = []
+        for number, row in body:
+            record = {"_row": number}
+            for header, position in seen.items():
+                column = by_header[header]
+                value = row[position] if position < len(row) else None
+                if cells.blank(value):
+                    if column.required:
+                        rejects.append(Reject(number, header, "必填项为空"))
+                    continue
+                try:
+                    record[column.key] = column.parse(value)
+                except cells.CellError as exc:
+                    rejects.append(Reject(number, header, str(exc)))
+            records.append(record)
+        self._reject_duplicates(records, rejects)
+        return records
+
+    def _reject_duplicates(self, records, rejects):
+        first_row = {}
+        headers = {c.key: c.header for c in self.columns}
+        for record in records:
+            if not all(k in record for k in self.key_columns):
+                continue
+            key = tuple(record[k] for k in self.key_columns)
+            if key in first_row:
+                rejects.append(Reject(
+                    record["_row"], "、".join(headers[k] for k in self.key_columns),
+                    f"与第{first_row[key]}行重复",
+                ))
+            else:
+                first_row[key] = record["_row"]
+
+    def check(self, records, rejects) -> None:
+        """Checks against the database and across rows; append a Reject for each problem."""
+
+    def apply(self, records, user, reason) -> tuple[int, int, int]:
+        """Write the records; return (created, updated, unchanged). Runs inside a transaction."""
+        raise NotImplementedError

@@ -1,0 +1,142 @@
+"""Parsers for one cell each. A parser returns the clean value or raises CellError(reason);
+the reason is written for the person who filled in the spreadsheet, in Chinese."""
+
+import datetime as dt
+import re
+from decimal import Decimal, InvalidOperation
+
+from stdnum.cn import uscc as uscc_std
+from stdnum.exceptions import InvalidChecksum, InvalidFormat, InvalidLength
+
+from industrybrain.core.money import wan_to_yuan
+
+# A text cell that starts with one of these is run as a formula by Excel (CSV injection).
+FORMULA_LEADS = ("=", "+", "-", "@", "\t", "\r")
+
+
+class CellError(ValueError):
+    pass
+
+
+def blank(value) -> bool:
+    return value is None or (isinstance(value, str) and value.strip() == "")
+
+
+def text(value, max_length=128) -> str:
+    value = str(value).strip()
+    if value.startswith(FORMULA_LEADS):
+        raise CellError("不能以 = + - @ 等公式字符开头")
+    if len(value) > max_length:
+        raise CellError(f"超过{max_length}个字符")
+    if any(ord(c) < 32 for c in value):
+        raise CellError("含有控制字符")
+    return value
+
+
+def uscc(value) -> str:
+    code = str(value).strip().upper().replace(" ", "")
+    try:
+        return uscc_std.validate(code)
+    except InvalidLength:
+        raise CellError("统一社会信用代码应为18位") from None
+    except InvalidChecksum:
+        raise CellError("统一社会信用代码校验位错误") from None
+    except InvalidFormat:
+        raise CellError("统一社会信用代码格式错误（只能含数字和除I、O、Z、S、V外的大写字母）") from None
+
+
+def _decimal(value) -> Decimal:
+    if isinstance(value, bool):
+        raise CellError("应为数字")
+    if isinstance(value, float):
+        value = repr(value)
+    try:
+        number = Decimal(str(value).strip().replace(",", ""))
+    except InvalidOperation:
+        raise CellError(f"“{str(value)[:20]}”不是数字") from None
+    if not number.is_finite():
+        raise CellError("不是有限数字")
+    return number
+
+
+def money_wan(value) -> int:
+    """An amount in 万元 (the unit statistical tables use) to exact integer 元."""
+    number = _decimal(value)
+    if number < 0:
+        raise CellError("不能为负数")
+    try:
+        return wan_to_yuan(number)
+    except ValueError as exc:
+        raise CellError(str(exc)) from None
+
+
+def count(value) -> int:
+    number = _decimal(value)
+    if number < 0:
+        raise CellError("不能为负数")
+    if number != number.to_integral_value():
+        raise CellError("应为整数")
+    if number > 10_000_000:
+        raise CellError("数值过大")
+    return int(number)
+
+
+def tce(value) -> Decimal:
+    number = _decimal(value)
+    if number < 0:
+        raise CellError("不能为负数")
+    if number != number.quantize(Decimal("0.01")):
+        raise CellError("最多保留2位小数")
+    if number >= Decimal("1e12"):
+        raise CellError("数值过大")
+    return number
+
+
+def year(value) -> int:
+    number = count(value)
+    latest = dt.date.today().year + 1
+    if not 1949 <= number <= latest:
+        raise CellError(f"年份应在1949至{latest}之间")
+    return number
+
+
+TRUE_WORDS = {"是", "y", "yes", "true", "1", "√"}
+FALSE_WORDS = {"否", "n", "no", "false", "0", "×"}
+
+
+def boolean(value) -> bool:
+    if isinstance(value, bool):
+        return value
+    word = str(value).strip().lower()
+    if word in TRUE_WORDS:
+        return True
+    if word in FALSE_WORDS:
+        return False
+    raise CellError("应填“是”或“否”")
+
+
+_DATE_PATTERNS = [
+    re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$"),
+    re.compile(r"^(\d{4})/(\d{1,2})/(\d{1,2})$"),
+    re.compile(r"^(\d{4})\.(\d{1,2})\.(\d{1,2})$"),
+    re.compile(r"^(\d{4})年(\d{1,2})月(\d{1,2})日$"),
+]
+
+
+def date(value) -> dt.date:
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    raw = str(value).strip()
+    for pattern in _DATE_PATTERNS:
+        match = pattern.match(raw)
+        if match:
+            try:
+                parsed = dt.date(*(int(g) for g in match.groups()))
+            except ValueError:
+                break
+            if parsed.year < 1900 or parsed > dt.date.today() + dt.timedelta(days=366):
+                raise CellError("日期超出合理范围")
+            return parsed
+    raise CellError("日期格式应为 2022-02-07 或 2022年2月7日")

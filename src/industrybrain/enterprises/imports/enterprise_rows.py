@@ -1,0 +1,119 @@
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+
+from industrybrain.enterprises.imports import cells
+from industrybrain.enterprises.imports.base import Column, Reject, Spec
+from industrybrain.enterprises.models import District, Enterprise, IndustryCode, Ownership
+from industrybrain.industry.models import Cluster
+
+OWNERSHIP_WORDS = {str(label): value for value, label in Ownership.choices} | {
+    value: value for value, _ in Ownership.choices
+} | {"民营企业": "private", "国有企业": "state", "外商投资": "foreign", "私营": "private"}
+
+
+def ownership(value):
+    word = str(value).strip()
+    if word not in OWNERSHIP_WORDS:
+        raise cells.CellError("所有制类型应为 国有、民营、外资、港澳台、集体 或 其他")
+    return OWNERSHIP_WORDS[word]
+
+
+def industry_code(value):
+    code = str(value).strip().upper()
+    if not (len(code) in (3, 4, 5) and code[0].isalpha() and code[1:].isdigit()):
+        raise cells.CellError("行业代码应为门类字母加2至4位数字，如 C3484（GB/T 4754-2017）")
+    return code
+
+
+class EnterpriseSpec(Spec):
+    kind = "enterprises"
+    title = "企业"
+    key_columns = ("uscc",)
+    columns = [
+        Column("统一社会信用代码", "uscc", cells.uscc, True),
+        Column("企业名称", "name", cells.text, True, "常州示例精密机械有限公司"),
+        Column("所属辖市区", "district", cells.text, True, "武进区"),
+        Column("行业代码", "industry_code", industry_code, True, "C3484"),
+        Column("所有制类型", "ownership", ownership, True, "民营"),
+        Column("成立日期", "founded_on", cells.date, False, "2015-06-18"),
+        Column("是否制造业", "is_manufacturing", cells.boolean, False, "是"),
+        Column("是否上市", "is_listed", cells.boolean, False, "否"),
+        Column("所属集群", "cluster", cells.text, False, "高端装备"),
+    ]
+
+    def example_row(self):
+        return [_example_uscc()] + super().example_row()[1:]
+
+    def prepare(self):
+        self.districts = {}
+        for d in District.objects.all():
+            self.districts[d.name_zh] = self.districts[d.code] = d.pk
+        self.clusters = {}
+        for c in Cluster.objects.all():
+            self.clusters[c.name_zh] = self.clusters[c.code] = c.pk
+        self.codes = set(IndustryCode.objects.values_list("code", flat=True))
+        self.existing = {
+            uscc: (pk, name) for pk, uscc, name in Enterprise.objects.values_list("pk", "uscc", "name")
+        }
+        self.names = {name: uscc for uscc, (_, name) in self.existing.items()}
+
+    def check(self, records, rejects):
+        names_in_file = {}
+        for r in records:
+            row = r["_row"]
+            if "district" in r:
+                if r["district"] not in self.districts:
+                    rejects.append(Reject(row, "所属辖市区", f"未知的辖市区“{r['district']}”"))
+                else:
+                    r["district_id"] = self.districts[r["district"]]
+            if "cluster" in r:
+                if r["cluster"] not in self.clusters:
+                    rejects.append(Reject(row, "所属集群", f"未知的集群“{r['cluster']}”"))
+                else:
+                    r["cluster_id"] = self.clusters[r["cluster"]]
+            if "industry_code" in r and not self._known_code(r["industry_code"]):
+                rejects.append(Reject(row, "行业代码", f"GB/T 4754-2017 中没有行业代码“{r['industry_code']}”"))
+            if "name" in r and "uscc" in r:
+                owner = self.names.get(r["name"])
+                if owner and owner != r["uscc"]:
+                    rejects.append(Reject(row, "企业名称", f"该名称已属于统一社会信用代码 {owner}"))
+                other = names_in_file.setdefault(r["name"], (r["uscc"], row))
+                if other[0] != r["uscc"]:
+                    rejects.append(Reject(row, "企业名称", f"与第{other[1]}行企业重名"))
+
+    def _known_code(self, code):
+        return code in self.codes or code[:3] in self.codes
+
+    def apply(self, records, user, reason):
+        creates, updates, unchanged = [], [], 0
+        fields = ["name", "district_id", "industry_code", "ownership", "founded_on",
+                  "is_manufacturing", "is_listed", "cluster_id"]
+        existing = Enterprise.objects.in_bulk(
+            [self.existing[r["uscc"]][0] for r in records if r["uscc"] in self.existing]
+        )
+        for r in records:
+            values = {f: r[f] for f in fields if f in r}
+            if "is_manufacturing" not in values and "industry_code" in values:
+                values["is_manufacturing"] = values["industry_code"].startswith("C")
+            if r["uscc"] in self.existing:
+                obj = existing[self.existing[r["uscc"]][0]]
+                if all(getattr(obj, f) == v for f, v in values.items()):
+                    unchanged += 1
+                    continue
+                for f, v in values.items():
+                    setattr(obj, f, v)
+                updates.append(obj)
+            else:
+                creates.append(Enterprise(uscc=r["uscc"], **values))
+        bulk_create_with_history(creates, Enterprise, batch_size=2000, default_user=user,
+                                 default_change_reason=reason)
+        if updates:
+            bulk_update_with_history(updates, Enterprise, fields, batch_size=2000,
+                                     default_user=user, default_change_reason=reason)
+        return len(creates), len(updates), unchanged
+
+
+def _example_uscc():
+    from stdnum.cn import uscc
+
+    body = "91320412MA1MX0001"
+    return body + uscc.calc_check_digit(body)

@@ -1,0 +1,172 @@
+"""The industrial enterprise database (工业企业数据库): enterprises, yearly figures, honours."""
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+from stdnum.cn import uscc as uscc_std
+from stdnum.exceptions import ValidationError as StdnumError
+
+
+def validate_uscc(value: str) -> None:
+    try:
+        uscc_std.validate(value)
+    except StdnumError as exc:
+        raise ValidationError(_("统一社会信用代码无效：%(reason)s"), params={"reason": exc}) from exc
+
+
+class District(models.Model):
+    code = models.SlugField(_("代码"), max_length=32, unique=True)
+    name_zh = models.CharField(_("名称"), max_length=32, unique=True)
+    name_en = models.CharField(_("英文名称"), max_length=64)
+    division = models.CharField(_("行政区划代码"), max_length=6)
+
+    class Meta:
+        verbose_name = _("辖市区")
+        verbose_name_plural = _("辖市区")
+        ordering = ["id"]
+
+    def __str__(self):
+        return self.name_zh
+
+
+class IndustryCode(models.Model):
+    """A class of GB/T 4754-2017 (国民经济行业分类) that enterprises may be coded with."""
+
+    code = models.CharField(_("行业代码"), max_length=5, unique=True)
+    name_zh = models.CharField(_("行业名称"), max_length=64)
+
+    class Meta:
+        verbose_name = _("国民经济行业分类")
+        verbose_name_plural = _("国民经济行业分类")
+        ordering = ["code"]
+
+    def __str__(self):
+        return f"{self.code} {self.name_zh}"
+
+    @property
+    def is_manufacturing(self) -> bool:
+        return self.code.startswith("C")
+
+
+class Ownership(models.TextChoices):
+    STATE = "state", _("国有")
+    PRIVATE = "private", _("民营")
+    FOREIGN = "foreign", _("外资")
+    HMT = "hmt", _("港澳台")
+    COLLECTIVE = "collective", _("集体")
+    OTHER = "other", _("其他")
+
+
+class Enterprise(models.Model):
+    uscc = models.CharField(
+        _("统一社会信用代码"), max_length=18, unique=True, validators=[validate_uscc]
+    )
+    name = models.CharField(_("企业名称"), max_length=128, unique=True)
+    district = models.ForeignKey(District, on_delete=models.PROTECT, verbose_name=_("辖市区"))
+    industry_code = models.CharField(_("行业代码"), max_length=5, db_index=True)
+    ownership = models.CharField(_("所有制"), max_length=16, choices=Ownership.choices)
+    founded_on = models.DateField(_("成立日期"), null=True, blank=True)
+    is_manufacturing = models.BooleanField(_("制造业"), default=True)
+    is_listed = models.BooleanField(_("上市"), default=False)
+    cluster = models.ForeignKey(
+        "industry.Cluster", null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="enterprises", verbose_name=_("所属集群"),
+    )
+    is_synthetic = models.BooleanField(
+        _("合成数据"), default=False, help_text=_("由演示数据生成器产生，不是真实企业")
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("企业")
+        verbose_name_plural = _("企业")
+        ordering = ["id"]
+
+    def __str__(self):
+        return self.name
+
+
+class AnnualFigures(models.Model):
+    """One enterprise's figures for one year. Money in integer 元; a blank stays blank."""
+
+    enterprise = models.ForeignKey(
+        Enterprise, on_delete=models.CASCADE, related_name="figures", verbose_name=_("企业")
+    )
+    year = models.PositiveSmallIntegerField(_("年份"))
+    revenue = models.BigIntegerField(_("营业收入（元）"), null=True, blank=True)
+    industrial_output = models.BigIntegerField(_("工业总产值（元）"), null=True, blank=True)
+    tax = models.BigIntegerField(_("税收（元）"), null=True, blank=True)
+    local_contribution = models.BigIntegerField(_("地方贡献（元）"), null=True, blank=True)
+    rd_spending = models.BigIntegerField(_("研发投入（元）"), null=True, blank=True)
+    employees = models.PositiveIntegerField(_("从业人员（人）"), null=True, blank=True)
+    invention_patents = models.PositiveIntegerField(_("有效发明专利（件）"), null=True, blank=True)
+    energy_tce = models.DecimalField(
+        _("综合能耗（吨标准煤）"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    tech_upgrade_investment = models.BigIntegerField(_("技改投资（元）"), null=True, blank=True)
+    above_scale = models.BooleanField(_("规模以上"), null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("年度数据")
+        verbose_name_plural = _("年度数据")
+        ordering = ["enterprise_id", "year"]
+        constraints = [
+            models.UniqueConstraint(fields=["enterprise", "year"], name="one_figures_per_year"),
+            models.CheckConstraint(
+                condition=models.Q(revenue__gte=0) | models.Q(revenue__isnull=True),
+                name="revenue_not_negative",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.enterprise} {self.year}"
+
+
+class DesignationType(models.Model):
+    """The controlled vocabulary of honours and lists (src/industrybrain/data/designations.yaml)."""
+
+    code = models.SlugField(_("代码"), max_length=48, unique=True)
+    name_zh = models.CharField(_("名称"), max_length=64, unique=True)
+    name_en = models.CharField(_("英文名称"), max_length=128)
+    level = models.CharField(_("级别"), max_length=16)
+    category = models.CharField(_("类别"), max_length=16)
+    validity_years = models.PositiveSmallIntegerField(_("有效期（年）"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("认定类型")
+        verbose_name_plural = _("认定类型")
+        ordering = ["id"]
+
+    def __str__(self):
+        return self.name_zh
+
+
+class Designation(models.Model):
+    enterprise = models.ForeignKey(
+        Enterprise, on_delete=models.CASCADE, related_name="designations", verbose_name=_("企业")
+    )
+    type = models.ForeignKey(DesignationType, on_delete=models.PROTECT, verbose_name=_("认定类型"))
+    granted_on = models.DateField(_("认定日期"))
+    expires_on = models.DateField(_("到期日期"), null=True, blank=True)
+    product = models.CharField(_("产品名称"), max_length=128, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("荣誉认定")
+        verbose_name_plural = _("荣誉认定")
+        ordering = ["enterprise_id", "granted_on"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["enterprise", "type", "granted_on", "product"], name="one_grant_per_day"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.enterprise} · {self.type}"
+
+    def held_in(self, year: int) -> bool:
+        return self.granted_on.year <= year and (
+            self.expires_on is None or self.expires_on.year >= year
+        )

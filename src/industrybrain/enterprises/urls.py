@@ -1,0 +1,14 @@
+from django.urls import path
+
+from industrybrain.enterprises import views
+
+app_name = "enterprises"
+
+urlpatterns = [
+    path("", views.enterprise_list, name="list"),
+    path("<int:pk>/", views.enterprise_detail, name="detail"),
+    path("import/", views.import_view, name="import"),
+    path("import/rejects.csv", views.rejects_download, name="rejects"),
+    path("templates/<str:kind>.<str:fmt>", views.template_download, name="template"),
+    path("export/<str:kind>.<str:fmt>", views.export_view, name="export"),
+]

@@ -1,0 +1,15 @@
+from django.urls import include, path
+from rest_framework.authtoken.views import obtain_auth_token
+from rest_framework.routers import DefaultRouter
+
+from industrybrain.enterprises import api as enterprises_api
+from industrybrain.industry import api as industry_api
+
+router = DefaultRouter()
+enterprises_api.register(router)
+industry_api.register(router)
+
+urlpatterns = [
+    path("token/", obtain_auth_token, name="api-token"),
+    path("", include(router.urls)),
+]
