@@ -104,3 +104,18 @@ def client_as(client, users):
         return client
 
     return login
+
+
+
+@pytest.fixture(autouse=True)
+def _postgres_guard(request):
+    """A test marked ``postgres`` never passes vacuously on SQLite: it is skipped locally,
+    and fails under CI=true, where PostgreSQL must be there."""
+    if not request.node.get_closest_marker("postgres"):
+        return
+    from django.conf import settings
+
+    if "postgresql" not in settings.DATABASES["default"]["ENGINE"]:
+        if os.environ.get("CI") == "true":
+            pytest.fail("CI=true: this test needs PostgreSQL (DATABASE_URL=postgres://…)")
+        pytest.skip("needs PostgreSQL: make test-postgres")

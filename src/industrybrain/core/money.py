@@ -33,6 +33,8 @@ def wan_to_yuan(text) -> int:
 
 
 def yuan_to_wan(value) -> Decimal | None:
+    """元 to 万元 as a Decimal without trailing zeros or exponent (100000 -> Decimal('10'))."""
     if value is None:
         return None
-    return (Decimal(int(value)) / YUAN_PER_WAN).normalize()
+    wan = (Decimal(int(value)) / YUAN_PER_WAN).normalize()
+    return wan.quantize(Decimal(1)) if wan.as_tuple().exponent > 0 else wan

@@ -53,8 +53,7 @@ def import_bytes(kind, filename, data, user=None) -> Report:
     report.rows = len(body)
     spec.prepare()
     records = spec.parse_rows(headers, body, report.rejects)
-    if not report.rejects:
-        spec.check(records, report.rejects)
+    spec.check(records, report.rejects)  # also after cell errors: report every problem at once
     if report.rejects:
         report.rejects.sort(key=lambda r: r.row)
         _batch(report, data, user).save()

@@ -48,7 +48,7 @@ class FiguresSpec(Spec):
     def check(self, records, rejects):
         wanted = set()
         for r in records:
-            if "uscc" not in r:
+            if "uscc" not in r or "year" not in r:
                 continue
             pk = self.enterprise_ids.get(r["uscc"])
             if pk is None:

@@ -1,0 +1,46 @@
+# The README's commands. `make demo` runs the system; `make test` passes the tests.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+N      ?= 30000
+
+.PHONY: demo test test-postgres test-browser lint bench messages clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $@
+
+## Set up, load the demo city (once) and serve it on http://127.0.0.1:8000/
+demo: $(VENV)/.installed
+	$(BIN)/industrybrain demo-data --enterprises $(N)
+	$(BIN)/industrybrain serve --host 127.0.0.1 --port 8000
+
+## Set up and run the test suite on the embedded default (SQLite)
+test: $(VENV)/.installed
+	$(BIN)/pytest -m "not postgres and not browser and not spark"
+
+## The same suite on PostgreSQL (DATABASE_URL defaults to the local server)
+test-postgres: $(VENV)/.installed
+	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/industrybrain} \
+	  $(BIN)/pytest -m "not browser and not spark"
+
+## Browser tests in Debian's chromium (apt-get install chromium)
+test-browser: $(VENV)/.installed
+	$(BIN)/pytest -m browser
+
+lint: $(VENV)/.installed
+	$(BIN)/ruff check src tests bench
+
+bench: $(VENV)/.installed
+	$(BIN)/python bench/bench_import.py
+
+## Rebuild the English catalogue after changing UI text
+messages: $(VENV)/.installed
+	cd src/industrybrain && ../../$(BIN)/django-admin makemessages -l en --settings=industrybrain.web.settings && ../../$(BIN)/django-admin compilemessages -l en --settings=industrybrain.web.settings
+
+clean:
+	rm -rf $(VENV) .pytest_cache var

@@ -1,0 +1,31 @@
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from industrybrain.core.money import format_yuan, wan_to_yuan, yuan_to_wan
+
+
+def test_amounts_are_shown_with_their_unit():
+    assert format_yuan(12_345_678_900) == "123.46 亿元"
+    assert format_yuan(1_000_000) == "100.00 万元"
+    assert format_yuan(None) == "—"
+    assert format_yuan(2_000_000_000_000, "万元") == "200,000,000.00 万元"
+
+
+def test_wan_parsing_is_exact_or_refused():
+    assert wan_to_yuan("0.0001") == 1
+    assert wan_to_yuan("1,234.5") == 12_345_000
+    with pytest.raises(ValueError):
+        wan_to_yuan("0.00001")
+    with pytest.raises(ValueError):
+        wan_to_yuan("abc")
+
+
+@given(st.integers(min_value=0, max_value=10**15))
+def test_yuan_round_trips_through_wan(amount):
+    assert wan_to_yuan(str(yuan_to_wan(amount))) == amount
+
+
+def test_wan_is_written_plainly():
+    assert str(yuan_to_wan(100_000)) == "10"
+    assert str(yuan_to_wan(1_234_500)) == "123.45"
