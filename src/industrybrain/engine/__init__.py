@@ -1,0 +1,15 @@
+"""The rules-as-code engine: load a policy pack, evaluate it over a columnar snapshot.
+
+    from industrybrain.engine import load_pack, evaluate
+    pack = load_pack("changzhou_2022")
+    results = evaluate(pack, 2022, enterprises, figures, designations)  # a pyarrow.Table
+
+Pure Python: imports nothing from Django or the web layer (a test checks it).
+"""
+
+from .errors import ExprError, PackError
+from .evaluate import evaluate, explain_one
+from .model import Pack, Policy
+from .pack import load_pack
+
+__all__ = ["ExprError", "Pack", "PackError", "Policy", "evaluate", "explain_one", "load_pack"]

@@ -1,0 +1,38 @@
+"""Run a pack's YAML test cases and report each failure in words."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from .model import Case, Pack
+from .testcases import case_tables
+
+
+def run_cases(pack: Pack, cases: list[Case] | None = None) -> list[str]:
+    """Evaluate every case; return a list of failure messages (empty when all pass)."""
+    from .evaluate import evaluate
+
+    cases = list(pack.cases if cases is None else cases)
+    by_year: dict[int, list[Case]] = defaultdict(list)
+    for case in cases:
+        by_year[case.year].append(case)
+    failures = []
+    for year, group in sorted(by_year.items()):
+        tables = case_tables(group)
+        result = evaluate(pack, year, *tables).to_pylist()
+        rows = {(r["enterprise_id"], r["policy_id"]): r for r in result}
+        for i, case in enumerate(group, start=1):
+            row = rows.get((i, case.policy))
+            where = f"{case.file}:{case.line} {case.policy} «{case.name}»"
+            if row is None:
+                failures.append(f"{where}: no result (policy not in force in {year}?)")
+                continue
+            for key, want in case.expect.items():
+                if key.endswith("_contains"):
+                    col = key[: -len("_contains")]
+                    if str(want) not in (row[col] or ""):
+                        failures.append(f"{where}: {col} lacks {want!r}: {row[col]!r}")
+                elif row[key] != want:
+                    failures.append(f"{where}: {key} = {row[key]!r}, expected {want!r}"
+                                    f" — {row['explanation_zh']}")
+    return failures

@@ -1,0 +1,207 @@
+"""Compile a whole pack, once, into one SQL query over a per-year ``base`` relation.
+
+The plan has two parts: the ``base`` query (one row per enterprise with only the features
+the pack reads: this year's and last year's figures, history aggregates, designations) and
+one SELECT per evaluated policy, UNION ALL'd. Both are plain SQL over the shared
+:class:`~.sqlexpr.SqlDialect`, so a second backend only changes the dialect.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from .check import MONEY, Scope, Usage, check
+from .explain import Explainer, gap_atom, inputs_of
+from .model import Pack, Policy
+from .sqlexpr import ExprCompiler, SqlDialect
+from .vocab import VARIABLES
+
+STATUSES = ("eligible", "not_eligible", "insufficient_data")
+
+
+@dataclass(frozen=True)
+class Plan:
+    """A compiled pack: SQL text with ``{year}`` left as the only parameter."""
+
+    base_sql: str
+    policies_sql: str
+    policy_ids: tuple[str, ...]
+
+
+def policy_usage(pack: Pack, policy: Policy) -> Usage:
+    usage = Usage()
+    scope = Scope(policy.lets, {a: pack.assumptions[a].value for a in policy.assumptions},
+                  extra={"cap": MONEY})
+    for node in (policy.eligibility, policy.trigger, policy.amount,
+                 *(t.when for t in policy.tiers), *(t.amount for t in policy.tiers)):
+        if node is not None:
+            check(node, scope, usage)
+    return usage
+
+
+def base_sql(dialect: SqlDialect, usage: Usage) -> str:
+    """One row per enterprise with the columns the pack reads, for the year ``{year}``."""
+    figs = sorted({v for v in usage.variables if VARIABLES[v].source == "figures"}
+                  | {v for _, v in usage.history})
+    ents = sorted(v for v in usage.variables if VARIABLES[v].source == "enterprises")
+    cols = ["e.enterprise_id"]
+    cols += [f"e.{v} AS v_{v}" for v in ents]
+    if "is_chain_leader" in usage.variables:
+        cols.append("(len(e.chain_leader) > 0) AS v_is_chain_leader")
+    if "in_chain" in usage.variables:
+        cols.append("(len(e.chains) > 0) AS v_in_chain")
+    if "age_years" in usage.variables:
+        cols.append(f"({{year}} - {dialect.year_of('e.founded_on')}) AS v_age_years")
+    cols += [f"c.{v} AS v_{v}" for v in figs]
+    prevs = sorted({v for f, v in usage.history if f in ("prev", "increase")})
+    cols += [f"p.{v} AS p_{v}" for v in prevs]
+    hist = sorted({v for f, v in usage.history
+                   if f in ("first_time_exceeds", "first_time", "has_history")})
+    cols += [f"h.{k}_{v}" for v in hist for k in ("hmax", "hnull", "hcnt")]
+    codes = sorted({c for _, c in usage.codes})
+    cols += [f"d.{k}_{c}" for c in codes for k in ("dnew", "dheld")]
+    sql = f"SELECT {', '.join(cols)}\nFROM enterprises e"
+    if figs:
+        sql += (f"\nLEFT JOIN (SELECT enterprise_id, {', '.join(figs)} FROM figures "
+                f"WHERE year = {{year}}) c ON c.enterprise_id = e.enterprise_id")
+    if prevs:
+        sql += (f"\nLEFT JOIN (SELECT enterprise_id, {', '.join(prevs)} FROM figures "
+                f"WHERE year = {{year}} - 1) p ON p.enterprise_id = e.enterprise_id")
+    if hist:
+        aggs = []
+        for v in hist:
+            val = f"CAST({v} AS INTEGER)" if VARIABLES[v].kind == "bool" else v
+            aggs += [f"MAX({val}) AS hmax_{v}", f"COUNT(*) - COUNT({v}) AS hnull_{v}",
+                     f"COUNT({v}) AS hcnt_{v}"]
+        sql += (f"\nLEFT JOIN (SELECT enterprise_id, {', '.join(aggs)} FROM figures "
+                f"WHERE year < {{year}} GROUP BY enterprise_id) h "
+                f"ON h.enterprise_id = e.enterprise_id")
+    if codes:
+        aggs = []
+        for code in codes:
+            q = dialect.quote_text(code)
+            first = f"MIN(CASE WHEN code = {q} THEN granted_on END)"
+            aggs.append(f"({dialect.year_of(first)} = {{year}}) AS dnew_{code}")
+            # Held in year Y: granted by Dec 31 of Y and not expired before Jan 1 of Y.
+            aggs.append(f"BOOL_OR(code = {q} AND {dialect.year_of('granted_on')} <= {{year}} "
+                        f"AND (expires_on IS NULL OR {dialect.year_of('expires_on')} >= {{year}})"
+                        f") AS dheld_{code}")
+        in_codes = ", ".join(dialect.quote_text(c) for c in codes)
+        sql += (f"\nLEFT JOIN (SELECT enterprise_id, {', '.join(aggs)} FROM designations "
+                f"WHERE code IN ({in_codes}) GROUP BY enterprise_id) d "
+                f"ON d.enterprise_id = e.enterprise_id")
+    return sql
+
+
+def policy_sql(dialect: SqlDialect, pack: Pack, policy: Policy) -> str:
+    """One SELECT giving the result rows of ``policy`` for every enterprise in ``base``."""
+    d = dialect
+    assumptions = {a: pack.assumptions[a].value for a in policy.assumptions}
+    c = ExprCompiler(d, policy.lets, assumptions)
+    conds = [c(n) for n in (policy.eligibility, policy.trigger) if n is not None]
+    elig = " AND ".join(f"({x})" for x in conds) if conds else "TRUE"
+    inner = [f"{elig} AS elig"]
+    gaps = []
+    for i, t in enumerate(policy.tiers):
+        ci = c.with_extra(cap=d.number(Decimal(t.cap)))
+        inner.append(f"{c(t.when)} AS t{i}")
+        amount = t.amount if t.amount is not None else policy.amount
+        inner.append(f"{ci(amount)} AS r{i}")
+        atom = gap_atom(t.when)
+        if atom is None:
+            gaps.append(None)
+            continue
+        var, thr, strict = atom
+        thr_sql, cur = c(thr), f"v_{var}"
+        cmp = "<=" if strict else "<"
+        gap = f"(CASE WHEN {cur} {cmp} {thr_sql} THEN {thr_sql} - {cur} END)"
+        inner.append(f"{gap} AS g{i}")
+        from .explain import describe
+
+        gaps.append((t, f"g{i}", var, describe(thr, "zh"), describe(thr, "en")))
+    n = len(policy.tiers)
+    usage = policy_usage(pack, policy)
+    inputs = inputs_of(usage)
+    json = d.json_object([(i.key, i.sql) for i in inputs])
+    q = "SELECT b.*, " + ", ".join(inner) + " FROM base b"
+    # Status, tier and amount, from the three-valued conditions.
+    if n == 0:
+        status = ("CASE WHEN elig IS NULL THEN 'insufficient_data' WHEN elig "
+                  "THEN 'eligible' ELSE 'not_eligible' END")
+        tier = amount = raw = cap = "NULL"
+        bound = "FALSE"
+    else:
+        # Null-preserving LEAST/GREATEST: an amount that cannot be computed stays unknown.
+        amt = [d.least([d.greatest([d.to_money(f"r{i}"), "0"]), str(t.cap)])
+               for i, t in enumerate(policy.tiers)]
+        all_false = " AND ".join(f"t{i} IS FALSE" for i in range(n))
+        if policy.tier_selection == "highest":
+            # The first tier that is true, provided every higher tier is known to be false.
+            match = [" AND ".join([f"t{j} IS FALSE" for j in range(i)] + [f"t{i} IS TRUE"])
+                     for i in range(n)]
+            pick = lambda vals: ("(CASE " + " ".join(  # noqa: E731
+                f"WHEN {m} THEN {v}" for m, v in zip(match, vals, strict=True)) + " END)")
+            tier = pick([d.quote_text(t.id) for t in policy.tiers])
+            amount, raw = pick(amt), pick([f"r{i}" for i in range(n)])
+            cap = pick([str(t.cap) for t in policy.tiers])
+            bound = pick([f"(r{i} > {t.cap})" for i, t in enumerate(policy.tiers)])
+            known = f"({' OR '.join(match)}) AND {amount} IS NOT NULL"
+        else:
+            # Every true tier is paid; unknown tiers leave the whole result unknown.
+            none_null = " AND ".join(f"t{i} IS NOT NULL" for i in range(n))
+            tier = d.concat_ws("+", [f"(CASE WHEN t{i} THEN {d.quote_text(t.id)} END)"
+                                     for i, t in enumerate(policy.tiers)])
+            amount = " + ".join(f"(CASE WHEN t{i} THEN {a} ELSE 0 END)"
+                                for i, a in enumerate(amt))
+            raw = " + ".join(f"(CASE WHEN t{i} THEN r{i} ELSE 0 END)" for i in range(n))
+            cap = " + ".join(f"(CASE WHEN t{i} THEN {t.cap} ELSE 0 END)"
+                             for i, t in enumerate(policy.tiers))
+            bound = " OR ".join(f"(t{i} AND r{i} > {t.cap})"
+                                for i, t in enumerate(policy.tiers))
+            known = f"{none_null} AND NOT ({all_false}) AND ({amount}) IS NOT NULL"
+        status = (f"CASE WHEN elig IS FALSE OR ({all_false}) THEN 'not_eligible' "
+                  f"WHEN elig IS TRUE AND {known} THEN 'eligible' "
+                  f"ELSE 'insufficient_data' END")
+    labels = {t.id: t for t in policy.tiers}
+    ex = Explainer(d, policy, inputs, gaps)
+
+    def tier_label(lang: str) -> str:
+        if not labels:
+            return "NULL"
+        return "(CASE tier " + " ".join(
+            f"WHEN {d.quote_text(t.id)} THEN "
+            f"{d.quote_text(t.label_zh if lang == 'zh' else t.label_en)}"
+            for t in policy.tiers) + " ELSE tier END)"
+
+    mid = (f"SELECT q.*, {status} AS status, {tier} AS tier, {amount} AS amount, "
+           f"{raw} AS raw_amount, {cap} AS cap, {bound} AS cap_bound, {json} AS inputs "
+           f"FROM ({q}) q")
+    # The explanation reads the columns above; r.* keeps the q.* names.
+    ex_zh = ex.sentence("zh", "status", tier_label("zh"), "amount", "raw_amount", "cap",
+                        "cap_bound", "elig")
+    ex_en = ex.sentence("en", "status", tier_label("en"), "amount", "raw_amount", "cap",
+                        "cap_bound", "elig")
+    return (f"SELECT enterprise_id, {d.quote_text(policy.id)} AS policy_id, status, "
+            f"CASE WHEN status = 'eligible' THEN tier END AS tier, "
+            f"CASE WHEN status = 'eligible' THEN CAST(amount AS BIGINT) END AS amount_yuan, "
+            f"CASE WHEN status = 'eligible' THEN COALESCE(cap_bound, FALSE) END AS cap_bound, "
+            f"{ex_zh} AS explanation_zh, {ex_en} AS explanation_en, inputs "
+            f"FROM ({mid}) r")
+
+
+def compile_pack(pack: Pack, dialect: SqlDialect, year: int | None = None) -> Plan:
+    """Compile every evaluated policy of ``pack`` (those in force in ``year`` if given)."""
+    policies = [p for p in pack.policies if p.evaluated and (year is None or p.in_force(year))]
+    usage = Usage()
+    for p in policies:
+        u = policy_usage(pack, p)
+        for v in u.variables:
+            usage.add(usage.variables, v)
+        for h in u.history:
+            usage.add(usage.history, h)
+        for code in u.codes:
+            usage.add(usage.codes, code)
+    selects = [policy_sql(dialect, pack, p) for p in policies]
+    return Plan(base_sql(dialect, usage), "\nUNION ALL\n".join(selects),
+                tuple(p.id for p in policies))

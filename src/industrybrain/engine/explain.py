@@ -1,0 +1,251 @@
+"""Explanations in Chinese and English: the values used, the clause cited, the tier reached,
+the cap that bound it, and for a miss the nearest tier and the gap to it.
+
+Two halves: :func:`describe` turns an expression into words (in Python, once per policy);
+:class:`Explainer` builds the SQL that fills each result row's explanation, so that
+explanations are computed columnar with everything else.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .check import Usage
+from .expr import Arith, Bool, Call, Compare, If, Logic, Name, Neg, Node, Not, Num, Str
+from .model import Policy, Tier
+from .sqlexpr import SqlDialect
+from .vocab import VARIABLES, designations, format_money
+
+_CMP_ZH = {">": "大于", ">=": "不低于", "<": "低于", "<=": "不高于", "==": "等于", "!=": "不等于"}
+_CMP_EN = {">": "above", ">=": "at least", "<": "below", "<=": "at most", "==": "equal to",
+           "!=": "not equal to"}
+
+
+def _lab(name: str, lang: str) -> str:
+    var = VARIABLES.get(name)
+    if var is None:
+        return name
+    return var.label_zh if lang == "zh" else var.label_en
+
+
+def _code(node: Node, lang: str) -> str:
+    code = node.name if isinstance(node, Name) else getattr(node, "value", "?")
+    d = designations().get(code, {})
+    return d.get("name_zh" if lang == "zh" else "name_en", code)
+
+
+def describe(node: Node, lang: str = "zh") -> str:
+    """Words for an expression: ``first_time_exceeds(revenue, 100亿元)`` -> 营业收入首次超过100亿元."""
+    zh = lang == "zh"
+    r = lambda n: describe(n, lang)  # noqa: E731
+    if isinstance(node, Num):
+        if node.kind == "money":
+            return format_money(int(node.value), lang)
+        return node.text or str(node.value)
+    if isinstance(node, Str):
+        return node.value
+    if isinstance(node, Bool):
+        return ("是" if node.value else "否") if zh else ("yes" if node.value else "no")
+    if isinstance(node, Name):
+        return _lab(node.name, lang)
+    if isinstance(node, Neg):
+        return f"-{r(node.operand)}"
+    if isinstance(node, Not):
+        return f"非{r(node.operand)}" if zh else f"not {r(node.operand)}"
+    if isinstance(node, Logic):
+        word = {"and": "且" if zh else " and ", "or": "或" if zh else " or "}[node.op]
+        return f"{r(node.left)}{word}{r(node.right)}"
+    if isinstance(node, Compare):
+        op = (_CMP_ZH if zh else _CMP_EN)[node.op]
+        return f"{r(node.left)}{op}{r(node.right)}" if zh else f"{r(node.left)} {op} {r(node.right)}"
+    if isinstance(node, Arith):
+        return f"({r(node.left)} {node.op} {r(node.right)})"
+    if isinstance(node, If):
+        return (f"若{r(node.cond)}则{r(node.then)}否则{r(node.otherwise)}" if zh else
+                f"if {r(node.cond)} then {r(node.then)} else {r(node.otherwise)}")
+    if isinstance(node, Call):
+        a = node.args
+        f = node.func
+        if f == "first_time_exceeds":
+            return (f"{r(a[0])}首次超过{r(a[1])}" if zh else
+                    f"{r(a[0])} above {r(a[1])} for the first time")
+        if f == "first_time":
+            return f"首次成为{r(a[0])}" if zh else f"{r(a[0])} for the first time"
+        if f == "newly_designated":
+            return f"新认定/新入选{_code(a[0], lang)}" if zh else f"newly {_code(a[0], lang)}"
+        if f == "holds":
+            return f"为{_code(a[0], lang)}" if zh else f"holds {_code(a[0], lang)}"
+        if f == "prev":
+            return f"上年{r(a[0])}" if zh else f"last year's {r(a[0])}"
+        if f == "increase":
+            return f"{r(a[0])}增量" if zh else f"increase in {r(a[0])}"
+        if f == "has_history":
+            return f"有往年{r(a[0])}数据" if zh else f"has earlier {r(a[0])}"
+        return f"{f}({', '.join(r(x) for x in a)})"
+    return "?"
+
+
+def gap_atom(node: Node) -> tuple[str, Node, bool] | None:
+    """The threshold a tier condition turns on, if it has one: (variable, threshold, strict).
+
+    Finds ``first_time_exceeds(var, T)`` or ``var >= T`` / ``var > T`` anywhere in an
+    ``and``; that is what lets a miss say how far it is from the tier.
+    """
+    if isinstance(node, Call) and node.func == "first_time_exceeds":
+        return node.args[0].name, node.args[1], True  # type: ignore[union-attr]
+    if isinstance(node, Compare) and node.op in (">", ">=") and isinstance(node.left, Name) \
+            and node.left.name in VARIABLES:
+        return node.left.name, node.right, node.op == ">"
+    if isinstance(node, Logic) and node.op == "and":
+        return gap_atom(node.left) or gap_atom(node.right)
+    return None
+
+
+@dataclass(frozen=True)
+class Input:
+    key: str  # key in the inputs JSON
+    sql: str
+    label_zh: str
+    label_en: str
+    kind: str  # money | count | float | bool | text
+    missing_sql: str | None  # SQL true when this input is missing; None: never missing
+
+
+def inputs_of(usage: Usage) -> list[Input]:
+    """The values a policy reads, in the order its rule first mentions them."""
+    out: list[Input] = []
+    for v in usage.variables:
+        var = VARIABLES[v]
+        out.append(Input(v, f"v_{v}", var.label_zh, var.label_en, var.kind,
+                         f"v_{v} IS NULL"))
+    for f, v in usage.history:
+        var = VARIABLES[v]
+        if f in ("prev", "increase"):
+            out.append(Input(f"prev_{v}", f"p_{v}", f"上年{var.label_zh}",
+                             f"last year's {var.label_en}", var.kind, f"p_{v} IS NULL"))
+        elif f in ("first_time_exceeds", "first_time"):
+            kind = "bool" if var.kind == "bool" else var.kind
+            sql = f"(hmax_{v} = 1)" if var.kind == "bool" else f"hmax_{v}"
+            out.append(Input(f"earlier_max_{v}", sql, f"往年最高{var.label_zh}",
+                             f"earlier highest {var.label_en}", kind,
+                             f"COALESCE(hnull_{v}, 0) > 0"))
+    for f, code in usage.codes:
+        d = designations()[code]
+        col = "dnew" if f == "newly_designated" else "dheld"
+        word_zh, word_en = ("新认定", "newly ") if f == "newly_designated" else ("持有", "holds ")
+        out.append(Input(f"{col[1:]}_{code}", f"COALESCE({col}_{code}, FALSE)",
+                         f"{word_zh}{d['name_zh']}", f"{word_en}{d['name_en']}", "bool", None))
+    seen, unique = set(), []
+    for i in out:
+        if i.key not in seen:
+            seen.add(i.key)
+            unique.append(i)
+    return unique
+
+
+class Explainer:
+    """SQL for the explanation columns of one policy, given its status/tier columns."""
+
+    def __init__(self, dialect: SqlDialect, policy: Policy, inputs: list[Input],
+                 gap_sql: list[tuple[Tier, str, str, str, str] | None]):
+        self.d, self.p, self.inputs, self.gaps = dialect, policy, inputs, gap_sql
+
+    def fmt(self, sql: str, kind: str, lang: str) -> str:
+        d = self.d
+        if kind == "money":
+            return d.fmt_money(sql, lang)
+        if kind == "bool":
+            yes, no = ("是", "否") if lang == "zh" else ("yes", "no")
+            return (f"(CASE WHEN {sql} IS NULL THEN {d.quote_text('缺失' if lang == 'zh' else 'missing')}"
+                    f" WHEN {sql} THEN '{yes}' ELSE '{no}' END)")
+        if kind == "text":
+            return f"COALESCE(CAST({sql} AS VARCHAR), {d.quote_text('缺失' if lang == 'zh' else 'missing')})"
+        return d.fmt_number(sql, lang)
+
+    def values(self, lang: str) -> str:
+        d = self.d
+        if not self.inputs:
+            return "''"
+        parts = [d.concat([d.quote_text((i.label_zh if lang == "zh" else i.label_en) + "="),
+                           self.fmt(i.sql, i.kind, lang)]) for i in self.inputs]
+        head = "所用数据：" if lang == "zh" else "Values used: "
+        end = "。" if lang == "zh" else ". "
+        return d.concat([d.quote_text(head), d.concat_ws("；" if lang == "zh" else "; ", parts),
+                         d.quote_text(end)])
+
+    def missing(self, lang: str) -> str:
+        d = self.d
+        parts = [f"(CASE WHEN {i.missing_sql} THEN "
+                 f"{d.quote_text(i.label_zh if lang == 'zh' else i.label_en)} END)"
+                 for i in self.inputs if i.missing_sql]
+        if not parts:
+            return d.quote_text("相关数据" if lang == "zh" else "some inputs")
+        return d.concat_ws("、" if lang == "zh" else ", ", parts)
+
+    def citation(self, lang: str) -> str:
+        c = self.p.citations[0]
+        text = (f"依据：「{c.quote}」（{c.seed}）" if lang == "zh"
+                else f"Source: \u201c{c.quote}\u201d ({c.seed})")
+        return self.d.quote_text(text)
+
+    def nearest(self, lang: str) -> str:
+        """'营业收入还差 12.3亿元达到 100亿元 档' for the tier with the smallest gap."""
+        d = self.d
+        gaps = [g for g in self.gaps if g is not None]
+        if not gaps:
+            words = "；".join(describe(t.when, lang) for t in self.p.tiers) if lang == "zh" \
+                else "; ".join(describe(t.when, lang) for t in self.p.tiers)
+            text = (f"未满足任一档位条件（{words}）" if lang == "zh"
+                    else f"meets no tier ({words})")
+            return d.quote_text(text)
+        smallest = d.least_skip_null([g[1] for g in gaps])
+        cases = []
+        for tier, gap, var, thr_zh, thr_en in gaps:
+            var_label = _lab(var, lang)
+            if lang == "zh":
+                msg = d.concat([d.quote_text(f"{var_label}还差 "), self.fmt(gap, 'money', lang)
+                                if VARIABLES[var].kind == "money" else d.fmt_number(gap, lang),
+                                d.quote_text(f"达到 {thr_zh} 档（{tier.label_zh}）")])
+            else:
+                msg = d.concat([d.quote_text(f"{var_label} is "), self.fmt(gap, 'money', lang)
+                                if VARIABLES[var].kind == "money" else d.fmt_number(gap, lang),
+                                d.quote_text(f" short of the {thr_en} tier ({tier.label_en})")])
+            cases.append(f"WHEN {gap} = {smallest} THEN {msg}")
+        fallback = d.quote_text("未达到任一档位" if lang == "zh" else "reaches no tier")
+        return f"(CASE {' '.join(cases)} ELSE {fallback} END)"
+
+    def sentence(self, lang: str, status: str, tier_label: str, amount: str, raw: str,
+                 cap: str, cap_bound: str, elig: str) -> str:
+        """The whole explanation for a row; the arguments are SQL column expressions."""
+        d, p, zh = self.d, self.p, lang == "zh"
+        title = d.quote_text(p.title_zh + "：" if zh else p.title_en + ": ")
+        rule = []
+        if p.eligibility is not None:
+            rule.append(describe(p.eligibility, lang))
+        if p.trigger is not None:
+            rule.append(describe(p.trigger, lang))
+        rule_text = ("且".join(rule) if zh else " and ".join(rule)) or "—"
+        if p.tiers:
+            money = lambda s: self.fmt(s, "money", lang)  # noqa: E731
+            bound = d.concat([d.quote_text("（计算值 " if zh else " (computed "), money(raw),
+                              d.quote_text("，受上限 " if zh else ", bound by the cap of "),
+                              money(cap), d.quote_text(" 约束）" if zh else ")")])
+            unbound = d.concat([d.quote_text("（上限 " if zh else " (cap "), money(cap),
+                                d.quote_text("）" if zh else ")")])
+            got = d.concat([d.quote_text("达到「" if zh else "reaches tier \u201c"), tier_label,
+                            d.quote_text("」，奖励 " if zh else "\u201d, award "), money(amount),
+                            f"(CASE WHEN {cap_bound} THEN {bound} ELSE {unbound} END)",
+                            d.quote_text("。" if zh else ". ")])
+            miss = d.concat([self.nearest(lang), d.quote_text("。" if zh else ". ")])
+        else:
+            got = d.quote_text("符合条件。" if zh else "applies. ")
+            miss = d.quote_text("不符合条件。" if zh else "does not apply. ")
+        not_rule = d.quote_text((f"不符合条件（{rule_text}）。" if zh
+                                 else f"does not meet the rule ({rule_text}). "))
+        insufficient = d.concat([d.quote_text("数据不足，无法判断，缺少：" if zh
+                                              else "insufficient data; missing: "),
+                                 self.missing(lang), d.quote_text("。" if zh else ". ")])
+        body = (f"(CASE WHEN {status} = 'eligible' THEN {got} "
+                f"WHEN {status} = 'insufficient_data' THEN {insufficient} "
+                f"WHEN {elig} IS FALSE THEN {not_rule} ELSE {miss} END)")
+        return d.concat([title, body, self.values(lang), self.citation(lang)])

@@ -1,0 +1,173 @@
+"""Expressions to SQL: the shared base every SQL backend (DuckDB now, Spark SQL next) uses.
+
+A backend subclasses :class:`SqlDialect` and overrides only what its SQL spells differently
+(literals, division, formatting, JSON). The compiler reads features of the enterprise from
+columns of a ``base`` relation built once per evaluation (see :mod:`.compile`):
+
+    v_<var>     value this year (figures) or now (enterprises)
+    p_<var>     value last year
+    hmax_<var>  highest value in earlier years; hnull_<var> / hcnt_<var> null / known counts
+    dnew_<code> newly designated this year; dheld_<code> held this year
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from decimal import Decimal
+
+from .expr import Arith, Bool, Call, Compare, If, Logic, Name, Neg, Node, Not, Num, Str
+
+
+class SqlDialect:
+    """ANSI-ish SQL; a backend overrides the methods whose spelling differs."""
+
+    name = "ansi"
+
+    def quote_text(self, s: str) -> str:
+        return "'" + s.replace("'", "''") + "'"
+
+    def number(self, value: Decimal) -> str:
+        # Integers stay integers (money is exact integer 元); fractions become exact decimals.
+        if value == value.to_integral_value():
+            return f"CAST({int(value)} AS BIGINT)"
+        digits = -value.as_tuple().exponent
+        return f"CAST('{value}' AS DECIMAL(18,{digits}))"
+
+    def divide(self, a: str, b: str) -> str:
+        # Division by zero gives a missing value, never infinity (DuckDB) or an error.
+        return f"(CAST({a} AS DOUBLE) / NULLIF({b}, 0))"
+
+    def to_money(self, sql: str) -> str:
+        """Round a computed amount down to whole 元 (never pay a fraction of a 元 too much)."""
+        return f"CAST(FLOOR({sql}) AS BIGINT)"
+
+    def least(self, args: list[str]) -> str:
+        return self._null_if_any(args, f"LEAST({', '.join(args)})")
+
+    def greatest(self, args: list[str]) -> str:
+        return self._null_if_any(args, f"GREATEST({', '.join(args)})")
+
+    def least_skip_null(self, args: list[str]) -> str:
+        """The smallest of the known values (for "nearest tier"); null when none is known."""
+        return f"LEAST({', '.join(args)})"
+
+    def _null_if_any(self, args: list[str], sql: str) -> str:
+        # LEAST/GREATEST skip nulls in DuckDB and Spark; a missing input must stay missing.
+        nulls = " OR ".join(f"{a} IS NULL" for a in args)
+        return f"(CASE WHEN {nulls} THEN NULL ELSE {sql} END)"
+
+    def concat(self, parts: list[str]) -> str:
+        return "concat(" + ", ".join(parts) + ")"
+
+    def concat_ws(self, sep: str, parts: list[str]) -> str:
+        return f"concat_ws({self.quote_text(sep)}, {', '.join(parts)})"
+
+    def fmt_money(self, sql: str, lang: str) -> str:
+        raise NotImplementedError
+
+    def fmt_number(self, sql: str, lang: str) -> str:
+        raise NotImplementedError
+
+    def json_object(self, pairs: list[tuple[str, str]]) -> str:
+        raise NotImplementedError
+
+    def year_of(self, sql: str) -> str:
+        return f"EXTRACT(YEAR FROM {sql})"
+
+
+class ExprCompiler:
+    """Compile one policy's expressions; ``lets`` and ``assumptions`` are inlined."""
+
+    def __init__(self, dialect: SqlDialect, lets: Mapping[str, Node],
+                 assumptions: Mapping[str, Node], extra: Mapping[str, str] | None = None):
+        self.d = dialect
+        self.lets = lets
+        self.assumptions = assumptions
+        self.extra = dict(extra or {})
+
+    def with_extra(self, **extra: str) -> ExprCompiler:
+        return ExprCompiler(self.d, self.lets, self.assumptions, {**self.extra, **extra})
+
+    def __call__(self, node: Node) -> str:
+        c, d = self, self.d
+        if isinstance(node, Num):
+            return d.number(node.value)
+        if isinstance(node, Str):
+            return d.quote_text(node.value)
+        if isinstance(node, Bool):
+            return "TRUE" if node.value else "FALSE"
+        if isinstance(node, Name):
+            if node.name in self.extra:
+                return self.extra[node.name]
+            if node.name in self.lets:
+                return f"({c(self.lets[node.name])})"
+            if node.name in self.assumptions:
+                return c(self.assumptions[node.name])
+            return f"v_{node.name}"
+        if isinstance(node, Neg):
+            return f"(-{c(node.operand)})"
+        if isinstance(node, Not):
+            return f"(NOT {c(node.operand)})"
+        if isinstance(node, Logic):
+            return f"({c(node.left)} {node.op.upper()} {c(node.right)})"
+        if isinstance(node, Compare):
+            op = {"==": "=", "!=": "<>"}.get(node.op, node.op)
+            return f"({c(node.left)} {op} {c(node.right)})"
+        if isinstance(node, Arith):
+            if node.op == "/":
+                return d.divide(c(node.left), c(node.right))
+            return f"({c(node.left)} {node.op} {c(node.right)})"
+        if isinstance(node, If):
+            cond = c(node.cond)
+            # SQL's CASE sends an unknown condition to ELSE; a missing input must stay missing.
+            return (f"(CASE WHEN {cond} IS NULL THEN NULL WHEN {cond} THEN {c(node.then)} "
+                    f"ELSE {c(node.otherwise)} END)")
+        if isinstance(node, Call):
+            return self.call(node)
+        raise TypeError(f"cannot compile {node!r}")
+
+    def call(self, node: Call) -> str:
+        f, args, c, d = node.func, node.args, self, self.d
+        if f in ("newly_designated", "holds"):
+            a = args[0]
+            code = a.name if isinstance(a, Name) else a.value  # type: ignore[union-attr]
+            col = "dnew" if f == "newly_designated" else "dheld"
+            # No designation row means not designated: absence is the fact, not missing data.
+            return f"COALESCE({col}_{code}, FALSE)"
+        if f in ("first_time_exceeds", "first_time", "prev", "increase", "has_history"):
+            var = args[0].name  # type: ignore[union-attr]
+            cur, prev = f"v_{var}", f"p_{var}"
+            hmax, hnull = f"hmax_{var}", f"hnull_{var}"
+            if f == "prev":
+                return prev
+            if f == "increase":
+                return f"({cur} - {prev})"
+            if f == "has_history":
+                return f"(COALESCE(hcnt_{var}, 0) > 0)"
+            if f == "first_time":
+                # Earlier years with an unknown value leave "first" unknown, unless one of
+                # them is known to be true already.
+                return (f"(CASE WHEN {cur} IS NULL THEN NULL WHEN NOT {cur} THEN FALSE "
+                        f"WHEN {hmax} = 1 THEN FALSE WHEN {hnull} > 0 THEN NULL ELSE TRUE END)")
+            t = c(args[1])
+            return (f"(CASE WHEN {cur} IS NULL OR {t} IS NULL THEN NULL "
+                    f"WHEN {cur} <= {t} THEN FALSE WHEN {hmax} > {t} THEN FALSE "
+                    f"WHEN {hnull} > 0 THEN NULL ELSE TRUE END)")
+        parts = [c(a) for a in args]
+        if f == "min":
+            return d.least(parts)
+        if f == "max":
+            return d.greatest(parts)
+        if f == "clip":
+            x, lo, hi = parts
+            return d.least([d.greatest([x, lo]), hi])
+        if f == "abs":
+            return f"ABS({parts[0]})"
+        if f == "round_down":
+            x, step = parts
+            return f"(CAST(FLOOR({x} / {step}) AS BIGINT) * {step})"
+        if f == "coalesce":
+            return f"COALESCE({parts[0]}, {parts[1]})"
+        if f == "is_known":
+            return f"({parts[0]} IS NOT NULL)"
+        raise TypeError(f"no SQL for function {f}")

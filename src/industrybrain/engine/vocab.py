@@ -1,0 +1,99 @@
+"""What an expression may name: snapshot variables, designation codes, units.
+
+The variables are the columns of the data contract (docs/data-contract.md): ``figures``
+columns are per enterprise and year, ``enterprises`` columns are per enterprise. Each has
+Chinese and English labels for explanations and a ``kind`` that says how to show a value.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+
+
+@dataclass(frozen=True)
+class Variable:
+    name: str
+    source: str  # "figures" (per year) | "enterprises" (per enterprise) | "derived"
+    kind: str  # "money" (integer 元) | "count" | "float" | "bool" | "text"
+    label_zh: str
+    label_en: str
+
+    @property
+    def type(self) -> str:
+        """The expression type: number, bool or text."""
+        return {"bool": "bool", "text": "text"}.get(self.kind, "number")
+
+
+_VARS = [
+    ("revenue", "figures", "money", "营业收入", "revenue"),
+    ("industrial_output", "figures", "money", "工业总产值", "industrial output"),
+    ("tax", "figures", "money", "税收", "tax paid"),
+    ("local_contribution", "figures", "money", "地方贡献", "local fiscal contribution"),
+    ("rd_spending", "figures", "money", "研发投入", "R&D spending"),
+    ("employees", "figures", "count", "从业人员", "employees"),
+    ("invention_patents", "figures", "count", "有效发明专利", "invention patents"),
+    ("energy_tce", "figures", "float", "综合能耗（吨标准煤）", "energy use (tce)"),
+    ("tech_upgrade_investment", "figures", "money", "技改投资", "technical upgrade investment"),
+    ("above_scale", "figures", "bool", "规模以上企业", "above designated size"),
+    ("is_manufacturing", "enterprises", "bool", "制造业企业", "manufacturing enterprise"),
+    ("is_listed", "enterprises", "bool", "上市企业", "listed company"),
+    ("ownership", "enterprises", "text", "所有制", "ownership"),
+    ("district", "enterprises", "text", "辖市区", "district"),
+    ("industry_code", "enterprises", "text", "行业代码", "industry code"),
+    ("cluster", "enterprises", "text", "所属集群", "cluster"),
+    ("is_chain_leader", "derived", "bool", "产业链链主", "chain leader"),
+    ("in_chain", "derived", "bool", "属于重点产业链", "in a key industry chain"),
+    ("age_years", "derived", "count", "成立年数", "years since founding"),
+]
+VARIABLES: dict[str, Variable] = {v[0]: Variable(*v) for v in _VARS}
+FIGURE_VARIABLES = [v.name for v in VARIABLES.values() if v.source == "figures"]
+
+# Units multiply the number before them. Money units give integer 元; % gives a fraction.
+UNITS: dict[str, tuple[Decimal, str]] = {
+    "元": (Decimal(1), "money"),
+    "万元": (Decimal(10_000), "money"),
+    "亿元": (Decimal(100_000_000), "money"),
+    "%": (Decimal("0.01"), "ratio"),
+}
+
+_DESIGNATIONS = Path(__file__).resolve().parent.parent / "data" / "designations.yaml"
+
+
+@lru_cache(maxsize=1)
+def designations() -> dict[str, dict]:
+    """The designation vocabulary (src/industrybrain/data/designations.yaml) by code."""
+    with open(_DESIGNATIONS, encoding="utf-8") as fh:
+        return {d["code"]: d for d in yaml.safe_load(fh)}
+
+
+def label(name: str, lang: str) -> str:
+    var = VARIABLES.get(name)
+    if var is None:
+        return name
+    return var.label_zh if lang == "zh" else var.label_en
+
+
+def format_money(yuan: int | Decimal | None, lang: str = "zh") -> str:
+    """Show an amount of 元 the way the articles do: 亿元 / 万元 / 元 (zh); CNY m / bn (en)."""
+    if yuan is None:
+        return "缺失" if lang == "zh" else "missing"
+    y = Decimal(yuan)
+    if lang == "zh":
+        for div, unit in ((Decimal(100_000_000), "亿元"), (Decimal(10_000), "万元")):
+            if abs(y) >= div:
+                return f"{_g(y / div)}{unit}"
+        return f"{_g(y)}元"
+    for div, unit in ((Decimal(1_000_000_000), " bn"), (Decimal(1_000_000), " m")):
+        if abs(y) >= div:
+            return f"CNY {_g(y / div)}{unit}"
+    return f"CNY {_g(y)}"
+
+
+def _g(d: Decimal) -> str:
+    # Same shape as the SQL side's printf('%g'): six significant digits, no trailing zeros.
+    return f"{float(d):g}"
