@@ -54,7 +54,7 @@ KINDS = {"target", "baseline", "qualitative"}
 COMPARATORS = {"at_least", "more_than", "about", "between", "at_most", "equal"}
 UNITS = {
     "亿元", "万元", "万美元", "亿美元", "万欧元", "%", "家", "个", "件", "万户", "倍", "名", "项",
-    "万人", "万套", "位", "个工作日", "平方米",
+    "万人", "万套", "位", "个工作日", "平方米", "条",
 }
 STAGES = {"upstream", "midstream", "downstream"}
 INDUSTRY_CODE = re.compile(r"^[A-T]\d{2,4}$")  # GB/T 4754-2017: section letter + 2–4 digits
@@ -83,7 +83,7 @@ def _citations(item: dict) -> list[dict]:
 
 _MULTIPLIERS = {"万亿": Decimal(10) ** 12, "千亿": Decimal(10) ** 11, "亿": Decimal(10) ** 8,
                 "万": Decimal(10) ** 4, "": Decimal(1)}
-_BASE_UNITS = "个工作日|平方米|美元|欧元|元|家|个|件|户|项|名|人|套|位|%"
+_BASE_UNITS = "个工作日|平方米|美元|欧元|元|家|个|件|户|项|名|人|套|位|条|%"
 _WRITTEN = re.compile(
     r"^.*?(?P<a>\d+(?:\.\d+)?)?(?:[—-](?P<b>\d+(?:\.\d+)?))?(?:余|多)?"
     rf"(?P<mult>万亿|千亿|亿|万)?(?:余|多)?(?P<unit>{_BASE_UNITS})$"
