@@ -68,3 +68,17 @@ def load_taxonomy(pack: str = "changzhou_2022") -> tuple[int, int]:
         })
         _segments("chain", chain, item.get("segments"))
     return len(data["clusters"]), len(data["chains"])
+
+
+def cluster_for_code(industry_code: str, prefixes: dict[str, int]) -> int | None:
+    """The cluster whose GB/T 4754 prefix is the longest match of ``industry_code`` (the
+    taxonomy's documented assumption); ``prefixes`` maps prefix -> cluster id."""
+    for length in range(len(industry_code), 1, -1):
+        cluster = prefixes.get(industry_code[:length])
+        if cluster is not None:
+            return cluster
+    return None
+
+
+def prefix_map() -> dict[str, int]:
+    return {p: c.pk for c in Cluster.objects.all() for p in c.industry_prefixes}

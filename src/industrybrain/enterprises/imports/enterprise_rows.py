@@ -4,6 +4,7 @@ from industrybrain.enterprises.imports import cells
 from industrybrain.enterprises.imports.base import Column, Reject, Spec
 from industrybrain.enterprises.models import District, Enterprise, IndustryCode, Ownership
 from industrybrain.industry.models import Cluster
+from industrybrain.industry.taxonomy import cluster_for_code, prefix_map
 
 OWNERSHIP_WORDS = {str(label): value for value, label in Ownership.choices} | {
     value: value for value, _ in Ownership.choices
@@ -51,6 +52,7 @@ class EnterpriseSpec(Spec):
         for c in Cluster.objects.all():
             self.clusters[c.name_zh] = self.clusters[c.code] = c.pk
         self.codes = set(IndustryCode.objects.values_list("code", flat=True))
+        self.prefixes = prefix_map()
         self.existing = {
             uscc: (pk, name) for pk, uscc, name in Enterprise.objects.values_list("pk", "uscc", "name")
         }
@@ -72,6 +74,10 @@ class EnterpriseSpec(Spec):
                     r["cluster_id"] = self.clusters[r["cluster"]]
             if "industry_code" in r and not self._known_code(r["industry_code"]):
                 rejects.append(Reject(row, "行业代码", f"GB/T 4754-2017 中没有行业代码“{r['industry_code']}”"))
+            elif "industry_code" in r and "cluster" not in r and r.get("uscc") not in self.existing:
+                # A new enterprise with no cluster given is filed by its industry code, as the
+                # taxonomy's mapping says; an existing one keeps what an officer may have set.
+                r["cluster_id"] = cluster_for_code(r["industry_code"], self.prefixes)
             if "name" in r and "uscc" in r:
                 owner = self.names.get(r["name"])
                 if owner and owner != r["uscc"]:

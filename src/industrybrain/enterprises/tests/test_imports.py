@@ -56,6 +56,8 @@ def test_a_good_enterprise_file_applies_whole_with_history(reference, users):
     assert report.applied and report.created == 5 and not report.rejects
     enterprise = Enterprise.objects.get(uscc=make_uscc(100))
     assert enterprise.district.name_zh == "武进区" and enterprise.is_manufacturing
+    # No cluster in the file: C3484 files under 高端装备 by the taxonomy's code mapping.
+    assert enterprise.cluster.code == "high_end_equipment"
     record = enterprise.history.get()
     assert record.history_user == users["admin"] and "企业.xlsx" in record.history_change_reason
     # Loading the same file again changes nothing and says so.
