@@ -9,5 +9,5 @@ trap 'rm -rf "$tmp"' EXIT
 (cd "$tmp" && npm pack "echarts@${ECHARTS_VERSION}" >/dev/null && tar xzf "echarts-${ECHARTS_VERSION}.tgz")
 dest="$here/src/industrybrain/web/static/vendor"
 cp "$tmp/package/dist/echarts.min.js" "$dest/echarts-${ECHARTS_VERSION}.min.js"
-cp "$tmp/package/LICENSE" "$dest/echarts-${ECHARTS_VERSION}.LICENSE.txt"
+cp "$tmp/package/LICENSE" "$dest/echarts-${ECHARTS_VERSION}.LICENSE"
 echo "vendored echarts ${ECHARTS_VERSION} into $dest"
