@@ -19,7 +19,7 @@ def run_cases(pack: Pack, cases: list[Case] | None = None) -> list[str]:
     failures = []
     for year, group in sorted(by_year.items()):
         tables = case_tables(group)
-        result = evaluate(pack, year, *tables).to_pylist()
+        result = evaluate(pack, year, *tables, explain="all").to_pylist()
         rows = {(r["enterprise_id"], r["policy_id"]): r for r in result}
         for i, case in enumerate(group, start=1):
             row = rows.get((i, case.policy))

@@ -12,7 +12,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from .check import MONEY, Scope, Usage, check
-from .explain import Explainer, gap_atom, inputs_of
+from .explain import Explainer, describe, gap_atom, inputs_of
+from .expr import Name
 from .model import Pack, Policy
 from .sqlexpr import ExprCompiler, SqlDialect
 from .vocab import VARIABLES
@@ -22,11 +23,26 @@ STATUSES = ("eligible", "not_eligible", "insufficient_data")
 
 @dataclass(frozen=True)
 class Plan:
-    """A compiled pack: SQL text with ``{year}`` left as the only parameter."""
+    """A compiled pack: SQL text with placeholders filled in at run time by :meth:`sql`.
+
+    ``{year}``; ``{near_miss}`` (share of a threshold within which a miss is "near");
+    ``{explain_any}`` / ``{explain_all}`` (TRUE/FALSE: which rows get explanations).
+    """
 
     base_sql: str
     policies_sql: str
     policy_ids: tuple[str, ...]
+
+    def fill(self, sql: str, year: int, explain: str = "relevant",
+             near_miss: float = 0.2) -> str:
+        if explain not in ("all", "relevant", "none"):
+            raise ValueError("explain is 'all', 'relevant' or 'none'")
+        values = {"{year}": str(int(year)), "{near_miss}": repr(float(near_miss)),
+                  "{explain_any}": "FALSE" if explain == "none" else "TRUE",
+                  "{explain_all}": "TRUE" if explain == "all" else "FALSE"}
+        for key, value in values.items():
+            sql = sql.replace(key, value)
+        return sql
 
 
 def policy_usage(pack: Pack, policy: Policy) -> Usage:
@@ -102,7 +118,7 @@ def policy_sql(dialect: SqlDialect, pack: Pack, policy: Policy) -> str:
     conds = [c(n) for n in (policy.eligibility, policy.trigger) if n is not None]
     elig = " AND ".join(f"({x})" for x in conds) if conds else "TRUE"
     inner = [f"{elig} AS elig"]
-    gaps = []
+    gaps, near = [], []
     for i, t in enumerate(policy.tiers):
         ci = c.with_extra(cap=d.number(Decimal(t.cap)))
         inner.append(f"{c(t.when)} AS t{i}")
@@ -117,13 +133,17 @@ def policy_sql(dialect: SqlDialect, pack: Pack, policy: Policy) -> str:
         cmp = "<=" if strict else "<"
         gap = f"(CASE WHEN {cur} {cmp} {thr_sql} THEN {thr_sql} - {cur} END)"
         inner.append(f"{gap} AS g{i}")
-        from .explain import describe
-
+        near.append(f"g{i} <= {{near_miss}} * {thr_sql}")
+        # An assumption as threshold is shown by its value (2000万元), not its name.
+        while isinstance(thr, Name) and thr.name in assumptions:
+            thr = assumptions[thr.name]
         gaps.append((t, f"g{i}", var, describe(thr, "zh"), describe(thr, "en")))
     n = len(policy.tiers)
     usage = policy_usage(pack, policy)
     inputs = inputs_of(usage)
     json = d.json_object([(i.key, i.sql) for i in inputs])
+    # A near miss: within {near_miss} (a share of the threshold) of some tier.
+    inner.append(f"COALESCE({' OR '.join(near) if near else 'FALSE'}, FALSE) AS near")
     q = "SELECT b.*, " + ", ".join(inner) + " FROM base b"
     # Status, tier and amount, from the three-valued conditions.
     if n == 0:
@@ -182,11 +202,16 @@ def policy_sql(dialect: SqlDialect, pack: Pack, policy: Policy) -> str:
                         "cap_bound", "elig")
     ex_en = ex.sentence("en", "status", tier_label("en"), "amount", "raw_amount", "cap",
                         "cap_bound", "elig")
+    # Explanations and inputs cost more than everything else together; a batch fills them
+    # for the rows a reviewer reads (eligible, insufficient, near misses) unless asked for all.
+    shown = "({explain_any} AND ({explain_all} OR status <> 'not_eligible' OR near))"
+    ex_zh, ex_en = (f"CASE WHEN {shown} THEN {x} END" for x in (ex_zh, ex_en))
     return (f"SELECT enterprise_id, {d.quote_text(policy.id)} AS policy_id, status, "
             f"CASE WHEN status = 'eligible' THEN tier END AS tier, "
             f"CASE WHEN status = 'eligible' THEN CAST(amount AS BIGINT) END AS amount_yuan, "
             f"CASE WHEN status = 'eligible' THEN COALESCE(cap_bound, FALSE) END AS cap_bound, "
-            f"{ex_zh} AS explanation_zh, {ex_en} AS explanation_en, inputs "
+            f"{ex_zh} AS explanation_zh, {ex_en} AS explanation_en, "
+            f"CASE WHEN {shown} THEN inputs END AS inputs "
             f"FROM ({mid}) r")
 
 

@@ -40,15 +40,20 @@ def plan_for(pack: Pack, year: int, backend: str = "duckdb") -> Plan:
 
 
 def evaluate(pack: Pack, year: int, enterprises: Any, figures: Any, designations: Any,
+             *, explain: str = "relevant", near_miss: float = 0.2,
              backend: str = "duckdb") -> pa.Table:
     """Evaluate every enterprise-level policy of ``pack`` in force in ``year``.
 
     Returns one row per enterprise and evaluated policy. A missing input is never read as
     zero: a rule that needs it gives ``insufficient_data``.
+
+    ``explain`` says which rows carry explanation_zh/explanation_en/inputs: ``"relevant"``
+    (default) those eligible, with insufficient data, or a near miss — within ``near_miss``
+    (a share of the threshold, 0.2 = 20%) of a tier; ``"all"`` every row; ``"none"`` no row.
     """
     plan = plan_for(pack, year, backend)
     return duckdb_backend.run(plan, year, _table(enterprises), _table(figures),
-                              _table(designations))
+                              _table(designations), explain=explain, near_miss=near_miss)
 
 
 def explain_one(pack: Pack, year: int, tables: tuple[Any, Any, Any],
@@ -58,7 +63,8 @@ def explain_one(pack: Pack, year: int, tables: tuple[Any, Any, Any],
 
     enterprises, figures, designations = (_table(t) for t in tables)
     keep = lambda t: t.filter(pc.equal(t["enterprise_id"], enterprise_id))  # noqa: E731
-    result = evaluate(pack, year, keep(enterprises), keep(figures), keep(designations))
+    result = evaluate(pack, year, keep(enterprises), keep(figures), keep(designations),
+                      explain="all")
     rows = result.to_pylist()
     for row in rows:
         row["inputs"] = json.loads(row["inputs"]) if row["inputs"] else {}

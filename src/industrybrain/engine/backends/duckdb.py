@@ -52,22 +52,25 @@ class DuckDBDialect(SqlDialect):
 
 
 def run(plan: Plan, year: int, enterprises: pa.Table, figures: pa.Table,
-        designations: pa.Table, threads: int | None = None) -> pa.Table:
+        designations: pa.Table, explain: str = "relevant", near_miss: float = 0.2,
+        threads: int | None = None) -> pa.Table:
     """Evaluate ``plan`` for ``year``; inputs are Arrow tables in the data contract's shape."""
     con = duckdb.connect(":memory:")
     try:
+        con.execute("SET enable_progress_bar = false")
         if threads:
             con.execute(f"SET threads = {int(threads)}")
         con.register("enterprises", enterprises)
         con.register("figures", figures)
         con.register("designations", designations)
         # The base is materialised once; every policy's SELECT reads it.
-        con.execute("CREATE TEMP TABLE base AS " + plan.base_sql.format(year=int(year)))
+        con.execute("CREATE TEMP TABLE base AS " + plan.fill(plan.base_sql, year))
         if not plan.policy_ids:
             return RESULT_SCHEMA.empty_table()
         sql = (f"SELECT enterprise_id, policy_id, CAST({int(year)} AS SMALLINT) AS year, status, "
                f"tier, amount_yuan, cap_bound, explanation_zh, explanation_en, inputs "
-               f"FROM ({plan.policies_sql}) ORDER BY enterprise_id, policy_id")
+               f"FROM ({plan.fill(plan.policies_sql, year, explain, near_miss)}) "
+               f"ORDER BY enterprise_id, policy_id")
         table = con.sql(sql).to_arrow_table()
         return table.cast(RESULT_SCHEMA)
     finally:
