@@ -10,13 +10,22 @@ from .testcases import case_tables
 
 def run_cases(pack: Pack, cases: list[Case] | None = None) -> list[str]:
     """Evaluate every case; return a list of failure messages (empty when all pass)."""
+    return [msg for msgs in case_failures(pack, cases).values() for msg in msgs]
+
+
+def case_key(case: Case) -> tuple[str, int, str]:
+    return (case.file, case.line, case.name)
+
+
+def case_failures(pack: Pack, cases: list[Case] | None = None) -> dict[tuple, list[str]]:
+    """Evaluate the cases, one batch per year; map each case_key to its failure messages."""
     from .evaluate import evaluate
 
     cases = list(pack.cases if cases is None else cases)
     by_year: dict[int, list[Case]] = defaultdict(list)
     for case in cases:
         by_year[case.year].append(case)
-    failures = []
+    failures: dict[tuple, list[str]] = {case_key(case): [] for case in cases}
     for year, group in sorted(by_year.items()):
         tables = case_tables(group)
         result = evaluate(pack, year, *tables, explain="all").to_pylist()
@@ -25,14 +34,14 @@ def run_cases(pack: Pack, cases: list[Case] | None = None) -> list[str]:
             row = rows.get((i, case.policy))
             where = f"{case.file}:{case.line} {case.policy} «{case.name}»"
             if row is None:
-                failures.append(f"{where}: no result (policy not in force in {year}?)")
+                failures[case_key(case)].append(f"{where}: no result (policy not in force in {year}?)")
                 continue
             for key, want in case.expect.items():
                 if key.endswith("_contains"):
                     col = key[: -len("_contains")]
                     if str(want) not in (row[col] or ""):
-                        failures.append(f"{where}: {col} lacks {want!r}: {row[col]!r}")
+                        failures[case_key(case)].append(f"{where}: {col} lacks {want!r}: {row[col]!r}")
                 elif row[key] != want:
-                    failures.append(f"{where}: {key} = {row[key]!r}, expected {want!r}"
+                    failures[case_key(case)].append(f"{where}: {key} = {row[key]!r}, expected {want!r}"
                                     f" — {row['explanation_zh']}")
     return failures

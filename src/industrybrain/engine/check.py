@@ -199,15 +199,20 @@ def _check_call(node: Call, scope: Scope, usage: Usage, stack: tuple[str, ...]) 
             return vt
         return BOOL if f == "has_history" else vt
     if f in DESIGNATION_FUNCS:
-        arity(1)
-        arg = args[0]
-        code = arg.name if isinstance(arg, Name) else arg.value if isinstance(arg, Str) else None
-        if code is None:
-            raise _err(arg, f"{f}() needs a designation code")
-        vocab = designations()
-        if code not in vocab:
-            raise _err(arg, f"unknown designation code {code!r}{_suggest(code, vocab)}")
-        usage.add(usage.codes, (f, code))
+        # newly_designated(a, b): the first grant of any of the codes falls in this year, so
+        # "single champion enterprise or product" is rewarded once, whichever comes first.
+        arity(1, at_least=f == "newly_designated")
+        if f == "holds":
+            arity(1)
+        for arg in args:
+            code = arg.name if isinstance(arg, Name) else \
+                arg.value if isinstance(arg, Str) else None
+            if code is None:
+                raise _err(arg, f"{f}() needs a designation code")
+            vocab = designations()
+            if code not in vocab:
+                raise _err(arg, f"unknown designation code {code!r}{_suggest(code, vocab)}")
+            usage.add(usage.codes, (f, code))
         return BOOL
     if f == "is_known":
         arity(1)

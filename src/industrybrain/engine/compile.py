@@ -76,7 +76,7 @@ def base_sql(dialect: SqlDialect, usage: Usage) -> str:
                    if f in ("first_time_exceeds", "first_time", "has_history")})
     cols += [f"h.{k}_{v}" for v in hist for k in ("hmax", "hnull", "hcnt")]
     codes = sorted({c for _, c in usage.codes})
-    cols += [f"d.{k}_{c}" for c in codes for k in ("dnew", "dheld")]
+    cols += [f"d.{k}_{c}" for c in codes for k in ("dfirst", "dheld")]
     sql = f"SELECT {', '.join(cols)}\nFROM enterprises e"
     if figs:
         sql += (f"\nLEFT JOIN (SELECT enterprise_id, {', '.join(figs)} FROM figures "
@@ -98,7 +98,10 @@ def base_sql(dialect: SqlDialect, usage: Usage) -> str:
         for code in codes:
             q = dialect.quote_text(code)
             first = f"MIN(CASE WHEN code = {q} THEN granted_on END)"
-            aggs.append(f"({dialect.year_of(first)} = {{year}}) AS dnew_{code}")
+            # Only grants up to this year count: a later grant is not yet known in year Y.
+            first = (f"MIN(CASE WHEN code = {q} AND {dialect.year_of('granted_on')} <= {{year}} "
+                     f"THEN granted_on END)")
+            aggs.append(f"{dialect.year_of(first)} AS dfirst_{code}")
             # Held in year Y: granted by Dec 31 of Y and not expired before Jan 1 of Y.
             aggs.append(f"BOOL_OR(code = {q} AND {dialect.year_of('granted_on')} <= {{year}} "
                         f"AND (expires_on IS NULL OR {dialect.year_of('expires_on')} >= {{year}})"

@@ -72,7 +72,8 @@ def describe(node: Node, lang: str = "zh") -> str:
         if f == "first_time":
             return f"首次成为{r(a[0])}" if zh else f"{r(a[0])} for the first time"
         if f == "newly_designated":
-            return f"新认定/新入选{_code(a[0], lang)}" if zh else f"newly {_code(a[0], lang)}"
+            names = ("或" if zh else " or ").join(_code(x, lang) for x in a)
+            return f"新认定/新入选{names}" if zh else f"newly {names}"
         if f == "holds":
             return f"为{_code(a[0], lang)}" if zh else f"holds {_code(a[0], lang)}"
         if f == "prev":
@@ -131,10 +132,13 @@ def inputs_of(usage: Usage) -> list[Input]:
                              f"COALESCE(hnull_{v}, 0) > 0"))
     for f, code in usage.codes:
         d = designations()[code]
-        col = "dnew" if f == "newly_designated" else "dheld"
-        word_zh, word_en = ("新认定", "newly ") if f == "newly_designated" else ("持有", "holds ")
-        out.append(Input(f"{col[1:]}_{code}", f"COALESCE({col}_{code}, FALSE)",
-                         f"{word_zh}{d['name_zh']}", f"{word_en}{d['name_en']}", "bool", None))
+        if f == "newly_designated":
+            out.append(Input(f"first_granted_{code}", f"dfirst_{code}",
+                             f"首次认定{d['name_zh']}年份", f"first year of {d['name_en']}",
+                             "year", None))
+        else:
+            out.append(Input(f"holds_{code}", f"COALESCE(dheld_{code}, FALSE)",
+                             f"持有{d['name_zh']}", f"holds {d['name_en']}", "bool", None))
     seen, unique = set(), []
     for i in out:
         if i.key not in seen:
@@ -158,6 +162,9 @@ class Explainer:
             yes, no = ("是", "否") if lang == "zh" else ("yes", "no")
             return (f"(CASE WHEN {sql} IS NULL THEN {d.quote_text('缺失' if lang == 'zh' else 'missing')}"
                     f" WHEN {sql} THEN '{yes}' ELSE '{no}' END)")
+        if kind == "year":
+            none = "无" if lang == "zh" else "none"
+            return f"COALESCE(CAST({sql} AS VARCHAR), {d.quote_text(none)})"
         if kind == "text":
             return f"COALESCE(CAST({sql} AS VARCHAR), {d.quote_text('缺失' if lang == 'zh' else 'missing')})"
         return d.fmt_number(sql, lang)

@@ -7,7 +7,7 @@ columns of a ``base`` relation built once per evaluation (see :mod:`.compile`):
     v_<var>     value this year (figures) or now (enterprises)
     p_<var>     value last year
     hmax_<var>  highest value in earlier years; hnull_<var> / hcnt_<var> null / known counts
-    dnew_<code> newly designated this year; dheld_<code> held this year
+    dfirst_<code> year of the first grant; dheld_<code> held this year
 """
 
 from __future__ import annotations
@@ -129,11 +129,15 @@ class ExprCompiler:
     def call(self, node: Call) -> str:
         f, args, c, d = node.func, node.args, self, self.d
         if f in ("newly_designated", "holds"):
-            a = args[0]
-            code = a.name if isinstance(a, Name) else a.value  # type: ignore[union-attr]
-            col = "dnew" if f == "newly_designated" else "dheld"
+            codes = [a.name if isinstance(a, Name) else a.value  # type: ignore[union-attr]
+                     for a in args]
             # No designation row means not designated: absence is the fact, not missing data.
-            return f"COALESCE({col}_{code}, FALSE)"
+            if f == "holds":
+                return f"COALESCE(dheld_{codes[0]}, FALSE)"
+            first = codes[0] if len(codes) == 1 else None
+            first_year = f"dfirst_{first}" if first else d.least_skip_null(
+                [f"dfirst_{code}" for code in codes])
+            return f"COALESCE({first_year} = {{year}}, FALSE)"
         if f in ("first_time_exceeds", "first_time", "prev", "increase", "has_history"):
             var = args[0].name  # type: ignore[union-attr]
             cur, prev = f"v_{var}", f"p_{var}"
