@@ -161,6 +161,7 @@ def draw_revenue(rng: np.random.Generator, pop: Population, years: np.ndarray, s
 
     # scale the tail of each group, year by year, to the group's total
     totals = group_totals(years, scale)
+    in_cluster = pop.group < len(cal.CLUSTER_TARGETS_2025_YI)
     for gi, g in enumerate(GROUPS):
         if g not in totals:
             continue
@@ -169,6 +170,10 @@ def draw_revenue(rng: np.random.Generator, pop: Population, years: np.ndarray, s
         for i in range(ny):
             live = exists[:, i]
             need = totals[g][i] - value[fixed_rows & live, i].sum()
+            if g == "other_industry":
+                # the 1.7万亿元 is industrial sales; clusters also hold software and
+                # environmental-service firms, whose revenue other industry makes up
+                need += value[in_cluster & ~industrial & live, i].sum()
             raw = value[t_rows, i]
             m = _solve_multiplier(raw[live[t_rows]], need)
             value[t_rows, i] = soft_cap(raw * m, CAP_INDUSTRY_YUAN)

@@ -47,12 +47,12 @@ GROUP_SHARES = {
     "new_materials": 0.06,
     "green_steel": 0.03,
     "textile_apparel": 0.08,
-    "electronic_info": 0.07,
+    "electronic_info": 0.09,  # with software and IT services (I65)
     "biomedicine": 0.03,
     "building_materials": 0.03,
     "energy_saving_env": 0.04,
     "other_industry": 0.175,
-    "services": 0.145,
+    "services": 0.125,
 }
 
 
@@ -69,37 +69,36 @@ class IndustryClass:
 C = IndustryClass
 INDUSTRY_CLASSES: tuple[IndustryClass, ...] = (
     # 高端装备: machine tools, pumps and hydraulics, bearings, robots, farm and construction machinery, rail, power equipment
-    C("C3421", "high_end_equipment", 8, ("robotics",), ("数控机床", "精密机床")),
-    C("C3444", "high_end_equipment", 8, ("robotics",), ("液压", "液压科技")),
-    C("C3451", "high_end_equipment", 8, ("robotics",), ("轴承", "精密轴承")),
+    C("C3421", "high_end_equipment", 8, (), ("数控机床", "精密机床")),
+    C("C3444", "high_end_equipment", 8, (), ("液压", "液压科技")),
+    C("C3451", "high_end_equipment", 8, (), ("轴承", "精密轴承")),
     C("C3491", "high_end_equipment", 6, ("robotics",), ("机器人", "智能装备")),
-    C("C3492", "high_end_equipment", 2, ("robotics", "aerospace_info"), ("特种机器人",)),
+    C("C3492", "high_end_equipment", 2, ("robotics",), ("特种机器人",)),
     C("C3499", "high_end_equipment", 14, (), ("机械", "精密机械", "通用设备")),
     C("C3514", "high_end_equipment", 6, (), ("工程机械", "重工")),
     C("C3571", "high_end_equipment", 5, (), ("农业机械", "农机")),
     C("C3716", "high_end_equipment", 5, (), ("轨道交通设备", "轨道装备")),
     C("C3811", "high_end_equipment", 5, (), ("电机", "发电设备")),
-    C("C3821", "high_end_equipment", 8, ("industrial_energy_internet",), ("变压器", "电气")),
-    C("C3823", "high_end_equipment", 8, ("industrial_energy_internet",), ("电气设备", "开关")),
-    C("C4011", "high_end_equipment", 7, ("robotics", "industrial_energy_internet"), ("自动化", "工控科技")),
+    C("C3821", "high_end_equipment", 8, (), ("变压器", "电气")),
+    C("C3823", "high_end_equipment", 8, (), ("电气设备", "开关")),
+    C("C4011", "high_end_equipment", 7, (), ("自动化", "工控科技")),
     C("C3744", "high_end_equipment", 2, ("aerospace_info",), ("航空部件", "航空科技")),
     # 新能源: photovoltaics (the cluster's core), wind, power electronics, solar generation
     C("C3825", "new_energy", 12, (), ("光伏科技", "光能", "太阳能")),
     C("C3415", "new_energy", 3, (), ("风电设备", "风能")),
-    C("C3824", "new_energy", 3, ("industrial_energy_internet",), ("电力电子", "能源科技")),
-    C("D4416", "new_energy", 2, ("industrial_energy_internet",), ("光伏电力", "新能源发电"), "power"),
+    C("C3849", "new_energy", 3, (), ("储能", "储能科技")),
+    C("D4416", "new_energy", 2, (), ("光伏电力", "新能源发电"), "power"),
     # 新材料: carbon fibre and graphene, synthetic materials, special fibres, electronic materials
     C("C3091", "new_materials", 6, ("carbon_composites",), ("碳材料", "碳纤维", "石墨烯科技")),
     C("C3062", "new_materials", 4, ("carbon_composites",), ("复合材料",)),
     C("C2659", "new_materials", 6, (), ("新材料", "高分子材料"), "chemical"),
-    C("C2826", "new_materials", 3, ("carbon_composites",), ("化纤", "纤维科技"), "chemical"),
+    C("C2829", "new_materials", 3, ("carbon_composites",), ("化纤", "纤维科技"), "chemical"),
     C("C3985", "new_materials", 3, ("integrated_circuit",), ("电子材料",)),
     # 新能源汽车及汽车核心零部件: vehicles, parts, lithium batteries (C384)
     C("C3612", "nev_auto_parts", 2, ("intelligent_connected_vehicle",), ("新能源汽车", "汽车")),
-    C("C3670", "nev_auto_parts", 14, ("intelligent_connected_vehicle",), ("汽车部件", "汽车零部件", "车业")),
+    C("C3670", "nev_auto_parts", 14, (), ("汽车部件", "汽车零部件", "车业")),
     C("C3660", "nev_auto_parts", 2, (), ("专用车", "车身")),
     C("C3841", "nev_auto_parts", 5, (), ("锂电", "电池", "动力电池")),
-    C("C3962", "nev_auto_parts", 2, ("intelligent_connected_vehicle",), ("智能车载", "车联科技")),
     # 绿色精品钢: iron, steel, rolling, ferro-alloys
     C("C3110", "green_steel", 1, (), ("炼铁",), "steel"),
     C("C3120", "green_steel", 2, (), ("钢铁", "特钢"), "steel"),
@@ -114,14 +113,15 @@ INDUSTRY_CLASSES: tuple[IndustryClass, ...] = (
     C("C3551", "textile_apparel", 2, (), ("纺织机械",)),
     # 新一代电子信息技术: ICs, discrete devices, PCBs, sensors, telecom equipment, computers
     C("C3973", "electronic_info", 3, ("integrated_circuit",), ("微电子", "集成电路")),
-    C("C3972", "electronic_info", 3, ("integrated_circuit",), ("半导体",)),
-    C("C3562", "electronic_info", 2, ("integrated_circuit",), ("半导体设备",)),
-    C("C3982", "electronic_info", 6, ("telecom_5g",), ("电路板", "电子")),
-    C("C3983", "electronic_info", 4, ("industrial_energy_internet",), ("传感科技", "传感器")),
-    C("C3976", "electronic_info", 3, ("telecom_5g",), ("光电", "光电子")),
+    C("C3972", "electronic_info", 3, (), ("半导体",)),
+    C("C3962", "electronic_info", 2, ("intelligent_connected_vehicle",), ("智能车载", "车联科技")),
+    C("C3964", "electronic_info", 1, ("robotics",), ("服务机器人",)),
+    C("C3982", "electronic_info", 6, (), ("电路板", "电子")),
+    C("C3983", "electronic_info", 4, ("intelligent_connected_vehicle",), ("传感科技", "传感器")),
+    C("C3976", "electronic_info", 3, (), ("光电", "光电子")),
     C("C3921", "electronic_info", 3, ("telecom_5g",), ("通信设备", "通信科技")),
     C("C3922", "electronic_info", 2, ("telecom_5g",), ("通信终端",)),
-    C("C3963", "electronic_info", 1, ("aerospace_info",), ("无人机", "航空电子")),
+    C("C3963", "electronic_info", 1, (), ("无人机", "航空电子")),
     C("C3911", "electronic_info", 2, (), ("计算机", "信息设备")),
     # 生物医药及新型医疗器械
     C("C2710", "biomedicine", 3, ("biomedicine_chain",), ("药业", "制药"), "chemical"),
@@ -137,11 +137,12 @@ INDUSTRY_CLASSES: tuple[IndustryClass, ...] = (
     C("C3042", "building_materials", 2, (), ("特种玻璃", "玻璃")),
     # 节能环保: environmental equipment, fans and separators, recycling
     C("C3591", "energy_saving_env", 6, (), ("环保设备", "环保科技", "水处理")),
-    C("C3462", "energy_saving_env", 3, (), ("风机", "通风设备")),
-    C("C3463", "energy_saving_env", 2, (), ("净化设备", "分离设备")),
+    C("C3597", "energy_saving_env", 3, (), ("水处理设备", "节水设备")),
+    C("N7721", "energy_saving_env", 2, (), ("水务", "环境治理"), "light"),
     C("C4210", "energy_saving_env", 2, (), ("再生资源", "资源回收")),
     # Other industry outside the ten clusters
     C("C2614", "other_industry", 4, (), ("化工", "化学"), "chemical"),
+    C("C3562", "other_industry", 1, ("integrated_circuit",), ("半导体设备",)),
     C("C2641", "other_industry", 3, (), ("涂料", "化工"), "chemical"),
     C("C2929", "other_industry", 8, (), ("塑业", "塑胶制品")),
     C("C3311", "other_industry", 7, (), ("钢结构", "金属结构")),
@@ -153,11 +154,14 @@ INDUSTRY_CLASSES: tuple[IndustryClass, ...] = (
     C("C4190", "other_industry", 3, (), ("制品", "工贸")),
     C("D4411", "other_industry", 0.5, (), ("发电", "电力"), "power"),
     C("D4412", "other_industry", 0.6, (), ("热电", "能源"), "power"),
-    # Producer services
-    C("I6513", "services", 5, ("intelligent_connected_vehicle", "industrial_energy_internet"), ("软件", "信息技术"), "light"),
-    C("I6520", "services", 1, ("integrated_circuit",), ("芯片设计", "微电子设计"), "light"),
-    C("I6531", "services", 3, ("industrial_energy_internet", "telecom_5g"), ("系统集成", "数字科技"), "light"),
-    C("I6532", "services", 2, ("industrial_energy_internet",), ("物联网科技", "智联科技"), "light"),
+    # software and IT services belong to the electronic-information cluster (the pack maps I65 there)
+    C("I6513", "electronic_info", 5, (), ("软件", "信息技术"), "light"),
+    C("I6520", "electronic_info", 1, ("integrated_circuit",), ("芯片设计", "微电子设计"), "light"),
+    C("I6531", "electronic_info", 3, ("industrial_energy_internet",), ("系统集成", "数字科技"), "light"),
+    C("I6532", "electronic_info", 2, ("industrial_energy_internet",), ("物联网科技", "智联科技"), "light"),
+    # Producer services outside the clusters
+    C("I6431", "services", 2, ("industrial_energy_internet",), ("工业互联网", "互联网科技"), "light"),
+    C("M7441", "services", 1, ("aerospace_info",), ("遥感测绘", "空间信息"), "light"),
     C("M7340", "services", 1, ("biomedicine_chain",), ("医药研发", "生物医药研究"), "light"),
     C("M7452", "services", 3, (), ("检测", "检验检测"), "light"),
     C("M7484", "services", 3, (), ("工程设计", "设计院"), "light"),
@@ -196,11 +200,12 @@ CHAMPION_PRODUCTS = {
     "services": ("工业软件平台",),
 }
 
-# Industrial firms (sections B, C, D) are above-scale at 2000万元 revenue. Producer
-# services use the NBS service thresholds: 1000万元 for scientific and technical
-# services (section M), 2000万元 for software/IT (I) and logistics (G).
+# Industrial firms (sections B, C, D) are above-scale at 2000万元 revenue. Services use
+# the NBS service thresholds: 1000万元 for scientific and technical services (M) and
+# environmental management (N), 2000万元 for software/IT (I) and logistics (G).
 ABOVE_SCALE_THRESHOLD_YUAN = {"B": 20_000_000, "C": 20_000_000, "D": 20_000_000,
-                              "G": 20_000_000, "I": 20_000_000, "M": 10_000_000}
+                              "G": 20_000_000, "I": 20_000_000, "M": 10_000_000,
+                              "N": 10_000_000}
 
 
 @dataclass(frozen=True)
