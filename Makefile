@@ -40,7 +40,9 @@ bench: $(VENV)/.installed
 
 ## Rebuild the English catalogue after changing UI text
 messages: $(VENV)/.installed
-	cd src/industrybrain && ../../$(BIN)/django-admin makemessages -l en --settings=industrybrain.web.settings && ../../$(BIN)/django-admin compilemessages -l en --settings=industrybrain.web.settings
+	cd src/industrybrain && export IB_DATA_DIR=$$(mktemp -d) && \
+	  ../../$(BIN)/industrybrain makemessages -l en --add-location=file && \
+	  ../../$(BIN)/industrybrain compilemessages -l en
 
 clean:
 	rm -rf $(VENV) .pytest_cache var
