@@ -39,7 +39,8 @@ def uscc_codes(rng, divisions: np.ndarray) -> np.ndarray:
     b = int(rng.integers(0, 10**8))
     body_num = (a * np.arange(n, dtype=np.int64) + b) % 10**8
     body = (body_num[:, None] // 10 ** np.arange(7, -1, -1)) % 10
-    div_digits = np.array([[int(ch) for ch in d] for d in divisions]) if n else np.zeros((0, 6), int)
+    kinds, which = np.unique(np.asarray(divisions, dtype=str), return_inverse=True)
+    div_digits = np.array([[int(ch) for ch in d] for d in kinds], dtype=np.int64).reshape(-1, 6)[which]
     values = np.empty((n, 17), dtype=np.int64)
     values[:, 0], values[:, 1] = 9, 1
     values[:, 2:8] = div_digits

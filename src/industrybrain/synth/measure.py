@@ -4,8 +4,6 @@ would, so nulls are left out of sums rather than read as zero."""
 
 from __future__ import annotations
 
-import datetime as dt
-
 import numpy as np
 import pyarrow as pa
 
@@ -168,6 +166,3 @@ def policy_events(city: City) -> dict[str, dict[int, int]]:
     out["… of which local contribution rose"] = {y: len(newly_above_scale(fr, y)[1]) for y in years[1:]}
     return out
 
-
-def today() -> str:
-    return dt.date.today().isoformat()
