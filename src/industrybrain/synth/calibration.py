@@ -97,7 +97,7 @@ FIGURES: tuple[CalibrationFigure, ...] = (
     F("industrial_growth_2021", "growth of industrial revenue 2020→2021", 27.1, "%", SEED_004,
       "工业一般纳税人销售突破1.7万亿元，增长27.1%",
       "2020 group totals are 2021 totals / growth rates rescaled to give +27.1% overall", False),
-    F("cluster_output_2021", "revenue of the ten clusters in 2021", 
+    F("cluster_output_2021", "revenue of the ten clusters in 2021",
       sum(CLUSTER_TARGETS_2025_YI.values()) / GROWTH_TO_2025, "亿元", SEED_002,
       "全市工业规模总量超2.5万亿元",
       "each cluster's 2021 revenue = its 2025 target / (2.5万亿 / 1.7万亿); per cluster below"),

@@ -207,7 +207,7 @@ def _table(rng, ctx: Context, grants) -> pa.Table:
         if code == "single_champion_product":
             names = [CHAMPION_PRODUCTS[GROUPS[g]] for g in ctx.pop.group[rows]]
             choice = rng.integers(0, 1000, size=k)
-            products.append(np.array([p[c % len(p)] for p, c in zip(names, choice)], dtype=object))
+            products.append(np.array([p[c % len(p)] for p, c in zip(names, choice, strict=True)], dtype=object))
         else:
             products.append(np.full(k, None, dtype=object))
     if not ids:

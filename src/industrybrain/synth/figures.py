@@ -117,7 +117,7 @@ def figures_table(rng, pop: Population, rev: Revenue, matrices: dict, first_year
     no_gaps = (pop.giant >= 0)[rows]  # the planted giants report fully: their events stay clean
     columns = {"enterprise_id": pa.array(rows.astype(np.int64) + 1, pa.int64()),
                "year": pa.array(rev.years[cols].astype(np.int16), pa.int16())}
-    for name, field in zip(contract.FIGURES.names[2:], list(contract.FIGURES)[2:]):
+    for name, field in zip(contract.FIGURES.names[2:], list(contract.FIGURES)[2:], strict=True):
         if name == "above_scale":
             columns[name] = pa.array(above_scale_matrix(pop, rev)[rows, cols], pa.bool_())
             continue

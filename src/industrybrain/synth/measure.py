@@ -63,7 +63,7 @@ class Frame:
         m = self.d_code == code
         ids, years = self.d_id[m], self.d_year[m]
         first = {}
-        for i, y in zip(ids.tolist(), years.tolist()):
+        for i, y in zip(ids.tolist(), years.tolist(), strict=True):
             first[i] = min(first.get(i, y), y)
         return np.array(sorted(i for i, y in first.items() if y == year), dtype=np.int64)
 

@@ -109,7 +109,7 @@ def group_totals(years: np.ndarray, scale: float) -> dict[str, np.ndarray]:
 def draw_revenue(rng: np.random.Generator, pop: Population, years: np.ndarray, scale: float) -> Revenue:
     n, ny = pop.n, len(years)
     a = int(np.flatnonzero(years == cal.CALIBRATION_YEAR)[0])
-    group_names = np.array(GROUPS)[pop.group]
+    np.array(GROUPS)[pop.group]
     section = np.array([c.code[0] for c in INDUSTRY_CLASSES])[pop.industry]
     industrial = np.isin(section, ["B", "C", "D"])
     is_giant = pop.giant >= 0

@@ -14,7 +14,7 @@ from industrybrain.synth.taxonomy import load_districts
 def org_code_is_valid(code: str) -> bool:
     """GB 11714-1997, written independently of the generator."""
     values = [int(c) if c.isdigit() else ord(c) - 55 for c in code[:8]]
-    c = 11 - sum(v * w for v, w in zip(values, (3, 7, 9, 10, 5, 8, 4, 2))) % 11
+    c = 11 - sum(v * w for v, w in zip(values, (3, 7, 9, 10, 5, 8, 4, 2), strict=True)) % 11
     return code[8] == {10: "X", 11: "0"}.get(c, str(c))
 
 
@@ -22,7 +22,7 @@ def check_identities(city):
     codes = city.enterprises.column("uscc").to_pylist()
     assert len(set(codes)) == len(codes)
     divisions = {d.code: d.division for d in load_districts()}
-    for code, district in zip(codes, city.enterprises.column("district").to_pylist()):
+    for code, district in zip(codes, city.enterprises.column("district").to_pylist(), strict=True):
         assert uscc.is_valid(code), code
         assert len(code) == 18 and code[:2] == "91"
         assert code[2:8] == divisions[district]
@@ -45,7 +45,7 @@ def test_stdnum_rejects_a_wrong_check_digit(city):
 def test_names_use_words_of_the_industry(city):
     names = city.enterprises.column("name").to_pylist()
     codes = city.enterprises.column("industry_code").to_pylist()
-    steel = [nm for nm, c in zip(names, codes) if c == "C3120"]
+    steel = [nm for nm, c in zip(names, codes, strict=True) if c == "C3120"]
     assert steel and all(("钢" in nm) for nm in steel)
 
 

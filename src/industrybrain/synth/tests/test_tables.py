@@ -69,7 +69,7 @@ def test_enterprise_columns_agree(city):
     assert [i in listed for i in e.column("enterprise_id").to_pylist()] == e.column("is_listed").to_pylist()
     assert set(e.column("district").to_pylist()) == {d.code for d in load_districts()}
     assert set(e.column("ownership").to_pylist()) <= {"state", "private", "foreign", "hmt", "collective", "other"}
-    for chains, leads in zip(e.column("chains").to_pylist(), e.column("chain_leader").to_pylist()):
+    for chains, leads in zip(e.column("chains").to_pylist(), e.column("chain_leader").to_pylist(), strict=True):
         assert set(leads) <= set(chains) <= set(CHAINS)
 
 
@@ -88,7 +88,7 @@ def test_designation_dates(city):
     assert (expires[has] >= granted[has]).all()
     products = d.column("product").to_pylist()
     codes = d.column("code").to_pylist()
-    assert all((p is not None) == (c == "single_champion_product") for p, c in zip(products, codes))
+    assert all((p is not None) == (c == "single_champion_product") for p, c in zip(products, codes, strict=True))
 
 
 @pytest.mark.skipif(not PACK_TAXONOMY.exists(), reason="pack taxonomy not in this checkout")
@@ -111,4 +111,44 @@ def test_clusters_and_chains_agree_with_the_pack_taxonomy(city):
             assert any(cls.code.startswith(h) for h in hints[chain]), (cls.code, chain)
     clusters = city.enterprises.column("cluster").to_pylist()
     codes = city.enterprises.column("industry_code").to_pylist()
-    assert all(pack_cluster(code) == cl for code, cl in zip(codes, clusters))
+    assert all(pack_cluster(code) == cl for code, cl in zip(codes, clusters, strict=True))
+
+
+def _figures_2021(city):
+    f = city.figures.filter(pc.equal(city.figures.column("year"), 2021))
+    ids = f.column("enterprise_id").to_numpy() - 1
+    cols = {n: f.column(n).to_numpy(zero_copy_only=False).astype(float) for n in NULLABLE}
+    return ids, cols
+
+
+def test_revenue_is_heavy_tailed(city):
+    _, cols = _figures_2021(city)
+    rev = np.sort(cols["revenue"][~np.isnan(cols["revenue"])])[::-1]
+    top_share = rev[: len(rev) // 100].sum() / rev.sum()
+    assert top_share > 0.5  # the top 1% of firms have most of the sales
+    assert np.median(rev) < 2e7 < rev.mean()
+
+
+def test_figures_are_consistent_with_revenue(city):
+    ids, c = _figures_2021(city)
+    ok = ~np.isnan(c["revenue"]) & ~np.isnan(c["tax"]) & ~np.isnan(c["local_contribution"])
+    assert (c["local_contribution"][ok] < c["tax"][ok]).all()
+    assert 0.01 < np.median(c["tax"][ok] / c["revenue"][ok]) < 0.06
+    codes = np.array(city.enterprises.column("industry_code").to_pylist())[ids]
+    per_wan = c["energy_tce"] / (c["revenue"] / 1e4)
+    steel = np.char.startswith(codes, "C31") & ~np.isnan(per_wan)
+    machines = np.char.startswith(codes, "C34") & ~np.isnan(per_wan)
+    assert np.median(per_wan[steel]) > 10 * np.median(per_wan[machines])
+
+
+def test_high_tech_firms_spend_more_on_rd(city):
+    ids, c = _figures_2021(city)
+    d = city.designations.filter(pc.equal(city.designations.column("code"), "high_tech"))
+    granted = d.column("granted_on").to_numpy().astype("datetime64[Y]").astype(int) + 1970
+    expires = d.column("expires_on").to_numpy().astype("datetime64[Y]").astype(int) + 1970
+    holders = set((d.column("enterprise_id").to_numpy()[(granted <= 2021) & (expires >= 2021)] - 1).tolist())
+    is_holder = np.array([i in holders for i in ids])
+    intensity = c["rd_spending"] / c["revenue"]
+    ok = ~np.isnan(intensity)
+    assert np.median(intensity[ok & is_holder]) >= 0.03
+    assert np.median(intensity[ok & is_holder]) > 2 * np.median(intensity[ok & ~is_holder])
