@@ -14,17 +14,8 @@ import pyarrow as pa
 
 from .backends import duckdb as duckdb_backend
 from .compile import Plan, compile_pack
+from .contract import conform
 from .model import Pack
-
-
-def _table(data: Any) -> pa.Table:
-    if isinstance(data, pa.Table):
-        return data
-    if isinstance(data, dict):
-        return pa.table(data)
-    if hasattr(data, "to_arrow_table"):
-        return data.to_arrow_table()
-    raise TypeError(f"expected a pyarrow.Table or a dict of columns, got {type(data).__name__}")
 
 
 def plan_for(pack: Pack, year: int, backend: str = "duckdb") -> Plan:
@@ -52,8 +43,9 @@ def evaluate(pack: Pack, year: int, enterprises: Any, figures: Any, designations
     (a share of the threshold, 0.2 = 20%) of a tier; ``"all"`` every row; ``"none"`` no row.
     """
     plan = plan_for(pack, year, backend)
-    return duckdb_backend.run(plan, year, _table(enterprises), _table(figures),
-                              _table(designations), explain=explain, near_miss=near_miss)
+    return duckdb_backend.run(plan, year, conform(enterprises, "enterprises"),
+                              conform(figures, "figures"), conform(designations, "designations"),
+                              explain=explain, near_miss=near_miss)
 
 
 def explain_one(pack: Pack, year: int, tables: tuple[Any, Any, Any],
@@ -61,7 +53,9 @@ def explain_one(pack: Pack, year: int, tables: tuple[Any, Any, Any],
     """Every policy's result for one enterprise, as dicts (inputs decoded from JSON)."""
     import pyarrow.compute as pc
 
-    enterprises, figures, designations = (_table(t) for t in tables)
+    enterprises, figures, designations = (
+        conform(t, k) for t, k in zip(tables, ("enterprises", "figures", "designations"),
+                                      strict=True))
     keep = lambda t: t.filter(pc.equal(t["enterprise_id"], enterprise_id))  # noqa: E731
     result = evaluate(pack, year, keep(enterprises), keep(figures), keep(designations),
                       explain="all")
