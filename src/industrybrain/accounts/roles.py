@@ -61,12 +61,11 @@ def ensure_demo_users(showcase_enterprises) -> list[tuple[str, str, str]]:
         user.is_superuser = role == Role.CITY_ADMIN
         user.save()
         enterprise = showcase_enterprises[enterprise_index] if enterprise_index is not None else None
+        district = District.objects.get(code=district_code) if district_code else None
         Profile.objects.update_or_create(user=user, defaults={
-            "role": role,
-            "district": District.objects.get(code=district_code) if district_code else None,
-            "enterprise": enterprise,
+            "role": role, "district": district, "enterprise": enterprise,
         })
-        scope = enterprise.name if enterprise else (district_code or "全市")
+        scope = enterprise.name if enterprise else (district.name_zh if district else "全市")
         rows.append((username, password, f"{role.label}（{scope}）"))
     path = password_file()
     path.parent.mkdir(parents=True, exist_ok=True)
