@@ -1,8 +1,9 @@
 """A reviewer-readable change history of one enterprise: who changed what, and when."""
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-ACTIONS = {"+": "新增", "~": "修改", "-": "删除"}
+ACTIONS = {"+": gettext_lazy("新增"), "~": gettext_lazy("修改"), "-": gettext_lazy("删除")}
 
 
 def _changes(record):
