@@ -31,6 +31,9 @@ class Plan:
 
     base_sql: str
     policies_sql: str
+    # The same without explanation SQL: binding a 100 KB query costs more than running the
+    # rules on a small snapshot, so runs that need no words (simulation) use this one.
+    bare_sql: str
     policy_ids: tuple[str, ...]
 
     def fill(self, sql: str, year: int, explain: str = "relevant",
@@ -113,7 +116,7 @@ def base_sql(dialect: SqlDialect, usage: Usage) -> str:
     return sql
 
 
-def policy_sql(dialect: SqlDialect, pack: Pack, policy: Policy) -> str:
+def policy_sql(dialect: SqlDialect, pack: Pack, policy: Policy, words: bool = True) -> str:
     """One SELECT giving the result rows of ``policy`` for every enterprise in ``base``."""
     d = dialect
     assumptions = {a: pack.assumptions[a].value for a in policy.assumptions}
@@ -208,13 +211,15 @@ def policy_sql(dialect: SqlDialect, pack: Pack, policy: Policy) -> str:
     # Explanations and inputs cost more than everything else together; a batch fills them
     # for the rows a reviewer reads (eligible, insufficient, near misses) unless asked for all.
     shown = "({explain_any} AND ({explain_all} OR status <> 'not_eligible' OR near))"
-    ex_zh, ex_en = (f"CASE WHEN {shown} THEN {x} END" for x in (ex_zh, ex_en))
+    ex_zh, ex_en = (f"CASE WHEN {shown} THEN {x} END" if words else "CAST(NULL AS VARCHAR)"
+                    for x in (ex_zh, ex_en))
     return (f"SELECT enterprise_id, {d.quote_text(policy.id)} AS policy_id, status, "
             f"CASE WHEN status = 'eligible' THEN tier END AS tier, "
             f"CASE WHEN status = 'eligible' THEN CAST(amount AS BIGINT) END AS amount_yuan, "
             f"CASE WHEN status = 'eligible' THEN COALESCE(cap_bound, FALSE) END AS cap_bound, "
             f"{ex_zh} AS explanation_zh, {ex_en} AS explanation_en, "
-            f"CASE WHEN {shown} THEN inputs END AS inputs "
+            f"{f'CASE WHEN {shown} THEN inputs END' if words else 'CAST(NULL AS VARCHAR)'} "
+            f"AS inputs "
             f"FROM ({mid}) r")
 
 
@@ -231,5 +236,7 @@ def compile_pack(pack: Pack, dialect: SqlDialect, year: int | None = None) -> Pl
         for code in u.codes:
             usage.add(usage.codes, code)
     selects = [policy_sql(dialect, pack, p) for p in policies]
-    return Plan(base_sql(dialect, usage), "\nUNION ALL\n".join(selects),
+    bare = [policy_sql(dialect, pack, p, words=False) for p in policies]
+    union = "\nUNION ALL\n".join
+    return Plan(base_sql(dialect, usage), union(selects), union(bare),
                 tuple(p.id for p in policies))

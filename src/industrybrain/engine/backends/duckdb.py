@@ -67,9 +67,10 @@ def run(plan: Plan, year: int, enterprises: pa.Table, figures: pa.Table,
         con.execute("CREATE TEMP TABLE base AS " + plan.fill(plan.base_sql, year))
         if not plan.policy_ids:
             return RESULT_SCHEMA.empty_table()
+        body = plan.bare_sql if explain == "none" else plan.policies_sql
         sql = (f"SELECT enterprise_id, policy_id, CAST({int(year)} AS SMALLINT) AS year, status, "
                f"tier, amount_yuan, cap_bound, explanation_zh, explanation_en, inputs "
-               f"FROM ({plan.fill(plan.policies_sql, year, explain, near_miss)}) "
+               f"FROM ({plan.fill(body, year, explain, near_miss)}) "
                f"ORDER BY enterprise_id, policy_id")
         table = con.sql(sql).to_arrow_table()
         return table.cast(RESULT_SCHEMA)
