@@ -41,7 +41,11 @@ def reference(db):
 def city(reference):
     """Four enterprises in two districts with a few years of figures and honours."""
     from industrybrain.enterprises.models import (
-        AnnualFigures, Designation, DesignationType, District, Enterprise,
+        AnnualFigures,
+        Designation,
+        DesignationType,
+        District,
+        Enterprise,
     )
     from industrybrain.industry.models import Cluster
 

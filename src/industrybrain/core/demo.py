@@ -12,7 +12,11 @@ from django.db import transaction
 
 from industrybrain.core.models import ImportBatch
 from industrybrain.enterprises.models import (
-    AnnualFigures, Designation, DesignationType, District, Enterprise,
+    AnnualFigures,
+    Designation,
+    DesignationType,
+    District,
+    Enterprise,
 )
 from industrybrain.industry.models import Chain, ChainMembership, Cluster
 

@@ -2,7 +2,12 @@ from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
 from industrybrain.enterprises.models import (
-    AnnualFigures, Designation, DesignationType, District, Enterprise, IndustryCode,
+    AnnualFigures,
+    Designation,
+    DesignationType,
+    District,
+    Enterprise,
+    IndustryCode,
 )
 
 

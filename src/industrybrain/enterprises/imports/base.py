@@ -4,6 +4,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+
 from industrybrain.enterprises.imports import cells
 
 
@@ -124,3 +126,12 @@ class Spec:
     def apply(self, records, user, reason) -> tuple[int, int, int]:
         """Write the records; return (created, updated, unchanged). Runs inside a transaction."""
         raise NotImplementedError
+
+
+def write_with_history(model, creates, updates, fields, user, reason) -> None:
+    """Insert and update in bulk, each row's history with the same user and reason."""
+    bulk_create_with_history(creates, model, batch_size=2000, default_user=user,
+                             default_change_reason=reason)
+    if updates:
+        bulk_update_with_history(updates, model, fields, batch_size=2000,
+                                 default_user=user, default_change_reason=reason)

@@ -1,7 +1,6 @@
-from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from industrybrain.enterprises.imports import cells
-from industrybrain.enterprises.imports.base import Column, Reject, Spec
+from industrybrain.enterprises.imports.base import Column, Reject, Spec, write_with_history
 from industrybrain.enterprises.models import District, Enterprise, IndustryCode, Ownership
 from industrybrain.industry.models import Cluster
 from industrybrain.industry.taxonomy import cluster_for_code, prefix_map
@@ -110,11 +109,7 @@ class EnterpriseSpec(Spec):
                 updates.append(obj)
             else:
                 creates.append(Enterprise(uscc=r["uscc"], **values))
-        bulk_create_with_history(creates, Enterprise, batch_size=2000, default_user=user,
-                                 default_change_reason=reason)
-        if updates:
-            bulk_update_with_history(updates, Enterprise, fields, batch_size=2000,
-                                     default_user=user, default_change_reason=reason)
+        write_with_history(Enterprise, creates, updates, fields, user, reason)
         return len(creates), len(updates), unchanged
 
 

@@ -1,10 +1,9 @@
 from collections import defaultdict
 
 from django.conf import settings
-from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from industrybrain.enterprises.imports import cells
-from industrybrain.enterprises.imports.base import Column, Reject, Spec
+from industrybrain.enterprises.imports.base import Column, Reject, Spec, write_with_history
 from industrybrain.enterprises.models import AnnualFigures, Enterprise
 
 VALUE_FIELDS = [
@@ -105,11 +104,7 @@ class FiguresSpec(Spec):
                 for f, v in values.items():
                     setattr(current, f, v)
                 updates.append(current)
-        bulk_create_with_history(creates, AnnualFigures, batch_size=2000, default_user=user,
-                                 default_change_reason=reason)
-        if updates:
-            bulk_update_with_history(updates, AnnualFigures, VALUE_FIELDS, batch_size=2000,
-                                     default_user=user, default_change_reason=reason)
+        write_with_history(AnnualFigures, creates, updates, VALUE_FIELDS, user, reason)
         return len(creates), len(updates), unchanged
 
 

@@ -30,6 +30,6 @@ class Command(BaseCommand):
             counts = demo.load_city(city, progress=self.stdout.write)
             self.stdout.write(f"演示数据已载入，用时 {counts['seconds']} 秒。")
         users = ensure_demo_users(demo.showcase_enterprises())
-        self.stdout.write("\n演示用户（密码另存于 %s）：" % password_file())
+        self.stdout.write(f"\n演示用户（密码另存于 {password_file()}）：")
         for username, password, role in users:
             self.stdout.write(f"  {username:<10} {password:<16} {role}")
