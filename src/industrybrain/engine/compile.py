@@ -67,9 +67,9 @@ def base_sql(dialect: SqlDialect, usage: Usage) -> str:
     cols = ["e.enterprise_id"]
     cols += [f"e.{v} AS v_{v}" for v in ents]
     if "is_chain_leader" in usage.variables:
-        cols.append("(len(e.chain_leader) > 0) AS v_is_chain_leader")
+        cols.append(f"{dialect.list_not_empty('e.chain_leader')} AS v_is_chain_leader")
     if "in_chain" in usage.variables:
-        cols.append("(len(e.chains) > 0) AS v_in_chain")
+        cols.append(f"{dialect.list_not_empty('e.chains')} AS v_in_chain")
     if "age_years" in usage.variables:
         cols.append(f"({{year}} - {dialect.year_of('e.founded_on')}) AS v_age_years")
     cols += [f"c.{v} AS v_{v}" for v in figs]
@@ -106,9 +106,9 @@ def base_sql(dialect: SqlDialect, usage: Usage) -> str:
                      f"THEN granted_on END)")
             aggs.append(f"{dialect.year_of(first)} AS dfirst_{code}")
             # Held in year Y: granted by Dec 31 of Y and not expired before Jan 1 of Y.
-            aggs.append(f"BOOL_OR(code = {q} AND {dialect.year_of('granted_on')} <= {{year}} "
-                        f"AND (expires_on IS NULL OR {dialect.year_of('expires_on')} >= {{year}})"
-                        f") AS dheld_{code}")
+            held = (f"code = {q} AND {dialect.year_of('granted_on')} <= {{year}} AND "
+                    f"(expires_on IS NULL OR {dialect.year_of('expires_on')} >= {{year}})")
+            aggs.append(f"{dialect.bool_or(held)} AS dheld_{code}")
         in_codes = ", ".join(dialect.quote_text(c) for c in codes)
         sql += (f"\nLEFT JOIN (SELECT enterprise_id, {', '.join(aggs)} FROM designations "
                 f"WHERE code IN ({in_codes}) GROUP BY enterprise_id) d "
@@ -211,14 +211,14 @@ def policy_sql(dialect: SqlDialect, pack: Pack, policy: Policy, words: bool = Tr
     # Explanations and inputs cost more than everything else together; a batch fills them
     # for the rows a reviewer reads (eligible, insufficient, near misses) unless asked for all.
     shown = "({explain_any} AND ({explain_all} OR status <> 'not_eligible' OR near))"
-    ex_zh, ex_en = (f"CASE WHEN {shown} THEN {x} END" if words else "CAST(NULL AS VARCHAR)"
+    ex_zh, ex_en = (f"CASE WHEN {shown} THEN {x} END" if words else d.null_text()
                     for x in (ex_zh, ex_en))
     return (f"SELECT enterprise_id, {d.quote_text(policy.id)} AS policy_id, status, "
             f"CASE WHEN status = 'eligible' THEN tier END AS tier, "
             f"CASE WHEN status = 'eligible' THEN CAST(amount AS BIGINT) END AS amount_yuan, "
             f"CASE WHEN status = 'eligible' THEN COALESCE(cap_bound, FALSE) END AS cap_bound, "
             f"{ex_zh} AS explanation_zh, {ex_en} AS explanation_en, "
-            f"{f'CASE WHEN {shown} THEN inputs END' if words else 'CAST(NULL AS VARCHAR)'} "
+            f"{f'CASE WHEN {shown} THEN inputs END' if words else d.null_text()} "
             f"AS inputs "
             f"FROM ({mid}) r")
 

@@ -164,9 +164,10 @@ class Explainer:
                     f" WHEN {sql} THEN '{yes}' ELSE '{no}' END)")
         if kind == "year":
             none = "无" if lang == "zh" else "none"
-            return f"COALESCE(CAST({sql} AS VARCHAR), {d.quote_text(none)})"
+            return f"COALESCE({d.as_text(sql)}, {d.quote_text(none)})"
         if kind == "text":
-            return f"COALESCE(CAST({sql} AS VARCHAR), {d.quote_text('缺失' if lang == 'zh' else 'missing')})"
+            missing = d.quote_text("缺失" if lang == "zh" else "missing")
+            return f"COALESCE({d.as_text(sql)}, {missing})"
         return d.fmt_number(sql, lang)
 
     def values(self, lang: str) -> str:

@@ -84,6 +84,7 @@ class Policy:
     target_zh: str = ""
     notes: str = ""
     sources: dict[str, str] = field(default_factory=dict)  # key -> expression text
+    positions: dict[str, tuple[int, int]] = field(default_factory=dict)  # key -> (line, col)
 
     @property
     def evaluated(self) -> bool:

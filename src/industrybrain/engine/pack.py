@@ -266,7 +266,8 @@ def load_policy(path: Path, rel: str, assumptions: dict[str, Assumption]) -> Pol
         amount=amount, lets=lets, assumptions=tuple(listed),
         budget_line=ctx.text(m, "budget_line", "budget_line", required=False),
         group_cap=group_cap, target_zh=ctx.text(m, "target_zh", "target_zh", required=False),
-        notes=ctx.text(m, "notes", "notes", required=False), sources=sources)
+        notes=ctx.text(m, "notes", "notes", required=False), sources=sources,
+        positions=dict(getattr(m, "positions", {})))
 
 
 def _tiers(ctx: _Ctx, m: dict, scope: Scope, amount_scope: Scope,
@@ -315,11 +316,37 @@ def load_pack(name: str | Path) -> Pack:
     policies = []
     for path in sorted((root / "policies").glob("*.yaml")):
         policies.append(load_policy(path, f"policies/{path.name}", assumptions))
+    _check_meta(ctx, meta, policies)
     ids = [p.id for p in policies]
     cases = load_cases(root, set(ids))
     return Pack(str(meta["id"]), str(meta["version"]), str(meta["title_zh"]),
                 str(meta["title_en"]), root, dict(meta), tuple(policies), assumptions,
                 tuple(cases))
+
+
+def _check_meta(ctx: _Ctx, meta: dict, policies: list[Policy]) -> None:
+    """Funding facts are exact integer 元 and cited; budget lines named by policies exist."""
+    funding = meta.get("funding", []) or []
+    if not isinstance(funding, list):
+        raise ctx.error(meta, "funding", "funding", "expected a list of funding facts")
+    for i, item in enumerate(funding):
+        kp = f"funding[{i}]."
+        ctx.mapping(item, funding, i, f"funding[{i}]")
+        ctx.text(item, "id", kp + "id")
+        amount = item.get("amount_yuan")
+        if not isinstance(amount, int) or isinstance(amount, bool) or amount < 0:
+            raise ctx.error(item, "amount_yuan" if "amount_yuan" in item else "id",
+                            kp + "amount_yuan", "amount_yuan is a whole number of 元")
+        _citations(ctx, item, kp, required=True)
+    lines = meta.get("budget_lines")
+    if lines is None:
+        return
+    known = {line.get("id") for line in lines if isinstance(line, dict)}
+    for p in policies:
+        if p.budget_line and p.budget_line not in known:
+            line, col = p.positions.get("budget_line", (0, 0))
+            raise PackError(f"unknown budget line {p.budget_line!r}; pack.yaml defines "
+                            f"{sorted(known)}", p.file, line, col, "budget_line")
 
 
 def reassume(pack: Pack, values: dict[str, str]) -> Pack:

@@ -74,6 +74,18 @@ class SqlDialect:
     def year_of(self, sql: str) -> str:
         return f"EXTRACT(YEAR FROM {sql})"
 
+    def as_text(self, sql: str) -> str:
+        return f"CAST({sql} AS VARCHAR)"
+
+    def null_text(self) -> str:
+        return "CAST(NULL AS VARCHAR)"
+
+    def list_not_empty(self, sql: str) -> str:
+        return f"(cardinality({sql}) > 0)"
+
+    def bool_or(self, sql: str) -> str:
+        return f"BOOL_OR({sql})"
+
 
 class ExprCompiler:
     """Compile one policy's expressions; ``lets`` and ``assumptions`` are inlined."""

@@ -122,3 +122,25 @@ def test_yaml_python_tags_are_refused(tmp_path):
 def test_not_a_pack_name():
     with pytest.raises(PackError):
         load_pack("../../etc")
+
+
+def test_unknown_budget_line(tmp_path):
+    make_pack(tmp_path, GOOD.replace("assumptions: [share]", "budget_line: nowhere\n"
+                                     "assumptions: [share]"))
+    (tmp_path / "pack.yaml").write_text(PACK_YAML + "budget_lines: [{id: policy_funds}]\n",
+                                        encoding="utf-8")
+    with pytest.raises(PackError, match="unknown budget line 'nowhere'") as info:
+        load_pack(tmp_path)
+    assert (info.value.file, info.value.line, info.value.key) == (
+        "policies/p.yaml", 7, "budget_line")
+
+
+def test_funding_must_be_exact_yuan(tmp_path):
+    make_pack(tmp_path, GOOD)
+    (tmp_path / "pack.yaml").write_text(
+        PACK_YAML + "funding:\n  - {id: f, amount_yuan: 1.5e10, citation: {seed: a, quote: b}}\n",
+        encoding="utf-8")
+    with pytest.raises(PackError, match="whole number of 元") as info:
+        load_pack(tmp_path)
+    assert (info.value.file, info.value.line, info.value.key) == (
+        "pack.yaml", 6, "funding[0].amount_yuan")
