@@ -11,8 +11,12 @@ CODES = ["little_giant_provincial", "little_giant_national", "single_champion_pr
 
 
 def snapshot(n: int, years: range = range(2016, 2023), seed: int = 7,
-             missing: float = 0.02) -> tuple[pa.Table, pa.Table, pa.Table]:
-    """``n`` enterprises with figures for ``years``; ``missing`` of the values are null."""
+             missing: float = 0.02, giants: int = 0) -> tuple[pa.Table, pa.Table, pa.Table]:
+    """``n`` enterprises with figures for ``years``; ``missing`` of the values are null.
+
+    The first ``giants`` enterprises start between 5亿元 and 900亿元 and grow 25% a year, so
+    that they cross the 100/500/1000亿元 thresholds during the years.
+    """
     rng = np.random.default_rng(seed)
     ids = np.arange(1, n + 1, dtype=np.int64)
     founded = rng.integers(1990, years[-1] + 1, n)
@@ -35,6 +39,9 @@ def snapshot(n: int, years: range = range(2016, 2023), seed: int = 7,
     # Log-normal revenue: most firms small, a few above 100亿元; grows 0-20% a year.
     base = np.exp(rng.normal(16.5, 2.2, n))
     growth = np.cumprod(1 + rng.uniform(-0.05, 0.2, (ny, n)), axis=0)
+    if giants:
+        base[:giants] = np.exp(rng.uniform(np.log(5e8), np.log(9e10), giants))
+        growth[:, :giants] = 1.25 ** np.arange(1, ny + 1)[:, None]
     revenue = (base * growth).astype(np.int64)
 
     def col(values, dtype):
