@@ -2,6 +2,7 @@
 the reason is written for the person who filled in the spreadsheet, in Chinese."""
 
 import datetime as dt
+import functools
 import re
 from decimal import Decimal, InvalidOperation
 
@@ -34,7 +35,11 @@ def text(value, max_length=128) -> str:
 
 
 def uscc(value) -> str:
-    code = str(value).strip().upper().replace(" ", "")
+    return _checked_uscc(str(value).strip().upper().replace(" ", ""))
+
+
+@functools.lru_cache(maxsize=200_000)  # a figures file repeats each code once a year
+def _checked_uscc(code: str) -> str:
     try:
         return uscc_std.validate(code)
     except InvalidLength:
