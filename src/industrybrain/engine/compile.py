@@ -13,7 +13,7 @@ from decimal import Decimal
 
 from .check import MONEY, Scope, Usage, check
 from .explain import Explainer, describe, gap_atom, inputs_of
-from .expr import Name
+from .expr import Call, Name
 from .model import Pack, Policy
 from .sqlexpr import ExprCompiler, SqlDialect
 from .vocab import VARIABLES
@@ -143,7 +143,13 @@ def policy_sql(dialect: SqlDialect, pack: Pack, policy: Policy, words: bool = Tr
         # An assumption as threshold is shown by its value (2000万元), not its name.
         while isinstance(thr, Name) and thr.name in assumptions:
             thr = assumptions[thr.name]
-        gaps.append((t, f"g{i}", var, describe(thr, "zh"), describe(thr, "en")))
+        # For "first time" tiers, say so when the threshold was already passed in an earlier
+        # year: that, not a gap, is why the tier is missed.
+        already = None
+        if strict and isinstance(t.when, Call) and t.when.func == "first_time_exceeds":
+            inner.append(f"COALESCE(hmax_{var} > {thr_sql}, FALSE) AS x{i}")
+            already = f"x{i}"
+        gaps.append((t, f"g{i}", var, describe(thr, "zh"), describe(thr, "en"), already))
     n = len(policy.tiers)
     usage = policy_usage(pack, policy)
     inputs = inputs_of(usage)

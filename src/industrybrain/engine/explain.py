@@ -151,7 +151,7 @@ class Explainer:
     """SQL for the explanation columns of one policy, given its status/tier columns."""
 
     def __init__(self, dialect: SqlDialect, policy: Policy, inputs: list[Input],
-                 gap_sql: list[tuple[Tier, str, str, str, str] | None]):
+                 gap_sql: list[tuple[Tier, str, str, str, str, str | None] | None]):
         self.d, self.p, self.inputs, self.gaps = dialect, policy, inputs, gap_sql
 
     def fmt(self, sql: str, kind: str, lang: str) -> str:
@@ -208,7 +208,7 @@ class Explainer:
             return d.quote_text(text)
         smallest = d.least_skip_null([g[1] for g in gaps])
         cases = []
-        for tier, gap, var, thr_zh, thr_en in gaps:
+        for tier, gap, var, thr_zh, thr_en, _ in gaps:
             var_label = _lab(var, lang)
             if lang == "zh":
                 msg = d.concat([d.quote_text(f"{var_label}还差 "), self.fmt(gap, 'money', lang)
@@ -219,6 +219,20 @@ class Explainer:
                                 if VARIABLES[var].kind == "money" else d.fmt_number(gap, lang),
                                 d.quote_text(f" short of the {thr_en} tier ({tier.label_en})")])
             cases.append(f"WHEN {gap} = {smallest} THEN {msg}")
+        for tier, _, var, thr_zh, thr_en, already in gaps:  # highest tier first
+            if already is None:
+                continue
+            earlier = self.fmt(f"hmax_{var}", "money", lang) \
+                if VARIABLES[var].kind == "money" else d.fmt_number(f"hmax_{var}", lang)
+            if lang == "zh":
+                msg = d.concat([d.quote_text(f"{_lab(var, lang)}已于往年超过 {thr_zh}（往年最高 "),
+                                earlier, d.quote_text(f"），不属首次，{tier.label_zh}档不适用")])
+            else:
+                msg = d.concat([d.quote_text(f"{_lab(var, lang)} already passed {thr_en} in an "
+                                             "earlier year (earlier highest "), earlier,
+                                d.quote_text(f"), so the tier \u201c{tier.label_en}\u201d "
+                                             "does not apply")])
+            cases.append(f"WHEN {already} THEN {msg}")
         fallback = d.quote_text("未达到任一档位" if lang == "zh" else "reaches no tier")
         return f"(CASE {' '.join(cases)} ELSE {fallback} END)"
 
