@@ -31,17 +31,18 @@ def case_failures(pack: Pack, cases: list[Case] | None = None) -> dict[tuple, li
         result = evaluate(pack, year, *tables, explain="all").to_pylist()
         rows = {(r["enterprise_id"], r["policy_id"]): r for r in result}
         for i, case in enumerate(group, start=1):
+            fail = failures[case_key(case)].append
             row = rows.get((i, case.policy))
             where = f"{case.file}:{case.line} {case.policy} «{case.name}»"
             if row is None:
-                failures[case_key(case)].append(f"{where}: no result (policy not in force in {year}?)")
+                fail(f"{where}: no result (policy not in force in {year}?)")
                 continue
             for key, want in case.expect.items():
                 if key.endswith("_contains"):
                     col = key[: -len("_contains")]
                     if str(want) not in (row[col] or ""):
-                        failures[case_key(case)].append(f"{where}: {col} lacks {want!r}: {row[col]!r}")
+                        fail(f"{where}: {col} lacks {want!r}: {row[col]!r}")
                 elif row[key] != want:
-                    failures[case_key(case)].append(f"{where}: {key} = {row[key]!r}, expected {want!r}"
+                    fail(f"{where}: {key} = {row[key]!r}, expected {want!r}"
                                     f" — {row['explanation_zh']}")
     return failures

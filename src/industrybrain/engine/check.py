@@ -20,6 +20,7 @@ HISTORY_FUNCS = {"first_time_exceeds", "first_time", "prev", "increase", "has_hi
 DESIGNATION_FUNCS = {"newly_designated", "holds"}
 MATH_FUNCS = {"min", "max", "clip", "abs", "round_down", "coalesce", "is_known"}
 FUNCTIONS = HISTORY_FUNCS | DESIGNATION_FUNCS | MATH_FUNCS
+FIGURES = [name for name, var in VARIABLES.items() if var.source == "figures"]
 
 
 @dataclass(frozen=True)
@@ -183,7 +184,7 @@ def _check_call(node: Call, scope: Scope, usage: Usage, stack: tuple[str, ...]) 
         if not isinstance(var, Name) or VARIABLES.get(var.name) is None \
                 or VARIABLES[var.name].source != "figures":
             raise _err(args[0], f"{f}() needs a yearly figure as first argument "
-                                f"(one of: {', '.join(v for v in VARIABLES if VARIABLES[v].source == 'figures')})")
+                                f"(one of: {', '.join(FIGURES)})")
         vt = var_type(var.name)
         usage.add(usage.variables, var.name)
         usage.add(usage.history, (f, var.name))

@@ -8,12 +8,12 @@ one SELECT per evaluated policy, UNION ALL'd. Both are plain SQL over the shared
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from .check import MONEY, Scope, Usage, check
 from .explain import Explainer, describe, gap_atom, inputs_of
-from .expr import Call, Name
+from .expr import Call, Name, fold
 from .model import Pack, Policy
 from .sqlexpr import ExprCompiler, SqlDialect
 from .vocab import VARIABLES
@@ -46,6 +46,16 @@ class Plan:
         for key, value in values.items():
             sql = sql.replace(key, value)
         return sql
+
+
+def folded(pack: Pack, policy: Policy) -> Policy:
+    """The policy with its assumptions substituted and constant choices folded away."""
+    consts = {a: pack.assumptions[a].value for a in policy.assumptions}
+    f = lambda n: None if n is None else fold(n, consts)  # noqa: E731
+    return replace(
+        policy, eligibility=f(policy.eligibility), trigger=f(policy.trigger),
+        amount=f(policy.amount), lets={k: f(v) for k, v in policy.lets.items()},
+        tiers=tuple(replace(t, when=f(t.when), amount=f(t.amount)) for t in policy.tiers))
 
 
 def policy_usage(pack: Pack, policy: Policy) -> Usage:
@@ -119,6 +129,7 @@ def base_sql(dialect: SqlDialect, usage: Usage) -> str:
 def policy_sql(dialect: SqlDialect, pack: Pack, policy: Policy, words: bool = True) -> str:
     """One SELECT giving the result rows of ``policy`` for every enterprise in ``base``."""
     d = dialect
+    policy = folded(pack, policy)
     assumptions = {a: pack.assumptions[a].value for a in policy.assumptions}
     c = ExprCompiler(d, policy.lets, assumptions)
     conds = [c(n) for n in (policy.eligibility, policy.trigger) if n is not None]
@@ -234,7 +245,7 @@ def compile_pack(pack: Pack, dialect: SqlDialect, year: int | None = None) -> Pl
     policies = [p for p in pack.policies if p.evaluated and (year is None or p.in_force(year))]
     usage = Usage()
     for p in policies:
-        u = policy_usage(pack, p)
+        u = policy_usage(pack, folded(pack, p))
         for v in u.variables:
             usage.add(usage.variables, v)
         for h in u.history:

@@ -57,7 +57,8 @@ def describe(node: Node, lang: str = "zh") -> str:
         return f"{r(node.left)}{word}{r(node.right)}"
     if isinstance(node, Compare):
         op = (_CMP_ZH if zh else _CMP_EN)[node.op]
-        return f"{r(node.left)}{op}{r(node.right)}" if zh else f"{r(node.left)} {op} {r(node.right)}"
+        sep = "" if zh else " "
+        return f"{r(node.left)}{sep}{op}{sep}{r(node.right)}"
     if isinstance(node, Arith):
         return f"({r(node.left)} {node.op} {r(node.right)})"
     if isinstance(node, If):
@@ -125,11 +126,13 @@ def inputs_of(usage: Usage) -> list[Input]:
             out.append(Input(f"prev_{v}", f"p_{v}", f"上年{var.label_zh}",
                              f"last year's {var.label_en}", var.kind, f"p_{v} IS NULL"))
         elif f in ("first_time_exceeds", "first_time"):
-            kind = "bool" if var.kind == "bool" else var.kind
-            sql = f"(hmax_{v} = 1)" if var.kind == "bool" else f"hmax_{v}"
-            out.append(Input(f"earlier_max_{v}", sql, f"往年最高{var.label_zh}",
-                             f"earlier highest {var.label_en}", kind,
-                             f"COALESCE(hnull_{v}, 0) > 0"))
+            missing = f"COALESCE(hnull_{v}, 0) > 0"
+            if var.kind == "bool":
+                out.append(Input(f"ever_before_{v}", f"(hmax_{v} = 1)", f"往年曾为{var.label_zh}",
+                                 f"earlier {var.label_en}", "bool", missing))
+            else:
+                out.append(Input(f"earlier_max_{v}", f"hmax_{v}", f"往年最高{var.label_zh}",
+                                 f"earlier highest {var.label_en}", var.kind, missing))
     for f, code in usage.codes:
         d = designations()[code]
         if f == "newly_designated":
@@ -160,7 +163,8 @@ class Explainer:
             return d.fmt_money(sql, lang)
         if kind == "bool":
             yes, no = ("是", "否") if lang == "zh" else ("yes", "no")
-            return (f"(CASE WHEN {sql} IS NULL THEN {d.quote_text('缺失' if lang == 'zh' else 'missing')}"
+            missing = d.quote_text("缺失" if lang == "zh" else "missing")
+            return (f"(CASE WHEN {sql} IS NULL THEN {missing}"
                     f" WHEN {sql} THEN '{yes}' ELSE '{no}' END)")
         if kind == "year":
             none = "无" if lang == "zh" else "none"

@@ -275,3 +275,45 @@ def to_text(node: Node) -> str:
     if isinstance(node, Call):
         return f"{node.func}({', '.join(to_text(a) for a in node.args)})"
     raise TypeError(node)
+
+
+def fold(node: Node, consts: dict[str, Node]) -> Node:
+    """Replace names in ``consts`` (assumptions) by their values and fold what becomes
+    constant: a choice assumption compared with text, then the ``if`` it decides.
+
+    So ``if above_scale_newly_rule == "first_time_ever" then first_time(above_scale) else …``
+    compiles, and reads in an explanation, as ``first_time(above_scale)``.
+    """
+    f = lambda n: fold(n, consts)  # noqa: E731
+    if isinstance(node, Name) and node.name in consts:
+        return fold(consts[node.name], {})
+    if isinstance(node, Compare):
+        left, right = f(node.left), f(node.right)
+        if isinstance(left, (Str, Bool)) and isinstance(right, type(left)) \
+                and node.op in ("==", "!="):
+            return Bool((left.value == right.value) == (node.op == "=="), pos=node.pos)
+        return Compare(node.op, left, right, pos=node.pos)
+    if isinstance(node, If):
+        cond = f(node.cond)
+        if isinstance(cond, Bool):
+            return f(node.then) if cond.value else f(node.otherwise)
+        return If(cond, f(node.then), f(node.otherwise), pos=node.pos)
+    if isinstance(node, Logic):
+        left, right = f(node.left), f(node.right)
+        for a, b in ((left, right), (right, left)):
+            if isinstance(a, Bool):
+                # true and x = x; false or x = x; false and x = false; true or x = true
+                keep = a.value == (node.op == "and")
+                return b if keep else a
+        return Logic(node.op, left, right, pos=node.pos)
+    if isinstance(node, Not):
+        inner = f(node.operand)
+        return Bool(not inner.value, pos=node.pos) if isinstance(inner, Bool) else \
+            Not(inner, pos=node.pos)
+    if isinstance(node, Neg):
+        return Neg(f(node.operand), pos=node.pos)
+    if isinstance(node, Arith):
+        return Arith(node.op, f(node.left), f(node.right), pos=node.pos)
+    if isinstance(node, Call):
+        return Call(node.func, tuple(f(a) for a in node.args), pos=node.pos)
+    return node

@@ -124,7 +124,8 @@ def const_value(node: Node, assumptions: dict[str, Assumption]) -> Decimal:
 
 def _citations(ctx: _Ctx, m: dict, keypath: str, required: bool) -> tuple[Citation, ...]:
     if "citation" in m and "citations" in m:
-        raise ctx.error(m, "citations", keypath + "citations", "use citation or citations, not both")
+        raise ctx.error(m, "citations", keypath + "citations",
+                        "use citation or citations, not both")
     raw = [m["citation"]] if "citation" in m else m.get("citations")
     key = "citation" if "citation" in m else "citations"
     if raw is None:

@@ -90,7 +90,8 @@ def load_cases(root: Path, policy_ids: set[str]) -> list[Case]:
 def case_tables(cases: list[Case]) -> tuple[pa.Table, pa.Table, pa.Table]:
     """Snapshot tables (docs/data-contract.md) holding one enterprise per case (id = index+1)."""
     ent: dict[str, list] = {k: [] for k in ("enterprise_id", "uscc", "name", "district",
-                                            "industry_code", "ownership", "founded_on", "is_manufacturing",
+                                            "industry_code", "ownership", "founded_on",
+                                            "is_manufacturing",
                                             "is_listed", "cluster", "chains", "chain_leader")}
     fig: dict[str, list] = {"enterprise_id": [], "year": []}
     fig.update({v: [] for v in VARIABLES if VARIABLES[v].source == "figures"})

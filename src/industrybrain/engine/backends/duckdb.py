@@ -42,7 +42,8 @@ class DuckDBDialect(SqlDialect):
 
     def fmt_number(self, sql: str, lang: str) -> str:
         missing = "缺失" if lang == "zh" else "missing"
-        return f"(CASE WHEN {sql} IS NULL THEN '{missing}' ELSE printf('%g', CAST({sql} AS DOUBLE)) END)"
+        return (f"(CASE WHEN {sql} IS NULL THEN '{missing}' "
+                f"ELSE printf('%g', CAST({sql} AS DOUBLE)) END)")
 
     def json_object(self, pairs: list[tuple[str, str]]) -> str:
         if not pairs:

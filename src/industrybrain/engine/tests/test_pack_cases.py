@@ -35,3 +35,15 @@ def test_pack_shape():
     assert categories == {"reward", "financing", "service", "recognition", "talent", "programme"}
     for a in PACK.assumptions.values():
         assert a.reason.strip() and a.question_zh.strip()
+
+
+def test_the_other_reading_of_newly_above_scale_pays_re_entrants():
+    from industrybrain.engine.model import Case
+
+    case = next(c for c in PACK.cases if c.name.startswith("已于2020年规上"))
+    assert case_failures(PACK, [case])[case_key(case)] == []  # default: not eligible
+    reform = PACK.with_assumptions(above_scale_newly_rule="entered_this_year")
+    paid = Case(case.name, case.policy, case.year, case.enterprise, case.figures,
+                case.designations, {"status": "eligible", "amount_yuan": 100_000},
+                case.file, case.line)
+    assert case_failures(reform, [paid])[case_key(paid)] == []

@@ -61,7 +61,8 @@ def dengfeng(fig, years):
     pick = _pick_highest([_first_time_exceeds(rev, earlier, t) for t, _ in tiers])
     amount = None
     if isinstance(pick, int):
-        rd, energy, lc = cur.get("rd_spending"), cur.get("energy_tce"), cur.get("local_contribution")
+        rd, energy = cur.get("rd_spending"), cur.get("energy_tce")
+        lc = cur.get("local_contribution")
         tech = _clip01(_div(_div(rd, rev), 0.03))
         output = _clip01(_div(_div(lc, rev), 0.03))
         green = None
