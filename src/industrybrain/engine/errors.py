@@ -36,6 +36,8 @@ class PackError(Exception):
         YAML scalar that holds the expression starts at (``line``, ``column``), so the
         two are added up (columns only on the expression's first line).
         """
+        if column == 0:  # a block scalar (| or >): its indent, hence the column, is unknown
+            return PackError(self.message, file, line + max(self.line - 1, 0), 0, key)
         if self.line <= 1:
             col = column + max(self.column - 1, 0)
             ln = line

@@ -144,3 +144,11 @@ def test_funding_must_be_exact_yuan(tmp_path):
         load_pack(tmp_path)
     assert (info.value.file, info.value.line, info.value.key) == (
         "pack.yaml", 6, "funding[0].amount_yuan")
+
+
+def test_error_in_a_block_scalar_names_the_line(tmp_path):
+    policy = GOOD.replace("eligibility: is_manufacturing",
+                          "eligibility: >-\n  is_manufacturing\n  and revenu > 1元")
+    with pytest.raises(PackError, match="unknown name 'revenu'") as info:
+        load_pack(make_pack(tmp_path, policy))
+    assert (info.value.line, info.value.key) == (9, "eligibility")
