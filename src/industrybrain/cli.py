@@ -5,6 +5,8 @@
     industrybrain import KIND FILE           KIND: enterprises | figures | designations
     industrybrain export KIND FILE
     industrybrain serve [--host H --port P]
+    industrybrain targets-refresh            recompute the target indicators and statuses
+    industrybrain report OUT.pdf|OUT.xlsx [--district D]
 """
 
 import os
@@ -16,6 +18,8 @@ VERBS = {
     "import": "import_data",
     "export": "export_data",
     "serve": "serve",
+    "targets-refresh": "targets_refresh",  # load targets.yaml, recompute indicators, assess
+    "report": "report",  # the monthly targets report: report OUT.pdf|OUT.xlsx [--district X]
 }
 
 

@@ -1,21 +1,13 @@
-from django.contrib.auth.decorators import login_required
 from django.urls import path
-from django.utils.translation import gettext_lazy as _
 
-from industrybrain.web.views import coming
+from . import views
 
 app_name = "targets"
 
-PROMISES = [
-    _("2025年各项目标及其基线与出处"),
-    _("进度、预测与预警（达成/正常/有风险/滞后）"),
-    _("驾驶舱与月度报告（PDF/Excel）"),
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("report.<str:fmt>", views.report_file, name="report"),  # fmt: pdf or xlsx
+    path("<slug:code>/", views.detail, name="detail"),
+    path("<slug:code>/enter/", views.enter, name="enter"),
+    path("<slug:code>/status/", views.set_status, name="status"),
 ]
-
-
-@login_required
-def index(request):
-    return coming(request, _("指标监测"), PROMISES)
-
-
-urlpatterns = [path("", index, name="index")]

@@ -1,0 +1,213 @@
+"""The target monitor (指标监测): the list, one target's detail, entries, and the reports.
+
+Who sees what follows core.scope: city-wide roles see the city and every district; a
+district officer sees the own district's values (and the city's published statistics that
+officers enter, which are public), never another district's or the city totals computed
+from enterprises; enterprise users and users without a role are refused (403).
+"""
+
+import json
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _t
+from django.views.decorators.http import require_POST
+
+from industrybrain.core.scope import CITY_WIDE_ROLES, role_of
+from industrybrain.enterprises.models import District
+
+from . import report
+from .forecast import RULES
+from .forms import EntryForm, OfficerStatusForm
+from .models import Assessment, IndicatorValue, Kind, RefreshRun, Status, Target
+from .refresh import DISTRICT_SPLIT_NOTE, chosen_values
+
+STATUS_ORDER = ["off_track", "at_risk", "on_track", "achieved", "no_data", "not_started",
+                "in_progress", "baseline"]
+
+
+def viewer_district(user) -> District | None:
+    """None for city-wide roles, the district for a district officer; refuse anyone else."""
+    role = role_of(user)
+    if role in CITY_WIDE_ROLES:
+        return None
+    if role == "district_officer":
+        return user.profile.district
+    raise PermissionDenied(_t("指标监测仅对市、辖市区工作人员开放"))
+
+
+def can_enter(user, district: District | None) -> bool:
+    return role_of(user) in ("city_admin", "district_officer")
+
+
+def latest_assessments(district: District | None, run: RefreshRun | None = None) -> dict:
+    """{target_id: Assessment} of the latest run, for the city or one district. For a
+    district, targets that are not split fall back to the city row only when their value
+    is entered (a public statistic), never when it is computed from enterprises."""
+    run = run or RefreshRun.objects.first()
+    if run is None:
+        return {}
+    rows = Assessment.objects.filter(run=run).select_related("target")
+    city = {a.target_id: a for a in rows if a.district_id is None}
+    if district is None:
+        return city
+    own = {a.target_id: a for a in rows if a.district_id == district.pk}
+    for target_id, a in city.items():
+        if target_id not in own and (not a.target.is_computed or a.target.kind == Kind.QUALITATIVE):
+            own[target_id] = a
+    return own
+
+
+def current_status(target: Target, assessment: Assessment | None) -> str:
+    # An officer's status for a qualitative item counts at once, not at the next refresh.
+    if target.kind == Kind.QUALITATIVE:
+        return target.officer_status or Status.NO_DATA
+    return assessment.status if assessment else Status.NO_DATA
+
+
+@login_required
+def index(request):
+    district = viewer_district(request.user)
+    run = RefreshRun.objects.first()
+    assessments = latest_assessments(district, run)
+    targets = Target.objects.all()
+    q = request.GET.get("q", "").strip()
+    if q:
+        targets = targets.filter(Q(name_zh__icontains=q) | Q(name_en__icontains=q) | Q(code__icontains=q))
+    for key in ("section", "indicator", "kind"):
+        if request.GET.get(key):
+            targets = targets.filter(**{key: request.GET[key]})
+    rows = []
+    counts = {s: 0 for s in STATUS_ORDER}
+    for target in targets:
+        a = assessments.get(target.pk)
+        status = current_status(target, a)
+        counts[status] = counts.get(status, 0) + 1
+        rows.append({"target": target, "a": a, "status": status,
+                     "status_label": Status(status).label})
+    wanted = request.GET.get("status")
+    if wanted:
+        rows = [r for r in rows if r["status"] == wanted]
+    return render(request, "targets/index.html", {
+        "rows": rows, "run": run, "district": district,
+        "counts": [(s, Status(s).label, counts.get(s, 0)) for s in STATUS_ORDER],
+        "sections": Target.objects.order_by("order").values_list("section", flat=True).distinct(),
+        "params": request.GET, "computed": Target.objects.filter(indicator="computed").count(),
+        "entered": Target.objects.filter(indicator="entered").count(),
+    })
+
+
+def _values_visible(target: Target, district: District | None):
+    values = IndicatorValue.objects.filter(target=target).select_related("district", "entered_by")
+    if district is not None:
+        values = values.filter(Q(district=district) | Q(district__isnull=True, origin="entered"))
+    return values.order_by("-year", "district_id", "origin", "source")
+
+
+def _chart(target: Target, values, assessment: Assessment | None, district) -> dict:
+    own = [v for v in values if v.district_id == (district.pk if district else None)]
+    chosen = chosen_values(own)
+    years = sorted({y for y, _ in chosen})
+    data = {"years": years, "values": [float(chosen[(y, d)].value) for y, d in sorted(chosen)],
+            "unit": target.measure_unit, "goal": float(assessment.goal) if assessment and assessment.goal is not None else None,
+            "deadline": target.deadline}
+    if assessment and assessment.forecast is not None and target.deadline:
+        data["forecast"] = {"year": target.deadline, "value": float(assessment.forecast),
+                            "low": float(assessment.forecast_low), "high": float(assessment.forecast_high)}
+    return data
+
+
+@login_required
+def detail(request, code):
+    district = viewer_district(request.user)
+    target = get_object_or_404(Target, code=code)
+    run = RefreshRun.objects.first()
+    assessment = latest_assessments(district, run).get(target.pk)
+    values = list(_values_visible(target, district))
+    chosen = chosen_values(values)
+    for v in values:
+        v.conflict = v.origin == "entered" and chosen.get((v.year, v.district_id)) is not v and any(
+            w.year == v.year and w.district_id == v.district_id and w.value != v.value for w in values)
+        v.chosen = chosen.get((v.year, v.district_id)) is v
+    districts = []
+    if district is None and run is not None:
+        districts = list(Assessment.objects.filter(run=run, target=target, district__isnull=False)
+                         .select_related("district").order_by("-progress"))
+    conflicts = list(Target.objects.filter(code__in=target.conflicts_with))
+    conflict_rows = latest_assessments(district, run)
+    for other in conflicts:
+        other.a = conflict_rows.get(other.pk)
+    return render(request, "targets/detail.html", {
+        "target": target, "a": assessment, "status": current_status(target, assessment),
+        "status_label": Status(current_status(target, assessment)).label,
+        "values": values, "districts": districts, "district": district, "run": run,
+        "conflicts": conflicts, "rules": RULES, "split_note": DISTRICT_SPLIT_NOTE,
+        "chart": json.dumps(_chart(target, values, assessment, district), ensure_ascii=False),
+        "form": EntryForm(target=target, district=district) if can_enter(request.user, district) else None,
+        "status_form": OfficerStatusForm(initial={"status": target.officer_status})
+        if target.kind == Kind.QUALITATIVE and role_of(request.user) == "city_admin" else None,
+        "relative": Target.objects.filter(code=target.relative_to).first(),
+    })
+
+
+@login_required
+@require_POST
+def enter(request, code):
+    district = viewer_district(request.user)
+    target = get_object_or_404(Target, code=code)
+    if not can_enter(request.user, district):
+        raise PermissionDenied(_t("只有市级管理员和辖市区专员可以录入数值"))
+    form = EntryForm(request.POST, target=target, district=district)
+    if form.is_valid():
+        value = form.save(request.user)
+        messages.success(request, _t("已录入 %(year)s 年数值，来源：%(source)s。下次刷新后计入进度与预测。")
+                         % {"year": value.year, "source": value.source})
+        if form.warning:
+            messages.warning(request, form.warning)
+        return redirect("targets:detail", code=code)
+    for error in form.non_field_errors():
+        messages.error(request, error)
+    for name, errors in form.errors.items():
+        if name != "__all__":
+            for error in errors:
+                messages.error(request, f"{form.fields[name].label}：{error}")
+    return redirect("targets:detail", code=code)
+
+
+@login_required
+@require_POST
+def set_status(request, code):
+    target = get_object_or_404(Target, code=code, kind=Kind.QUALITATIVE)
+    if role_of(request.user) != "city_admin":
+        raise PermissionDenied(_t("只有市级管理员可以设定定性目标的状态"))
+    form = OfficerStatusForm(request.POST)
+    if form.is_valid():
+        target.officer_status = form.cleaned_data["status"]
+        target.officer_note = form.cleaned_data["note"]
+        target._change_reason = f"{request.user.username} {timezone.localdate():%Y-%m-%d}"
+        target.save(update_fields=["officer_status", "officer_note"])
+        messages.success(request, _t("状态已更新"))
+    return redirect("targets:detail", code=code)
+
+
+@login_required
+def report_file(request, fmt):
+    district = viewer_district(request.user)
+    if fmt not in ("pdf", "xlsx"):
+        raise Http404(fmt)
+    if district is None and request.GET.get("district"):
+        district = get_object_or_404(District, code=request.GET["district"])
+    data = report.collect(district)
+    name = report.file_name(data, fmt)
+    if fmt == "pdf":
+        response = HttpResponse(report.to_pdf(data), content_type="application/pdf")
+    else:
+        response = HttpResponse(report.to_xlsx(data), content_type=(
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{name}"
+    return response
