@@ -5,6 +5,9 @@
     industrybrain import KIND FILE           KIND: enterprises | figures | designations
     industrybrain export KIND FILE
     industrybrain serve [--host H --port P]
+    industrybrain evaluate --pack changzhou_2022 --year 2022 [--parquet F] [--no-store]
+    industrybrain explain USCC [--year 2022]
+    industrybrain worker [--once]
     industrybrain targets-refresh            recompute the target indicators and statuses
     industrybrain report OUT.pdf|OUT.xlsx [--district D]
 """

@@ -29,3 +29,58 @@ class ImportBatch(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} · {self.filename}"
+
+
+class AppendOnlyQuerySet(models.QuerySet):
+    """No bulk update or delete: an audit trail or a ledger that can be rewritten proves nothing."""
+
+    def update(self, **kwargs):
+        raise PermissionError(_("只可追加，不可修改"))
+
+    def delete(self):
+        raise PermissionError(_("只可追加，不可删除"))
+
+
+class AppendOnlyModel(models.Model):
+    """A row is written once; saving it again or deleting it raises (see AppendOnlyQuerySet)."""
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise PermissionError(_("只可追加，不可修改"))
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError(_("只可追加，不可删除"))
+
+
+class AuditEvent(AppendOnlyModel):
+    """One action by one user (run, proposal, approval, rejection, payment, export, login).
+
+    Written only through ``industrybrain.core.audit.record``; read-only in the admin and API.
+    """
+
+    at = models.DateTimeField(_("时间"), auto_now_add=True, db_index=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        verbose_name=_("操作人"), db_constraint=False,
+    )
+    username = models.CharField(_("用户名"), max_length=150, blank=True)
+    action = models.CharField(_("动作"), max_length=48, db_index=True)
+    object_type = models.CharField(_("对象类型"), max_length=64, blank=True)
+    object_id = models.CharField(_("对象编号"), max_length=64, blank=True)
+    enterprise_id = models.BigIntegerField(_("企业编号"), null=True, blank=True, db_index=True)
+    policy_id = models.CharField(_("政策"), max_length=64, blank=True, db_index=True)
+    detail = models.JSONField(_("详情"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("审计日志")
+        verbose_name_plural = _("审计日志")
+        ordering = ["-at", "-id"]
+
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d %H:%M:%S} {self.username} {self.action}"

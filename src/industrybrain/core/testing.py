@@ -29,3 +29,10 @@ ENTERPRISE_LISTS = {
 def api_rows(response):
     data = response.json()
     return data["results"] if isinstance(data, dict) and "results" in data else data
+
+# The handling system's pages and API about one enterprise (issue 5).
+ENTERPRISE_URLS.update({
+    "page: policy calculator": (lambda e: reverse("policies:calculator_for", args=[e.pk]), "page"),
+    "page: awards of an enterprise": (lambda e: reverse("policies:enterprise_awards", args=[e.pk]), "page"),
+    "api: awards of an enterprise": (lambda e: reverse("policies:api-enterprise-awards", args=[e.pk]), "api"),
+})

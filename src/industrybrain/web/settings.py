@@ -150,3 +150,14 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": "WARNING"},
 }
 
+
+# --- smart handling system (policies app, issue 5) ---
+IB_POLICY_PACK = os.environ.get("IB_POLICY_PACK", "changzhou_2022")  # the pack runs and the calculator use
+IB_JOBS = os.environ.get("IB_JOBS", "thread")  # who runs queued runs: thread | worker | redis://… | inline
+IB_TWO_PERSON_THRESHOLD_YUAN = int(os.environ.get("IB_TWO_PERSON_THRESHOLD_YUAN", 5_000_000))  # above 500万元 two reviewers must approve
+IB_APPLICATION_MAX_BYTES = int(os.environ.get("IB_APPLICATION_MAX_BYTES", 10 * 1024 * 1024))  # per attachment
+IB_APPLICATION_DECISION_DAYS = int(os.environ.get("IB_APPLICATION_DECISION_DAYS", 15))  # deadline for a reviewer's decision
+# Mail goes to files in the data dir unless a real backend is configured (no SMTP on the embedded default).
+EMAIL_BACKEND = os.environ.get("IB_EMAIL_BACKEND", "django.core.mail.backends.filebased.EmailBackend")
+EMAIL_FILE_PATH = DATA_DIR / "mail"  # where the file backend writes (one file per batch of mails)
+DEFAULT_FROM_EMAIL = os.environ.get("IB_FROM_EMAIL", "industrybrain@localhost")  # sender of pushed messages

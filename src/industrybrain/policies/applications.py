@@ -1,0 +1,89 @@
+"""快申快享: where the database cannot decide (an organisation award, a prize or a review
+the data lack), the enterprise applies with evidence; the reviewer decides before a
+deadline, and an approval enters the same award table and ledger as a run's proposals."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from industrybrain.core import audit
+from industrybrain.policies import catalogue, ledger, push
+from industrybrain.policies.budgets import Refused
+from industrybrain.policies.models import Application, Attachment, Award, Message
+
+
+def open_to_application():
+    """Every money policy; those the data cannot decide first."""
+    ps = [p for p in catalogue.pack().policies if catalogue.carries_money(p)]
+    return sorted(ps, key=lambda p: not catalogue.by_application(p))
+
+
+def deadline(start: dt.date) -> dt.date:
+    return start + dt.timedelta(days=settings.IB_APPLICATION_DECISION_DAYS)
+
+
+def submit(user, enterprise_id: int, policy_id: str, year: int, statement: str, uploads):
+    p = catalogue.policy(policy_id)
+    if p is None or not catalogue.carries_money(p):
+        raise Refused(_("该政策不接受申请"))
+    tier = p.tiers[-1].id if len(p.tiers) == 1 else ""
+    try:
+        with transaction.atomic():
+            app = Application.objects.create(
+                enterprise_id=enterprise_id, policy_id=policy_id, year=year, tier=tier,
+                statement=statement, submitted_by=user,
+                decide_by=deadline(timezone.localdate()))
+            for f in uploads:
+                Attachment.objects.create(application=app, file=f, name=f.name[:255],
+                                          size=f.size, content_type=f.content_type or "")
+    except IntegrityError:
+        raise Refused(_("本年度已申请过该政策")) from None
+    audit.record(user, "application_submit", app, detail={"files": len(uploads)})
+    return app
+
+
+def decide(app_id: int, user, approve: bool, amount_yuan: int | None, reason: str) -> str:
+    """Approve (with the amount) or reject (with a reason); returns the ledger outcome."""
+    with transaction.atomic():
+        app = Application.objects.select_for_update().get(pk=app_id)
+        if app.status != Application.Status.SUBMITTED:
+            raise Refused(_("该申请已办结"))
+        if not approve:
+            if not reason.strip():
+                raise Refused(_("请填写理由"))
+            app.status, app.reason = Application.Status.REJECTED, reason.strip()
+        else:
+            p = catalogue.policy(app.policy_id)
+            cap = max((t.cap for t in p.tiers), default=None)
+            if not amount_yuan or amount_yuan <= 0:
+                raise Refused(_("请填写核定金额"))
+            if cap is not None and amount_yuan > cap:
+                raise Refused(_("核定金额超过政策上限"))
+            try:
+                with transaction.atomic():
+                    award = Award.objects.create(
+                        enterprise_id=app.enterprise_id, policy_id=app.policy_id,
+                        year=app.year, tier=app.tier, source=Award.Source.APPLICATION,
+                        amount_yuan=amount_yuan, budget_line=p.budget_line,
+                        cluster_code=app.enterprise.cluster.code if app.enterprise.cluster else "",
+                        pack_id=catalogue.pack_id(), pack_version=catalogue.pack().version,
+                        citation=catalogue.citation(p),
+                        explanation_zh=_("经申请审核（快申快享）：%(s)s") % {"s": app.statement[:500]},
+                        reason=reason.strip())
+            except IntegrityError:
+                raise Refused(_("该企业本年度已有此项奖励")) from None
+            app.status, app.award, app.reason = Application.Status.APPROVED, award, reason.strip()
+        app.decided_by, app.decided_at = user, timezone.now()
+        app.save()
+        audit.record(user, "application_" + app.status, app, detail={"amount_yuan": amount_yuan})
+    push.send(app.enterprise_id, Message.Kind.DECISION, app.policy_id, app.year,
+              _("您的“%(p)s”申请：%(s)s") % {"p": catalogue.title(app.policy_id),
+                                          "s": app.get_status_display()}, app.reason or "")
+    if app.award_id:
+        return ledger.approve(app.award_id, user)  # budget and caps apply here as for runs
+    return "rejected"

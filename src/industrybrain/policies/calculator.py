@@ -1,0 +1,100 @@
+"""The policy calculator (政策计算器): every policy of the pack for one enterprise, with the
+status, the explanation, the amount, the citation and the next tier; and what-ifs, computed
+by the same engine on a copy of the enterprise's snapshot (the database is not touched)."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+
+from django.utils.translation import gettext as _
+
+from industrybrain.engine import evaluate
+from industrybrain.enterprises.models import AnnualFigures
+from industrybrain.policies import catalogue, snapshot
+
+STATUS_ZH = {
+    "eligible": _("可享受"), "not_eligible": _("暂不符合"),
+    "insufficient_data": _("数据不足"), "application": _("需申请"), "library": _("政策服务"),
+}
+
+
+@dataclass
+class Row:
+    policy: object
+    status: str
+    tier: str = ""
+    tier_label: str = ""
+    amount_yuan: int | None = None
+    explanation: str = ""
+    inputs: dict = field(default_factory=dict)
+    next_tier: object = None
+
+    @property
+    def status_label(self):
+        return STATUS_ZH.get(self.status, self.status)
+
+    @property
+    def citation(self):
+        return catalogue.citation(self.policy)
+
+
+def latest_year(enterprise_id: int) -> int | None:
+    return (AnnualFigures.objects.filter(enterprise_id=enterprise_id)
+            .order_by("-year").values_list("year", flat=True).first())
+
+
+def default_year(enterprise_id: int) -> int:
+    """The latest year with figures, if the pack has policies in force then; else the pack's
+    first year."""
+    year = latest_year(enterprise_id)
+    pack = catalogue.pack()
+    if year and any(p.in_force(year) for p in pack.policies):
+        return year
+    return min(p.effective_from.year for p in pack.policies)
+
+
+def compute(enterprise_id: int, year: int, snap=None) -> list[Row]:
+    pack = catalogue.pack()
+    snap = snap or snapshot.take([enterprise_id])
+    result = evaluate(pack, year, *snap.tables, explain="all")
+    by_policy: dict[str, list[dict]] = {}
+    for r in result.to_pylist():
+        by_policy.setdefault(r["policy_id"], []).append(r)
+    rows = []
+    for p in pack.policies:
+        found = by_policy.get(p.id)
+        if not found:
+            status = "application" if catalogue.by_application(p) else "library"
+            rows.append(Row(p, status, explanation=p.target_zh or p.notes))
+            continue
+        for r in found:
+            tier = r["tier"] or ""
+            rows.append(Row(
+                p, r["status"], tier, catalogue.tier_label(p, tier) if tier else "",
+                r["amount_yuan"], r["explanation_zh"] or "",
+                json.loads(r["inputs"]) if r["inputs"] else {},
+                catalogue.next_tier(p, tier or None)))
+    order = {"eligible": 0, "insufficient_data": 1, "not_eligible": 2, "application": 3,
+             "library": 4}
+    rows.sort(key=lambda row: (order.get(row.status, 9), -(row.amount_yuan or 0)))
+    return rows
+
+
+def what_if(enterprise_id: int, year: int, figures: dict, designation: str | None) -> list[Row]:
+    snap = snapshot.with_changes(snapshot.take([enterprise_id]), enterprise_id, year,
+                                 figures, designation)
+    return compute(enterprise_id, year, snap)
+
+
+def changes(before: list[Row], after: list[Row]) -> list[tuple[Row | None, Row]]:
+    """Rows whose status, tier or amount differ between two computations."""
+    key = lambda r: (r.policy.id, r.tier)  # noqa: E731
+    old = {key(r): r for r in before}
+    old_by_policy = {r.policy.id: r for r in before}
+    out = []
+    for r in after:
+        b = old.get(key(r)) or old_by_policy.get(r.policy.id)
+        if b is None or (b.status, b.tier, b.amount_yuan) != (r.status, r.tier, r.amount_yuan):
+            out.append((b, r))
+    return out

@@ -1,0 +1,92 @@
+"""The policy pack as the handling system reads it: loaded once per process, with the
+facts the workflow needs (which policies carry money, which need an application, the
+yearly envelope and its citation)."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from django.conf import settings
+
+from industrybrain.engine import Pack, Policy, load_pack
+
+MONEY_LINE = "policy_funds"
+
+
+def pack_id() -> str:
+    return getattr(settings, "IB_POLICY_PACK", "changzhou_2022")
+
+
+@lru_cache(maxsize=4)
+def pack(pid: str | None = None) -> Pack:
+    """The validated pack; a pack that fails validation raises PackError and cannot be run."""
+    return load_pack(pid or pack_id())
+
+
+def policy(policy_id: str, pid: str | None = None) -> Policy | None:
+    try:
+        return pack(pid).policy(policy_id)
+    except KeyError:
+        return None
+
+
+def title(policy_id: str) -> str:
+    p = policy(policy_id)
+    return p.title_zh if p else policy_id
+
+
+def carries_money(p: Policy) -> bool:
+    """Paid from the yearly policy funds (the others are loans, services, recognition)."""
+    return p.budget_line == MONEY_LINE
+
+
+def by_application(p: Policy) -> bool:
+    """快申快享: money the database cannot decide (an organisation award, a reviewed project,
+    a prize the vocabulary lacks), so the enterprise applies with evidence."""
+    return carries_money(p) and not p.evaluated
+
+
+def citation(p: Policy) -> dict:
+    c = p.citations[0]
+    return {"seed": c.seed, "quote": c.quote}
+
+
+def tier_label(p: Policy, tier_id: str) -> str:
+    for t in p.tiers:
+        if t.id == tier_id:
+            return t.label_zh
+    return tier_id
+
+
+def next_tier(p: Policy, tier_id: str | None):
+    """The tier above ``tier_id`` (tiers are listed highest first), or the lowest tier when
+    none is reached; None at the top or for a policy without tiers."""
+    if not p.tiers or p.tier_selection != "highest":
+        return None
+    ids = [t.id for t in p.tiers]
+    if not tier_id:
+        return p.tiers[-1]
+    if tier_id in ids and ids.index(tier_id) > 0:
+        return p.tiers[ids.index(tier_id) - 1]
+    return None
+
+
+def envelope(year: int, pid: str | None = None) -> tuple[int | None, dict]:
+    """The yearly policy funds (100亿元) for ``year`` and the clause that promises them."""
+    for fund in pack(pid).meta.get("funding", []):
+        if fund.get("id") != "yearly_policy_funds":
+            continue
+        period = fund.get("period", {})
+        if period.get("from", year) <= year <= period.get("to", year):
+            cites = fund.get("citations") or [fund.get("citation")]
+            return int(fund["amount_yuan"]), cites[0] or {}
+    return None, {}
+
+
+def group_caps(pid: str | None = None) -> dict[str, list[Policy]]:
+    """Policies sharing a cumulative cap across enterprises, by what they are grouped by."""
+    out: dict[str, list[Policy]] = {}
+    for p in pack(pid).policies:
+        if p.group_cap:
+            out.setdefault(p.group_cap.get("by", ""), []).append(p)
+    return out

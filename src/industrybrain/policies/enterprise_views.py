@@ -1,0 +1,126 @@
+"""What an enterprise meets: the calculator with its what-if, its awards, its inbox and
+subscriptions; and the public policy library (找政策), open without login."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from industrybrain.core.scope import role_of, scope_enterprises
+from industrybrain.engine.explain import describe
+from industrybrain.enterprises.models import Enterprise
+from industrybrain.policies import access, calculator, catalogue, push
+from industrybrain.policies.forms import WhatIfForm
+from industrybrain.policies.models import Message, Subscription
+
+
+def _own(request):
+    if role_of(request.user) != "enterprise_user":
+        raise Http404
+    return request.user.profile.enterprise_id
+
+
+def _enterprise(request, pk):
+    return get_object_or_404(scope_enterprises(request.user, Enterprise.objects.all())
+                             .select_related("district", "cluster"), pk=pk)
+
+
+@login_required
+def my_calculator(request):
+    if role_of(request.user) != "enterprise_user":
+        return redirect("enterprises:list")
+    return redirect("policies:calculator_for", _own(request))
+
+
+@login_required
+def calculator_view(request, pk):
+    enterprise = _enterprise(request, pk)
+    year = calculator.default_year(pk)
+    try:
+        year = int(request.GET.get("year", year))
+    except ValueError:
+        pass
+    rows = calculator.compute(pk, year)
+    form, changes = WhatIfForm(initial={"year": year + 1}), None
+    if request.GET.get("whatif"):
+        form = WhatIfForm(request.GET)
+        if form.is_valid():
+            y = form.cleaned_data["year"]
+            before = rows if y == year else calculator.compute(pk, y)
+            after = calculator.what_if(pk, y, form.figures(),
+                                       form.cleaned_data.get("designation") or None)
+            changes = calculator.changes(before, after)
+    money = [r for r in rows if r.status == "eligible" and r.amount_yuan]
+    return render(request, "policies/calculator.html", {
+        "enterprise": enterprise, "year": year, "rows": rows, "form": form,
+        "changes": changes, "total": sum(r.amount_yuan for r in money),
+        "awards": access.awards(request.user).filter(enterprise=enterprise)
+        .order_by("-year", "-amount_yuan")[:50],
+    })
+
+
+@login_required
+def enterprise_awards(request, pk):
+    enterprise = _enterprise(request, pk)
+    awards = access.awards(request.user).filter(enterprise=enterprise).order_by("-year", "id")
+    titles = {p.id: p.title_zh for p in catalogue.pack().policies}
+    for a in awards:
+        a.title = titles.get(a.policy_id, a.policy_id)
+    return render(request, "policies/enterprise_awards.html", {
+        "enterprise": enterprise, "awards": awards,
+        "messages_list": Message.objects.filter(enterprise=enterprise)[:50],
+    })
+
+
+@login_required
+def inbox(request):
+    eid = _own(request)
+    if request.method == "POST":
+        if request.POST.get("read"):
+            Message.objects.filter(enterprise_id=eid, read_at__isnull=True).update(
+                read_at=timezone.now())
+        else:
+            topics = set(request.POST.getlist("topic"))
+            email = request.POST.get("email") == "on"
+            Subscription.objects.filter(enterprise_id=eid).exclude(topic__in=topics).delete()
+            for t in topics:
+                Subscription.objects.update_or_create(enterprise_id=eid, topic=t,
+                                                      defaults={"email": email})
+            messages.success(request, _("订阅已保存"))
+        return redirect("policies:inbox")
+    subscribed = set(Subscription.objects.filter(enterprise_id=eid).values_list("topic", flat=True))
+    return render(request, "policies/inbox.html", {
+        "inbox": Message.objects.filter(enterprise_id=eid)[:100],
+        "topics": [(k, v, k in subscribed) for k, v in push.CATEGORIES.items()],
+        "policies": [(p.id, p.title_zh, p.id in subscribed) for p in catalogue.pack().policies],
+        "email": Subscription.objects.filter(enterprise_id=eid, email=True).exists(),
+        "has_email": bool(request.user.email),
+    })
+
+
+def library(request):
+    """找政策/政策解读: every policy, its summary, conditions and citations. No login."""
+    pack = catalogue.pack()
+    category = request.GET.get("category", "")
+    q = request.GET.get("q", "").strip()
+    entries = []
+    for p in pack.policies:
+        if category and p.category != category:
+            continue
+        text = p.title_zh + p.title_en + (p.target_zh or "") + (p.notes or "")
+        if q and q.lower() not in text.lower():
+            continue
+        entries.append({
+            "policy": p, "category": push.CATEGORIES.get(p.category, p.category),
+            "condition": " ".join(describe(x) for x in (p.eligibility, p.trigger) if x is not None),
+            "tiers": [{"label": t.label_zh, "cap": t.cap, "when": describe(t.when)} for t in p.tiers],
+            "how": _("需申请（快申快享）") if catalogue.by_application(p) else
+                   (_("免申即享：系统按数据自动测算") if p.evaluated else _("政策服务，向主管部门咨询办理")),
+        })
+    amount, cite = catalogue.envelope(timezone.now().year)
+    return render(request, "policies/library.html", {
+        "pack": pack, "entries": entries, "categories": push.CATEGORIES.items(),
+        "category": category, "q": q, "envelope": amount, "envelope_citation": cite,
+    })

@@ -1,0 +1,225 @@
+"""Officer pages: runs, the review queue, one award, budgets, the ledger and its export."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import Count, Sum
+from django.http import JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from industrybrain.core import audit
+from industrybrain.core.money import wan_to_yuan, yuan_to_wan
+from industrybrain.core.scope import role_of
+from industrybrain.enterprises.exports import table_response
+from industrybrain.enterprises.models import District
+from industrybrain.industry.models import Cluster
+from industrybrain.policies import access, budgets, catalogue, jobs, ledger, runs
+from industrybrain.policies.budgets import Refused
+from industrybrain.policies.models import Award, Budget, Run
+
+S = Award.Status
+
+
+def _year(request, default=2022):
+    try:
+        return int(request.GET.get("year") or request.POST.get("year") or default)
+    except ValueError:
+        return default
+
+
+@login_required
+def index(request):
+    if role_of(request.user) == "enterprise_user":
+        return redirect("policies:calculator")
+    year = _year(request)
+    stats = (access.awards(request.user).filter(year=year).values("status")
+             .annotate(n=Count("id"), s=Sum("amount_yuan")).order_by("status"))
+    return render(request, "policies/index.html", {
+        "year": year, "stats": [{**s, "label": S(s["status"]).label} for s in stats],
+        "can_run": access.can_run(request.user), "can_review": access.can_review(request.user),
+        "can_audit": access.can_audit(request.user),
+        "last_run": Run.objects.filter(year=year).first(),
+    })
+
+
+@login_required
+def run_list(request):
+    access.require(access.can_review(request.user) or access.can_run(request.user))
+    if request.method == "POST":
+        access.require(access.can_run(request.user))
+        try:
+            run = runs.start(_year(request), request.user)
+        except runs.RunRefused as exc:
+            messages.error(request, str(exc))
+            return redirect("policies:runs")
+        jobs.enqueue(run.pk)
+        return redirect("policies:run", run.pk)
+    return render(request, "policies/runs.html", {
+        "runs": Run.objects.select_related("created_by")[:50],
+        "can_run": access.can_run(request.user), "year": _year(request),
+        "pack": catalogue.pack(),
+    })
+
+
+@login_required
+def run_detail(request, pk):
+    access.require(access.can_review(request.user) or access.can_run(request.user))
+    run = get_object_or_404(Run, pk=pk)
+    if request.GET.get("format") == "json":
+        return JsonResponse({"status": run.status, "status_label": run.get_status_display(),
+                             "stage": run.stage, "progress": run.progress,
+                             "counts": run.counts, "timings": run.timings})
+    return render(request, "policies/run.html", {"run": run})
+
+
+def _filtered(request, qs):
+    g = request.GET
+    if g.get("policy"):
+        qs = qs.filter(policy_id=g["policy"])
+    if g.get("district"):
+        qs = qs.filter(enterprise__district__code=g["district"])
+    if g.get("cluster"):
+        qs = qs.filter(enterprise__cluster__code=g["cluster"])
+    for key, lookup in (("min_wan", "amount_yuan__gte"), ("max_wan", "amount_yuan__lte")):
+        if g.get(key):
+            try:
+                qs = qs.filter(**{lookup: wan_to_yuan(g[key])})
+            except ValueError:
+                messages.error(request, _("金额请填写万元数"))
+    return qs
+
+
+@login_required
+def review(request):
+    year = _year(request)
+    status = request.GET.get("status") or S.PROPOSED
+    qs = _filtered(request, access.awards(request.user).filter(year=year, status=status))
+    qs = qs.select_related("enterprise", "enterprise__district").order_by("-amount_yuan", "id")
+    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    params = request.GET.copy()
+    params.pop("page", None)
+    titles = {p.id: p.title_zh for p in catalogue.pack().policies}
+    for a in page:
+        a.title = titles.get(a.policy_id, a.policy_id)
+    return render(request, "policies/review.html", {
+        "page": page, "year": year, "status": status, "statuses": S.choices,
+        "params": params.urlencode(), "total": qs.aggregate(s=Sum("amount_yuan"))["s"],
+        "policies": [p for p in catalogue.pack().policies if catalogue.carries_money(p)],
+        "districts": District.objects.all(), "clusters": Cluster.objects.all(),
+        "can_review": access.can_review(request.user),
+    })
+
+
+@login_required
+@require_POST
+def bulk_approve(request):
+    """Step 1 shows what will be approved and the total; step 2 (confirm=yes) approves."""
+    access.require(access.can_review(request.user))
+    ids = [int(i) for i in request.POST.getlist("award") if i.isdigit()]
+    chosen = access.awards(request.user).filter(pk__in=ids, status__in=ledger.APPROVABLE)
+    if request.POST.get("confirm") != "yes":
+        if not ids:
+            messages.error(request, _("请先勾选要审批的奖励"))
+            return redirect(request.META.get("HTTP_REFERER") or "policies:review")
+        return render(request, "policies/bulk_confirm.html", {
+            "awards": chosen.select_related("enterprise"),
+            "total": chosen.aggregate(s=Sum("amount_yuan"))["s"], "count": chosen.count(),
+            "threshold": ledger.two_person_threshold()})
+    out = ledger.approve_many(list(chosen.values_list("pk", flat=True)), request.user)
+    messages.success(request, _("已拨付 %(paid)s 笔，待第二人审批 %(second)s 笔，未通过 %(refused)s 笔") % {
+        "paid": out["paid"], "second": out["awaiting_second"], "refused": len(out["refused"])})
+    for pk, reason in out["refused"][:20]:
+        messages.error(request, f"#{pk}：{reason}")
+    return redirect("policies:review")
+
+
+@login_required
+def award_detail(request, pk):
+    award = get_object_or_404(access.awards(request.user).select_related(
+        "enterprise", "first_approver"), pk=pk)
+    if request.method == "POST":
+        access.require(access.can_review(request.user))
+        action, reason = request.POST.get("action"), request.POST.get("reason", "")
+        try:
+            if action == "approve":
+                outcome = ledger.approve(award.pk, request.user)
+                messages.success(request, _("已拨付") if outcome == "paid" else
+                                 _("已初审，金额超过限额，待另一名审核员复核"))
+            elif action == "reject":
+                ledger.reject(award.pk, request.user, reason)
+                messages.success(request, _("已驳回"))
+            elif action == "hold":
+                ledger.hold(award.pk, request.user, reason)
+                messages.success(request, _("已暂缓，待补充数据"))
+        except Refused as exc:
+            messages.error(request, str(exc))
+        return redirect("policies:award", award.pk)
+    p = catalogue.policy(award.policy_id)
+    return render(request, "policies/award.html", {
+        "award": award, "policy": p,
+        "tier_label": catalogue.tier_label(p, award.tier) if p and award.tier else "",
+        "payment": getattr(award, "payment", None) if award.status == S.PAID else None,
+        "can_review": access.can_review(request.user),
+        "threshold": ledger.two_person_threshold(),
+    })
+
+
+@login_required
+def budget_view(request):
+    access.require(access.can_review(request.user) or access.can_audit(request.user))
+    year = _year(request)
+    if request.method == "POST":
+        access.require(access.can_run(request.user))
+        policy_id = request.POST.get("policy", "")
+        try:
+            amount = wan_to_yuan(request.POST["amount_wan"]) if request.POST.get("amount_wan") else None
+        except ValueError:
+            messages.error(request, _("金额请填写万元数"))
+            return redirect(f"{request.path}?year={year}")
+        if policy_id and catalogue.policy(policy_id) is not None:
+            Budget.objects.update_or_create(policy_id=policy_id, year=year,
+                                            defaults={"amount_yuan": amount})
+            audit.record(request.user, "budget_set", policy=policy_id,
+                         detail={"year": year, "amount_yuan": amount})
+            messages.success(request, _("预算已保存"))
+        return redirect(f"{request.path}?year={year}")
+    _amount, cite = catalogue.envelope(year)
+    return render(request, "policies/budgets.html", {
+        "year": year, "lines": budgets.lines(year), "envelope_citation": cite,
+        "can_edit": access.can_run(request.user),
+        "group_caps": catalogue.group_caps().get("cluster", []),
+    })
+
+
+def _ledger_rows(request, year):
+    return (access.payments(request.user).filter(year=year)
+            .select_related("enterprise", "approver", "second_approver").order_by("paid_at", "id"))
+
+
+@login_required
+def ledger_view(request):
+    access.require(access.can_review(request.user) or access.can_audit(request.user)
+                   or role_of(request.user) == "district_officer")
+    year = _year(request)
+    qs = _ledger_rows(request, year)
+    page = Paginator(qs, 100).get_page(request.GET.get("page"))
+    return render(request, "policies/ledger.html", {
+        "page": page, "year": year, "total": qs.aggregate(s=Sum("amount_yuan"))["s"]})
+
+
+@login_required
+def disbursement_export(request):
+    """The disbursement list for the finance bureau (.xlsx; formulas neutralised)."""
+    access.require(access.can_review(request.user) or access.can_audit(request.user))
+    year = _year(request)
+    qs = _ledger_rows(request, year)
+    headers = [_("台账编号"), _("统一社会信用代码"), _("企业名称"), _("政策"), _("档位"), _("年度"),
+               _("金额（万元）"), _("金额（元）"), _("预算科目"), _("审批人"), _("复核人"), _("拨付时间")]
+    rows = ([e.pk, e.enterprise.uscc, e.enterprise.name, catalogue.title(e.policy_id), e.tier,
+             e.year, yuan_to_wan(e.amount_yuan), e.amount_yuan, e.budget_line,
+             e.approver.username, e.second_approver.username if e.second_approver else "",
+             e.paid_at.strftime("%Y-%m-%d %H:%M:%S")] for e in qs.iterator())
+    audit.record(request.user, "export_disbursement", detail={"year": year, "rows": qs.count()})
+    return table_response(f"disbursement-{year}", "xlsx", headers, rows)
