@@ -10,6 +10,8 @@ Pure Python: imports nothing from Django or the web layer (a test checks it).
 from .errors import ExprError, PackError
 from .evaluate import evaluate, explain_one
 from .model import Pack, Policy
+from .organisations import evaluate_organisations
 from .pack import load_pack
 
-__all__ = ["ExprError", "Pack", "PackError", "Policy", "evaluate", "explain_one", "load_pack"]
+__all__ = ["ExprError", "Pack", "PackError", "Policy", "evaluate", "evaluate_organisations",
+           "explain_one", "load_pack"]

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
+from datetime import date
 
 from .model import Case, Pack
 from .testcases import case_tables
@@ -22,27 +24,43 @@ def case_failures(pack: Pack, cases: list[Case] | None = None) -> dict[tuple, li
     from .evaluate import evaluate
 
     cases = list(pack.cases if cases is None else cases)
+    failures: dict[tuple, list[str]] = {case_key(case): [] for case in cases}
     by_year: dict[int, list[Case]] = defaultdict(list)
     for case in cases:
-        by_year[case.year].append(case)
-    failures: dict[tuple, list[str]] = {case_key(case): [] for case in cases}
+        if case.organisation is not None:
+            # One at a time: the cumulative cluster cap would mix the cases of a batch.
+            _check(case, _organisation_row(pack, case), failures[case_key(case)].append)
+        else:
+            by_year[case.year].append(case)
     for year, group in sorted(by_year.items()):
-        tables = case_tables(group)
-        result = evaluate(pack, year, *tables, explain="all").to_pylist()
+        result = evaluate(pack, year, *case_tables(group), explain="all").to_pylist()
         rows = {(r["enterprise_id"], r["policy_id"]): r for r in result}
         for i, case in enumerate(group, start=1):
-            fail = failures[case_key(case)].append
-            row = rows.get((i, case.policy))
-            where = f"{case.file}:{case.line} {case.policy} «{case.name}»"
-            if row is None:
-                fail(f"{where}: no result (policy not in force in {year}?)")
-                continue
-            for key, want in case.expect.items():
-                if key.endswith("_contains"):
-                    col = key[: -len("_contains")]
-                    if str(want) not in (row[col] or ""):
-                        fail(f"{where}: {col} lacks {want!r}: {row[col]!r}")
-                elif row[key] != want:
-                    fail(f"{where}: {key} = {row[key]!r}, expected {want!r}"
-                                    f" — {row['explanation_zh']}")
+            _check(case, rows.get((i, case.policy)), failures[case_key(case)].append)
     return failures
+
+
+def _organisation_row(pack: Pack, case: Case) -> dict | None:
+    from .organisations import evaluate_organisations
+
+    org = {"org_id": 1, "name": case.name, **(case.organisation or {})}
+    if org.get("national_cluster_on"):
+        org["national_cluster_on"] = date.fromisoformat(str(org["national_cluster_on"]))
+    prior = {"cluster": [org.get("cluster")], "amount_yuan": [case.cluster_awarded_before]}
+    result = evaluate_organisations(pack, case.year, {k: [v] for k, v in org.items()}, prior)
+    rows = [r for r in result.to_pylist() if r["policy_id"] == case.policy]
+    return rows[0] if rows else None
+
+
+def _check(case: Case, row: dict | None, fail: Callable[[str], None]) -> None:
+    where = f"{case.file}:{case.line} {case.policy} «{case.name}»"
+    if row is None:
+        fail(f"{where}: no result (policy not in force in {case.year}?)")
+        return
+    for key, want in case.expect.items():
+        if key.endswith("_contains"):
+            col = key[: -len("_contains")]
+            if str(want) not in (row[col] or ""):
+                fail(f"{where}: {col} lacks {want!r}: {row[col]!r}")
+        elif row[key] != want:
+            fail(f"{where}: {key} = {row[key]!r}, expected {want!r} — {row['explanation_zh']}")

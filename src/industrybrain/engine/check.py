@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from .errors import ExprError
 from .expr import Arith, Bool, Call, Compare, If, Logic, Name, Neg, Node, Not, Num, Str
-from .vocab import VARIABLES, designations
+from .vocab import ORG_VARIABLES, VARIABLES, Variable, designations
 
 # Functions over an enterprise's history take a figures column as their first argument.
 HISTORY_FUNCS = {"first_time_exceeds", "first_time", "prev", "increase", "has_history"}
@@ -35,8 +35,8 @@ class Type:
 BOOL, TEXT, MONEY, NUM = Type("bool"), Type("text"), Type("number", "money"), Type("number", "num")
 
 
-def var_type(name: str) -> Type:
-    var = VARIABLES[name]
+def var_type(name: str, variables: Mapping[str, Variable] = VARIABLES) -> Type:
+    var = variables[name]
     if var.kind == "money":
         return MONEY
     return {"bool": BOOL, "text": TEXT}.get(var.kind, NUM)
@@ -50,6 +50,11 @@ class Scope:
     assumptions: Mapping[str, Node] = field(default_factory=dict)  # listed by the policy
     known_assumptions: Mapping[str, Node] = field(default_factory=dict)  # whole pack
     extra: Mapping[str, Type] = field(default_factory=dict)  # e.g. {"cap": MONEY}
+    entity: str = "enterprise"  # or "organisation": other variables, no history functions
+
+    @property
+    def variables(self) -> Mapping[str, Variable]:
+        return ORG_VARIABLES if self.entity == "organisation" else VARIABLES
 
 
 @dataclass
@@ -152,15 +157,15 @@ def _check_name(node: Name, scope: Scope, usage: Usage, stack: tuple[str, ...]) 
     if name in scope.assumptions:
         usage.add(usage.assumptions, name)
         return check(scope.assumptions[name], Scope(), Usage())
-    if name in VARIABLES:
+    if name in scope.variables:
         usage.add(usage.variables, name)
-        return var_type(name)
+        return var_type(name, scope.variables)
     if name in scope.known_assumptions:
         raise _err(node, f"assumption {name!r} is used but not listed under `assumptions:` "
                          f"of this policy")
     if name in FUNCTIONS:
         raise _err(node, f"{name} is a function: write {name}(...)")
-    choices = [*VARIABLES, *scope.lets, *scope.assumptions, *scope.extra]
+    choices = [*scope.variables, *scope.lets, *scope.assumptions, *scope.extra]
     raise _err(node, f"unknown name {name!r}{_suggest(name, choices)}")
 
 
@@ -172,6 +177,9 @@ def _check_call(node: Call, scope: Scope, usage: Usage, stack: tuple[str, ...]) 
         raise _err(node, f"unknown function {f!r}{_suggest(f, FUNCTIONS)}; "
                          f"known: {', '.join(sorted(FUNCTIONS))}")
     c = lambda n: check(n, scope, usage, stack)  # noqa: E731
+    if scope.entity != "enterprise" and f in HISTORY_FUNCS | DESIGNATION_FUNCS:
+        raise _err(node, f"{f}() reads an enterprise's history or designations; this policy's "
+                         f"entity is {scope.entity}")
 
     def arity(n: int, at_least: bool = False) -> None:
         if (len(args) < n) if at_least else (len(args) != n):

@@ -61,7 +61,7 @@ def folded(pack: Pack, policy: Policy) -> Policy:
 def policy_usage(pack: Pack, policy: Policy) -> Usage:
     usage = Usage()
     scope = Scope(policy.lets, {a: pack.assumptions[a].value for a in policy.assumptions},
-                  extra={"cap": MONEY})
+                  extra={"cap": MONEY}, entity=policy.entity)
     for node in (policy.eligibility, policy.trigger, policy.amount,
                  *(t.when for t in policy.tiers), *(t.amount for t in policy.tiers)):
         if node is not None:
@@ -240,9 +240,22 @@ def policy_sql(dialect: SqlDialect, pack: Pack, policy: Policy, words: bool = Tr
             f"FROM ({mid}) r")
 
 
-def compile_pack(pack: Pack, dialect: SqlDialect, year: int | None = None) -> Plan:
-    """Compile every evaluated policy of ``pack`` (those in force in ``year`` if given)."""
-    policies = [p for p in pack.policies if p.evaluated and (year is None or p.in_force(year))]
+def organisation_base_sql(dialect: SqlDialect) -> str:
+    """One row per organisation (named enterprise_id inside the plan, org_id outside)."""
+    year_of = dialect.year_of("national_cluster_on")
+    return ("SELECT org_id AS enterprise_id, kind AS v_kind, cluster AS v_cluster, "
+            # No rating date means the cluster is not national: absence is the fact here.
+            f"COALESCE({year_of} <= {{year}}, FALSE) AS v_national_cluster, "
+            f"COALESCE({year_of} = {{year}}, FALSE) AS v_newly_national_cluster, "
+            "reviewed AS v_reviewed FROM organisations")
+
+
+def compile_pack(pack: Pack, dialect: SqlDialect, year: int | None = None,
+                 entity: str = "enterprise") -> Plan:
+    """Compile every evaluated policy of ``pack`` for ``entity`` (those in force in ``year``
+    if given)."""
+    policies = [p for p in pack.policies if p.entity == entity and p.has_rule
+                and (year is None or p.in_force(year))]
     usage = Usage()
     for p in policies:
         u = policy_usage(pack, folded(pack, p))
@@ -255,5 +268,6 @@ def compile_pack(pack: Pack, dialect: SqlDialect, year: int | None = None) -> Pl
     selects = [policy_sql(dialect, pack, p) for p in policies]
     bare = [policy_sql(dialect, pack, p, words=False) for p in policies]
     union = "\nUNION ALL\n".join
-    return Plan(base_sql(dialect, usage), union(selects), union(bare),
+    base = base_sql(dialect, usage) if entity == "enterprise" else organisation_base_sql(dialect)
+    return Plan(base, union(selects), union(bare),
                 tuple(p.id for p in policies))

@@ -25,6 +25,11 @@ CONTRACT: dict[str, dict[str, pa.DataType]] = {
         "energy_tce": pa.float64(), "tech_upgrade_investment": pa.int64(),
         "above_scale": pa.bool_(),
     },
+    # Organisations that are not enterprises (entity: organisation policies).
+    "organisations": {
+        "org_id": pa.int64(), "name": pa.string(), "kind": pa.string(),
+        "cluster": pa.string(), "national_cluster_on": pa.date32(), "reviewed": pa.bool_(),
+    },
     "designations": {
         "enterprise_id": pa.int64(), "code": pa.string(), "granted_on": pa.date32(),
         "expires_on": pa.date32(), "product": pa.string(),
@@ -44,8 +49,9 @@ def conform(data: Any, kind: str) -> pa.Table:
         raise TypeError(f"{kind}: expected a pyarrow.Table or a dict of columns, "
                         f"got {type(data).__name__}")
     schema = CONTRACT[kind]
-    if "enterprise_id" not in data.column_names:
-        raise ValueError(f"{kind}: the column enterprise_id is required")
+    key = "org_id" if kind == "organisations" else "enterprise_id"
+    if key not in data.column_names:
+        raise ValueError(f"{kind}: the column {key} is required")
     columns = {}
     for name, typ in schema.items():
         if name in data.column_names:

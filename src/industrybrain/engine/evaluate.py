@@ -18,14 +18,15 @@ from .contract import conform
 from .model import Pack
 
 
-def plan_for(pack: Pack, year: int, backend: str = "duckdb") -> Plan:
+def plan_for(pack: Pack, year: int, backend: str = "duckdb",
+             entity: str = "enterprise") -> Plan:
     """The compiled plan for the policies in force in ``year`` (compiled once, then cached)."""
-    key = (backend, tuple(p.id for p in pack.policies if p.in_force(year)))
+    key = (backend, entity, tuple(p.id for p in pack.policies if p.in_force(year)))
     plan = pack._compiled.get(key)
     if plan is None:
         if backend != "duckdb":
             raise ValueError(f"unknown backend {backend!r}; available: duckdb")
-        plan = compile_pack(pack, duckdb_backend.DuckDBDialect(), year)
+        plan = compile_pack(pack, duckdb_backend.DuckDBDialect(), year, entity)
         pack._compiled[key] = plan
     return plan
 
@@ -43,9 +44,10 @@ def evaluate(pack: Pack, year: int, enterprises: Any, figures: Any, designations
     (a share of the threshold, 0.2 = 20%) of a tier; ``"all"`` every row; ``"none"`` no row.
     """
     plan = plan_for(pack, year, backend)
-    return duckdb_backend.run(plan, year, conform(enterprises, "enterprises"),
-                              conform(figures, "figures"), conform(designations, "designations"),
-                              explain=explain, near_miss=near_miss)
+    tables = {"enterprises": conform(enterprises, "enterprises"),
+              "figures": conform(figures, "figures"),
+              "designations": conform(designations, "designations")}
+    return duckdb_backend.run(plan, year, tables, explain=explain, near_miss=near_miss)
 
 
 def explain_one(pack: Pack, year: int, tables: tuple[Any, Any, Any],

@@ -14,7 +14,7 @@ from .check import Usage
 from .expr import Arith, Bool, Call, Compare, If, Logic, Name, Neg, Node, Not, Num, Str
 from .model import Policy, Tier
 from .sqlexpr import SqlDialect
-from .vocab import VARIABLES, designations, format_money
+from .vocab import VARIABLES, designations, format_money, variable
 
 _CMP_ZH = {">": "大于", ">=": "不低于", "<": "低于", "<=": "不高于", "==": "等于", "!=": "不等于"}
 _CMP_EN = {">": "above", ">=": "at least", "<": "below", "<=": "at most", "==": "equal to",
@@ -22,7 +22,7 @@ _CMP_EN = {">": "above", ">=": "at least", "<": "below", "<=": "at most", "==": 
 
 
 def _lab(name: str, lang: str) -> str:
-    var = VARIABLES.get(name)
+    var = variable(name)
     if var is None:
         return name
     return var.label_zh if lang == "zh" else var.label_en
@@ -81,6 +81,8 @@ def describe(node: Node, lang: str = "zh") -> str:
             return f"上年{r(a[0])}" if zh else f"last year's {r(a[0])}"
         if f == "increase":
             return f"{r(a[0])}增量" if zh else f"increase in {r(a[0])}"
+        if f == "is_known":
+            return f"{r(a[0])}已知" if zh else f"{r(a[0])} known"
         if f == "has_history":
             return f"有往年{r(a[0])}数据" if zh else f"has earlier {r(a[0])}"
         return f"{f}({', '.join(r(x) for x in a)})"
@@ -96,7 +98,7 @@ def gap_atom(node: Node) -> tuple[str, Node, bool] | None:
     if isinstance(node, Call) and node.func == "first_time_exceeds":
         return node.args[0].name, node.args[1], True  # type: ignore[union-attr]
     if isinstance(node, Compare) and node.op in (">", ">=") and isinstance(node.left, Name) \
-            and node.left.name in VARIABLES:
+            and variable(node.left.name) is not None:
         return node.left.name, node.right, node.op == ">"
     if isinstance(node, Logic) and node.op == "and":
         return gap_atom(node.left) or gap_atom(node.right)
@@ -117,7 +119,7 @@ def inputs_of(usage: Usage) -> list[Input]:
     """The values a policy reads, in the order its rule first mentions them."""
     out: list[Input] = []
     for v in usage.variables:
-        var = VARIABLES[v]
+        var = variable(v)
         out.append(Input(v, f"v_{v}", var.label_zh, var.label_en, var.kind,
                          f"v_{v} IS NULL"))
     for f, v in usage.history:
@@ -216,18 +218,18 @@ class Explainer:
             var_label = _lab(var, lang)
             if lang == "zh":
                 msg = d.concat([d.quote_text(f"{var_label}还差 "), self.fmt(gap, 'money', lang)
-                                if VARIABLES[var].kind == "money" else d.fmt_number(gap, lang),
+                                if variable(var).kind == "money" else d.fmt_number(gap, lang),
                                 d.quote_text(f"达到 {thr_zh} 档（{tier.label_zh}）")])
             else:
                 msg = d.concat([d.quote_text(f"{var_label} is "), self.fmt(gap, 'money', lang)
-                                if VARIABLES[var].kind == "money" else d.fmt_number(gap, lang),
+                                if variable(var).kind == "money" else d.fmt_number(gap, lang),
                                 d.quote_text(f" short of the {thr_en} tier ({tier.label_en})")])
             cases.append(f"WHEN {gap} = {smallest} THEN {msg}")
         for tier, _, var, thr_zh, thr_en, already in gaps:  # highest tier first
             if already is None:
                 continue
             earlier = self.fmt(f"hmax_{var}", "money", lang) \
-                if VARIABLES[var].kind == "money" else d.fmt_number(f"hmax_{var}", lang)
+                if variable(var).kind == "money" else d.fmt_number(f"hmax_{var}", lang)
             if lang == "zh":
                 msg = d.concat([d.quote_text(f"{_lab(var, lang)}已于往年超过 {thr_zh}（往年最高 "),
                                 earlier, d.quote_text(f"），不属首次，{tier.label_zh}档不适用")])

@@ -59,6 +59,8 @@ class Case:
     expect: dict[str, Any]
     file: str
     line: int
+    organisation: dict[str, Any] | None = None  # for entity: organisation policies
+    cluster_awarded_before: int = 0  # prior awards to the organisation's cluster, 元
 
 
 @dataclass(frozen=True)
@@ -87,10 +89,14 @@ class Policy:
     positions: dict[str, tuple[int, int]] = field(default_factory=dict)  # key -> (line, col)
 
     @property
+    def has_rule(self) -> bool:
+        """Whether it says, as a rule, who gets it (else it is a library entry)."""
+        return self.eligibility is not None or self.trigger is not None or bool(self.tiers)
+
+    @property
     def evaluated(self) -> bool:
-        """Whether the engine evaluates it per enterprise (it has a rule about enterprises)."""
-        return self.entity == "enterprise" and (self.eligibility is not None
-                                                 or self.trigger is not None or bool(self.tiers))
+        """Whether the engine evaluates it per enterprise (see also entity: organisation)."""
+        return self.entity == "enterprise" and self.has_rule
 
     def in_force(self, year: int) -> bool:
         if year < self.effective_from.year:

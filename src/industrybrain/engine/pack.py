@@ -227,7 +227,7 @@ def load_policy(path: Path, rel: str, assumptions: dict[str, Assumption]) -> Pol
                             "or an assumption")
         lets[name] = ctx.expr(lets_raw, name, f"let.{name}")
     scope = Scope(lets=lets, assumptions={a: assumptions[a].value for a in listed},
-                  known_assumptions={k: v.value for k, v in assumptions.items()})
+                  known_assumptions={k: v.value for k, v in assumptions.items()}, entity=entity)
     for name in lets_raw:  # each let on its own, so a cycle is reported where it is written
         ctx.checked(lets_raw, name, f"let.{name}", scope)
     sources = {}
@@ -238,7 +238,8 @@ def load_policy(path: Path, rel: str, assumptions: dict[str, Assumption]) -> Pol
     if "trigger" in m:
         trigger = ctx.checked(m, "trigger", "trigger", scope, BOOL)
         sources["trigger"] = str(m["trigger"])
-    amount_scope = Scope(scope.lets, scope.assumptions, scope.known_assumptions, {"cap": MONEY})
+    amount_scope = Scope(scope.lets, scope.assumptions, scope.known_assumptions, {"cap": MONEY},
+                         entity)
     if "amount" in m:
         amount = ctx.checked(m, "amount", "amount", amount_scope, MONEY)
     tiers = _tiers(ctx, m, scope, amount_scope, assumptions)
@@ -254,7 +255,11 @@ def load_policy(path: Path, rel: str, assumptions: dict[str, Assumption]) -> Pol
     group_cap = m.get("group_cap")
     if group_cap is not None:
         ctx.mapping(group_cap, m, "group_cap", "group_cap")
-        ctx.unknown_keys(group_cap, {"by", "cap", "citation", "cumulative"}, "group_cap.")
+        ctx.unknown_keys(group_cap, {"by", "cap", "citation", "cumulative", "priority"},
+                         "group_cap.")
+        if not isinstance(group_cap.get("priority", 100), int) or group_cap.get("by") != "cluster":
+            raise ctx.error(group_cap, "by", "group_cap.by", "group_cap needs by: cluster and an "
+                            "integer priority (lower is paid first)")
         node = ctx.checked(group_cap, "cap", "group_cap.cap", scope, MONEY)
         group_cap = {**group_cap, "cap_yuan": int(const_value(node, assumptions))}
     return Policy(

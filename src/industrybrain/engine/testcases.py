@@ -29,7 +29,8 @@ from .yamlpos import load_located, position
 
 EXPECT_KEYS = {"status", "tier", "amount_yuan", "cap_bound", "explanation_zh_contains",
                "explanation_en_contains"}
-CASE_KEYS = {"name", "policy", "year", "enterprise", "figures", "designations", "expect"}
+CASE_KEYS = {"name", "policy", "year", "enterprise", "figures", "designations", "expect",
+             "organisation", "cluster_awarded_before"}
 
 
 def _value(raw: Any, var: str, file: str, line: int) -> Any:
@@ -80,10 +81,12 @@ def load_cases(root: Path, policy_ids: set[str]) -> list[Case]:
                         raise PackError(f"unknown figure {var!r}", rel,
                                         position(row, var)[0], 0, f"{kp}.figures.{year}.{var}")
                 figures[int(year)] = {k: _value(v, k, rel, line) for k, v in row.items()}
+            prior = c.get("cluster_awarded_before", 0)
             out.append(Case(str(c.get("name", f"case {i}")), policy, int(c["year"]),
                             dict(c.get("enterprise") or {}), figures,
                             tuple(dict(d) for d in c.get("designations") or ()), dict(expect),
-                            rel, line))
+                            rel, line, c.get("organisation"),
+                            _value(prior, "revenue", rel, line) if prior else 0))
     return out
 
 

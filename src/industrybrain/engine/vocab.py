@@ -51,6 +51,24 @@ _VARS = [
     ("age_years", "derived", "count", "成立年数", "years since founding"),
 ]
 VARIABLES: dict[str, Variable] = {v[0]: Variable(*v) for v in _VARS}
+
+# Organisations that are not enterprises (a cluster's promotion body, a platform project),
+# for `entity: organisation` policies; their table is described in docs/policy-packs.md.
+_ORG_VARS = [
+    ("kind", "organisations", "text", "机构类型", "kind of organisation"),
+    ("cluster", "organisations", "text", "所属集群", "cluster"),
+    ("national_cluster", "organisations", "bool", "所属集群为国家级集群",
+     "its cluster is a national cluster"),
+    ("newly_national_cluster", "organisations", "bool", "所属集群本年新获评国家级",
+     "its cluster was newly rated national this year"),
+    ("reviewed", "organisations", "bool", "本年度通过评审", "passed this year's review"),
+]
+ORG_VARIABLES: dict[str, Variable] = {v[0]: Variable(*v) for v in _ORG_VARS}
+
+
+def variable(name: str) -> Variable | None:
+    """An enterprise variable, else an organisation variable, else None."""
+    return VARIABLES.get(name) or ORG_VARIABLES.get(name)
 FIGURE_VARIABLES = [v.name for v in VARIABLES.values() if v.source == "figures"]
 
 # Units multiply the number before them. Money units give integer 元; % gives a fraction.
@@ -72,7 +90,7 @@ def designations() -> dict[str, dict]:
 
 
 def label(name: str, lang: str) -> str:
-    var = VARIABLES.get(name)
+    var = variable(name)
     if var is None:
         return name
     return var.label_zh if lang == "zh" else var.label_en

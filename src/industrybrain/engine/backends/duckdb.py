@@ -52,18 +52,17 @@ class DuckDBDialect(SqlDialect):
         return f"CAST(json_object({args}) AS VARCHAR)"
 
 
-def run(plan: Plan, year: int, enterprises: pa.Table, figures: pa.Table,
-        designations: pa.Table, explain: str = "relevant", near_miss: float = 0.2,
-        threads: int | None = None) -> pa.Table:
-    """Evaluate ``plan`` for ``year``; inputs are Arrow tables in the data contract's shape."""
+def run(plan: Plan, year: int, tables: dict[str, pa.Table], explain: str = "relevant",
+        near_miss: float = 0.2, threads: int | None = None) -> pa.Table:
+    """Evaluate ``plan`` for ``year``; ``tables`` maps names (enterprises, figures,
+    designations; or organisations) to Arrow tables in the data contract's shape."""
     con = duckdb.connect(":memory:")
     try:
         con.execute("SET enable_progress_bar = false")
         if threads:
             con.execute(f"SET threads = {int(threads)}")
-        con.register("enterprises", enterprises)
-        con.register("figures", figures)
-        con.register("designations", designations)
+        for name, table in tables.items():
+            con.register(name, table)
         # The base is materialised once; every policy's SELECT reads it.
         con.execute("CREATE TEMP TABLE base AS " + plan.fill(plan.base_sql, year))
         if not plan.policy_ids:
