@@ -1,7 +1,6 @@
 """What an officer notices on the monitor: scopes, entries refused with a reason, conflicts
 shown, and reports that open (the PDF shows Chinese: a page rendered to PNG is not blank)."""
 
-import datetime as dt
 import io
 import os
 import shutil
