@@ -29,6 +29,8 @@ class Command(BaseCommand):
             city = generate_city(n_enterprises=n, seed=options["seed"])
             counts = demo.load_city(city, progress=self.stdout.write)
             self.stdout.write(f"演示数据已载入，用时 {counts['seconds']} 秒。")
+            # The cockpit reads stored indicator values: compute them for the new city.
+            call_command("targets_refresh", verbosity=0)
         users = ensure_demo_users(demo.showcase_enterprises())
         self.stdout.write(f"\n演示用户（密码另存于 {password_file()}）：")
         for username, password, role in users:

@@ -3,6 +3,7 @@ from django.core.management.base import BaseCommand
 
 from industrybrain.accounts.roles import ensure_groups
 from industrybrain.core.reference import load_reference
+from industrybrain.targets.loading import load_targets
 
 
 class Command(BaseCommand):
@@ -14,6 +15,7 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         call_command("migrate", interactive=False, verbosity=0)
         counts = load_reference(options["pack"])
+        load_targets(options["pack"])
         ensure_groups()
         self.stdout.write(
             "数据库已就绪：辖市区 {districts} 个，认定类型 {designation_types} 种，"
