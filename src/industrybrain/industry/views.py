@@ -17,7 +17,7 @@ def index(request):
         .values_list("enterprise__cluster_id").annotate(s=Sum("industrial_output"))
     ) if latest else {}
     clusters = []
-    for cluster in Cluster.objects.annotate(n=Count("enterprises")):
+    for cluster in Cluster.objects.annotate(n=Count("enterprises")).prefetch_related("segments"):
         scale = output.get(cluster.pk)
         share = scale / cluster.target_2025_yuan * 100 if scale and cluster.target_2025_yuan else None
         clusters.append({"cluster": cluster, "scale": scale, "share": share})

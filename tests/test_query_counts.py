@@ -1,0 +1,53 @@
+"""Per-view SQL query-count baselines (as NetBox keeps them): a page whose count grows with
+its rows has an N+1, and this test names it. Raise a baseline only with a reason."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+pytestmark = pytest.mark.django_db
+
+# url -> the most queries the page may make for a city admin, whatever the number of rows
+BASELINES = {
+    # The cockpit asks once per chain (8) and per status/district tile (15): bounded by the
+    # taxonomy, not by the number of enterprises.
+    "/": 48,
+    "/enterprises/": 12,
+    "/industry/": 12,
+    "/targets/": 30,
+}
+
+
+@pytest.fixture
+def bigger_city(city):
+    """The fixture city plus forty more enterprises with figures, so that N+1s show."""
+    from conftest import make_uscc
+    from industrybrain.enterprises.models import AnnualFigures, District, Enterprise
+
+    district = District.objects.get(code="jintan")
+    made = Enterprise.objects.bulk_create([
+        Enterprise(uscc=make_uscc(7000 + i, "320413"), name=f"计数测试{i}有限公司",
+                   district=district, industry_code="C3311", ownership="private")
+        for i in range(40)
+    ])
+    AnnualFigures.objects.bulk_create([
+        AnnualFigures(enterprise=e, year=2021, revenue=10**8, industrial_output=9 * 10**7)
+        for e in made
+    ])
+    from industrybrain.targets.refresh import assess_all, recompute_values
+
+    recompute_values()
+    assess_all()
+    return city
+
+
+@pytest.mark.parametrize("url", sorted(BASELINES))
+def test_query_count_stays_under_its_baseline(client_as, bigger_city, url):
+    client = client_as("admin")
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200
+    assert len(queries) <= BASELINES[url], (
+        f"{url} made {len(queries)} queries (baseline {BASELINES[url]}):\n"
+        + "\n".join(q["sql"][:160] for q in queries.captured_queries)
+    )
