@@ -53,9 +53,11 @@ def connect_login_signals() -> None:
         record(None, "login_failed", detail={"username": credentials.get("username", ""),
                                              "ip": _ip(request)})
 
-    signals.user_logged_in.connect(on_login, dispatch_uid="ib_audit_login")
-    signals.user_logged_out.connect(on_logout, dispatch_uid="ib_audit_logout")
-    signals.user_login_failed.connect(on_failed, dispatch_uid="ib_audit_login_failed")
+    # weak=False: the receivers are local functions and would be collected at once.
+    signals.user_logged_in.connect(on_login, dispatch_uid="ib_audit_login", weak=False)
+    signals.user_logged_out.connect(on_logout, dispatch_uid="ib_audit_logout", weak=False)
+    signals.user_login_failed.connect(on_failed, dispatch_uid="ib_audit_login_failed",
+                                     weak=False)
 
 
 def _ip(request):

@@ -83,6 +83,16 @@ def envelope(year: int, pid: str | None = None) -> tuple[int | None, dict]:
     return None, {}
 
 
+def funded_year(year: int, pid: str | None = None) -> int:
+    """``year`` clamped into the yearly funds' period (the library shows the envelope even
+    after the pack's last year)."""
+    for fund in pack(pid).meta.get("funding", []):
+        if fund.get("id") == "yearly_policy_funds":
+            period = fund.get("period", {})
+            return max(period.get("from", year), min(year, period.get("to", year)))
+    return year
+
+
 def group_caps(pid: str | None = None) -> dict[str, list[Policy]]:
     """Policies sharing a cumulative cap across enterprises, by what they are grouped by."""
     out: dict[str, list[Policy]] = {}

@@ -119,7 +119,7 @@ def library(request):
             "how": _("需申请（快申快享）") if catalogue.by_application(p) else
                    (_("免申即享：系统按数据自动测算") if p.evaluated else _("政策服务，向主管部门咨询办理")),
         })
-    amount, cite = catalogue.envelope(timezone.now().year)
+    amount, cite = catalogue.envelope(catalogue.funded_year(timezone.now().year))
     return render(request, "policies/library.html", {
         "pack": pack, "entries": entries, "categories": push.CATEGORIES.items(),
         "category": category, "q": q, "envelope": amount, "envelope_citation": cite,
