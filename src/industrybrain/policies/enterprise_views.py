@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from industrybrain.core.scope import role_of, scope_enterprises
 from industrybrain.engine.explain import describe
 from industrybrain.enterprises.models import Enterprise
-from industrybrain.policies import access, calculator, catalogue, push
+from industrybrain.policies import access, calculator, catalogue, push, snapshot
 from industrybrain.policies.forms import WhatIfForm
 from industrybrain.policies.models import Message, Subscription
 
@@ -42,7 +42,8 @@ def calculator_view(request, pk):
         year = int(request.GET.get("year", year))
     except ValueError:
         pass
-    rows = calculator.compute(pk, year)
+    snap = snapshot.take([pk])
+    rows = calculator.compute(pk, year, snap)
     form, changes = WhatIfForm(initial={"year": year + 1}), None
     if request.GET.get("whatif"):
         form = WhatIfForm(request.GET)
@@ -55,6 +56,9 @@ def calculator_view(request, pk):
     money = [r for r in rows if r.status == "eligible" and r.amount_yuan]
     return render(request, "policies/calculator.html", {
         "enterprise": enterprise, "year": year, "rows": rows, "form": form,
+        "whatif": request.GET.get("whatif"), "designations": calculator.designation_choices(),
+        # the rendered table is cached by the snapshot's digest: same data, same page
+        "digest": calculator._digest(snap),
         "changes": changes, "total": sum(r.amount_yuan for r in money),
         "awards": access.awards(request.user).filter(enterprise=enterprise)
         .order_by("-year", "-amount_yuan")[:50],
