@@ -23,6 +23,9 @@ VERBS = {
     "serve": "serve",
     "targets-refresh": "targets_refresh",  # load targets.yaml, recompute indicators, assess
     "report": "report",  # the monthly targets report: report OUT.pdf|OUT.xlsx [--district X]
+    "evaluate": "evaluate",  # a policy run for a year: proposals and/or Parquet (issues 4, 5)
+    "explain": "explain",  # one enterprise's results and reasons
+    "worker": "run_worker",  # runs queued batch runs when IB_JOBS=worker or redis://
 }
 
 
