@@ -4,7 +4,7 @@ from decimal import Decimal
 
 from django import forms
 from django.utils import timezone
-from django.utils.translation import gettext as _t
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from industrybrain.enterprises.models import District
@@ -48,15 +48,15 @@ class EntryForm(forms.Form):
     def clean_source(self):
         source = self.cleaned_data["source"].strip()
         if not source:
-            raise forms.ValidationError(_t("请填写数据来源（发布单位和文件名）：没有来源的数值不能录入。"))
+            raise forms.ValidationError(gettext("请填写数据来源（发布单位和文件名）：没有来源的数值不能录入。"))
         return source
 
     def clean_source_date(self):
         date = self.cleaned_data["source_date"]
         if date is None:
-            raise forms.ValidationError(_t("请填写来源的发布日期。"))
+            raise forms.ValidationError(gettext("请填写来源的发布日期。"))
         if date > timezone.localdate():
-            raise forms.ValidationError(_t("来源日期不能晚于今天。"))
+            raise forms.ValidationError(gettext("来源日期不能晚于今天。"))
         return date
 
     def clean(self):
@@ -67,14 +67,14 @@ class EntryForm(forms.Form):
         if unit != expected:
             hint = CONVERSIONS.get((unit, expected), "")
             raise forms.ValidationError(
-                _t("单位不符：本指标以“%(expected)s”计，您填写的是“%(unit)s”。请换算为%(expected)s后再录入。")
+                gettext("单位不符：本指标以“%(expected)s”计，您填写的是“%(unit)s”。请换算为%(expected)s后再录入。")
                 % {"expected": expected, "unit": unit} + (f"（{hint}）" if hint else "")
             )
         if self.fixed_district is not None:
             data["district"] = self.fixed_district
         value, district = data["value"], data.get("district")
         if expected == "%" and not Decimal(0) <= value <= Decimal(100):
-            raise forms.ValidationError(_t("百分比应在0到100之间，您填写的是%(value)s。") % {"value": value})
+            raise forms.ValidationError(gettext("百分比应在0到100之间，您填写的是%(value)s。") % {"value": value})
         self._check_history(value, district)
         self._check_same_source(data)
         return data
@@ -87,7 +87,7 @@ class EntryForm(forms.Form):
         low, high = min(history), max(history)
         if value > high * FAR or value < low / FAR:
             raise forms.ValidationError(
-                _t("数值%(value)s%(unit)s远超该指标以往的范围（%(low)s–%(high)s%(unit)s），"
+                gettext("数值%(value)s%(unit)s远超该指标以往的范围（%(low)s–%(high)s%(unit)s），"
                    "可能是单位或小数点有误，请核对后再录入。")
                 % {"value": _plain(value), "unit": self.target.measure_unit,
                    "low": _plain(low), "high": _plain(high)}
@@ -99,14 +99,14 @@ class EntryForm(forms.Form):
         same = same_year.filter(source=data["source"]).first()
         if same is not None:
             raise forms.ValidationError(
-                _t("来源“%(source)s”已录入%(year)s年的数值%(value)s%(unit)s，同一来源不能覆盖。"
+                gettext("来源“%(source)s”已录入%(year)s年的数值%(value)s%(unit)s，同一来源不能覆盖。"
                    "若是更正，请以新的来源（如更正文件）录入，原值会保留并一并显示。")
                 % {"source": same.source, "year": same.year, "value": _plain(same.value),
                    "unit": same.unit}
             )
         others = [v for v in same_year if v.value != data["value"]]
         if others:
-            self.warning = _t("注意：%(year)s年已有其他来源的不同数值（%(others)s），两者均已保留并标为冲突，请核对。") % {
+            self.warning = gettext("注意：%(year)s年已有其他来源的不同数值（%(others)s），两者均已保留并标为冲突，请核对。") % {
                 "year": data["year"],
                 "others": "；".join(f"{v.source}：{_plain(v.value)}{v.unit}" for v in others),
             }

@@ -15,7 +15,7 @@ from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.utils.translation import gettext as _t
+from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from industrybrain.core.scope import CITY_WIDE_ROLES, role_of
@@ -38,7 +38,7 @@ def viewer_district(user) -> District | None:
         return None
     if role == "district_officer":
         return user.profile.district
-    raise PermissionDenied(_t("指标监测仅对市、辖市区工作人员开放"))
+    raise PermissionDenied(gettext("指标监测仅对市、辖市区工作人员开放"))
 
 
 def can_enter(user, district: District | None) -> bool:
@@ -161,11 +161,11 @@ def enter(request, code):
     district = viewer_district(request.user)
     target = get_object_or_404(Target, code=code)
     if not can_enter(request.user, district):
-        raise PermissionDenied(_t("只有市级管理员和辖市区专员可以录入数值"))
+        raise PermissionDenied(gettext("只有市级管理员和辖市区专员可以录入数值"))
     form = EntryForm(request.POST, target=target, district=district)
     if form.is_valid():
         value = form.save(request.user)
-        messages.success(request, _t("已录入 %(year)s 年数值，来源：%(source)s。下次刷新后计入进度与预测。")
+        messages.success(request, gettext("已录入 %(year)s 年数值，来源：%(source)s。下次刷新后计入进度与预测。")
                          % {"year": value.year, "source": value.source})
         if form.warning:
             messages.warning(request, form.warning)
@@ -184,14 +184,14 @@ def enter(request, code):
 def set_status(request, code):
     target = get_object_or_404(Target, code=code, kind=Kind.QUALITATIVE)
     if role_of(request.user) != "city_admin":
-        raise PermissionDenied(_t("只有市级管理员可以设定定性目标的状态"))
+        raise PermissionDenied(gettext("只有市级管理员可以设定定性目标的状态"))
     form = OfficerStatusForm(request.POST)
     if form.is_valid():
         target.officer_status = form.cleaned_data["status"]
         target.officer_note = form.cleaned_data["note"]
         target._change_reason = f"{request.user.username} {timezone.localdate():%Y-%m-%d}"
         target.save(update_fields=["officer_status", "officer_note"])
-        messages.success(request, _t("状态已更新"))
+        messages.success(request, gettext("状态已更新"))
     return redirect("targets:detail", code=code)
 
 
