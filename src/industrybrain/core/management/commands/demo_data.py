@@ -9,8 +9,10 @@ class Command(BaseCommand):
     help = "Generate and load the calibrated synthetic city, and the demo users of every role."
 
     def add_arguments(self, parser):
-        parser.add_argument("--enterprises", type=int, default=30000)
-        parser.add_argument("--seed", type=int, default=2022)
+        parser.add_argument("--enterprises", type=int, default=30000,
+                            help="how many synthetic enterprises (30000 matches the city's counts)")
+        parser.add_argument("--seed", type=int, default=2022,
+                            help="the random seed: the same seed gives the same city")
         parser.add_argument("--replace", action="store_true",
                             help="replace synthetic data already loaded with a new city")
 

@@ -11,7 +11,7 @@ class Command(BaseCommand):
     help = "Export enterprises, figures or designations to .xlsx or .csv (the import's columns)."
 
     def add_arguments(self, parser):
-        parser.add_argument("kind", choices=sorted(KINDS))
+        parser.add_argument("kind", choices=sorted(KINDS), help="what to export")
         parser.add_argument("path", help="a file name ending in .xlsx or .csv")
         parser.add_argument("--district", help="district code, e.g. wujin")
 

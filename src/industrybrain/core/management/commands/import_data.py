@@ -7,8 +7,8 @@ class Command(BaseCommand):
     help = "Import an Excel/CSV file: enterprises, figures or designations. All or nothing."
 
     def add_arguments(self, parser):
-        parser.add_argument("kind", choices=sorted(KINDS))
-        parser.add_argument("path")
+        parser.add_argument("kind", choices=sorted(KINDS), help="what the file holds")
+        parser.add_argument("path", help="an .xlsx or .csv file with the template's headers")
 
     def handle(self, *args, **options):
         report = import_file(options["kind"], options["path"])

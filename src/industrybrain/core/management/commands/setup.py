@@ -10,7 +10,8 @@ class Command(BaseCommand):
     help = "Create or upgrade the database and load the reference data (safe to run again)."
 
     def add_arguments(self, parser):
-        parser.add_argument("--pack", default="changzhou_2022")
+        parser.add_argument("--pack", default="changzhou_2022",
+                            help="the policy pack whose taxonomy and targets to load")
 
     def handle(self, *args, **options):
         call_command("migrate", interactive=False, verbosity=0)
