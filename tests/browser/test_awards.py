@@ -65,7 +65,7 @@ def test_officer_runs_reviews_pays_exports_and_enterprise_sees_it(page, demo_ser
     table = own.inner_text("#calc")
     assert "可享受" in table and "依据" in table
     eid = enterprise_ids(demo_server)["qiye1"]
-    for policy_id, status in awards_of(demo_server, eid):
+    for _policy_id, status in awards_of(demo_server, eid):
         if status in ("proposed", "paid", "awaiting_second"):
             assert own.locator(".award-row").count() > 0
             break

@@ -5,7 +5,13 @@ from django.contrib import admin
 
 from industrybrain.core.models import AuditEvent
 from industrybrain.policies.models import (
-    Application, Award, Budget, LedgerEntry, Message, Run, Subscription,
+    Application,
+    Award,
+    Budget,
+    LedgerEntry,
+    Message,
+    Run,
+    Subscription,
 )
 
 

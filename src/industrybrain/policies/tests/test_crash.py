@@ -59,8 +59,8 @@ def test_kill_mid_run_then_rerun(tmp_path):
     total = _count(db, "SELECT count(*) FROM policies_award")
     keys = _count(db, "SELECT count(*) FROM (SELECT DISTINCT enterprise_id, policy_id, year, tier "
                       "FROM policies_award)")
-    from industrybrain.policies.runs import proposals_of
     from industrybrain.engine import load_pack
+    from industrybrain.policies.runs import proposals_of
 
     expected = proposals_of(load_pack("changzhou_2022"), ref)
     assert total == keys == expected.num_rows > partial

@@ -3,7 +3,8 @@ cluster cap refuse with a reason; and properties (hypothesis) for both guarantee
 
 import pytest
 from django.db import IntegrityError, transaction
-from hypothesis import HealthCheck, given, settings as hsettings
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hsettings
 from hypothesis import strategies as st
 
 from industrybrain.core.models import AuditEvent
