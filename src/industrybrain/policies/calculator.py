@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 import pyarrow as pa
 from django.core.cache import cache
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from industrybrain.engine import evaluate
 from industrybrain.enterprises.models import AnnualFigures
@@ -18,9 +19,10 @@ from industrybrain.policies import catalogue, snapshot
 
 CACHE_SECONDS = 3600
 
+# Built at import time, so lazy: each request shows its own language.
 STATUS_ZH = {
-    "eligible": _("可享受"), "not_eligible": _("暂不符合"),
-    "insufficient_data": _("数据不足"), "application": _("需申请"), "library": _("政策服务"),
+    "eligible": gettext_lazy("可享受"), "not_eligible": gettext_lazy("暂不符合"),
+    "insufficient_data": gettext_lazy("数据不足"), "application": gettext_lazy("需申请"), "library": gettext_lazy("政策服务"),
 }
 
 

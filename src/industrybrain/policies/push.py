@@ -16,14 +16,16 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import get_connection, send_mass_mail
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from industrybrain.core.money import format_yuan
 from industrybrain.policies import catalogue
 from industrybrain.policies.models import Message, Subscription
 
+# Built at import time, so lazy: each request shows its own language.
 CATEGORIES = {
-    "reward": _("奖励补贴"), "financing": _("金融支持"), "service": _("政务服务"),
-    "recognition": _("评优表彰"), "talent": _("人才"), "programme": _("培育计划"),
+    "reward": gettext_lazy("奖励补贴"), "financing": gettext_lazy("金融支持"), "service": gettext_lazy("政务服务"),
+    "recognition": gettext_lazy("评优表彰"), "talent": gettext_lazy("人才"), "programme": gettext_lazy("培育计划"),
 }
 
 
