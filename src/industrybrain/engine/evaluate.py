@@ -17,6 +17,19 @@ from .compile import Plan, compile_pack
 from .contract import conform
 from .model import Pack
 
+BACKENDS = ("duckdb", "spark")
+
+
+def _backend(name: str):
+    """The backend module; Spark's is imported only when asked for (it needs pyspark)."""
+    if name == "duckdb":
+        return duckdb_backend
+    if name == "spark":
+        from .backends import spark
+
+        return spark
+    raise ValueError(f"unknown backend {name!r}; available: {', '.join(BACKENDS)}")
+
 
 def plan_for(pack: Pack, year: int, backend: str = "duckdb",
              entity: str = "enterprise") -> Plan:
@@ -24,9 +37,10 @@ def plan_for(pack: Pack, year: int, backend: str = "duckdb",
     key = (backend, entity, tuple(p.id for p in pack.policies if p.in_force(year)))
     plan = pack._compiled.get(key)
     if plan is None:
-        if backend != "duckdb":
-            raise ValueError(f"unknown backend {backend!r}; available: duckdb")
-        plan = compile_pack(pack, duckdb_backend.DuckDBDialect(), year, entity)
+        module = _backend(backend)
+        dialect = (module.DuckDBDialect() if backend == "duckdb"
+                   else module.SparkDialect())
+        plan = compile_pack(pack, dialect, year, entity)
         pack._compiled[key] = plan
     return plan
 
@@ -42,12 +56,16 @@ def evaluate(pack: Pack, year: int, enterprises: Any, figures: Any, designations
     ``explain`` says which rows carry explanation_zh/explanation_en/inputs: ``"relevant"``
     (default) those eligible, with insufficient data, or a near miss — within ``near_miss``
     (a share of the threshold, 0.2 = 20%) of a tier; ``"all"`` every row; ``"none"`` no row.
+
+    ``backend`` is ``"duckdb"`` (embedded, the default) or ``"spark"`` (PySpark; see
+    :mod:`.backends.spark`): the same compiled plan, the same table, row for row.
+    Rows are sorted by enterprise_id, then policy_id.
     """
     plan = plan_for(pack, year, backend)
     tables = {"enterprises": conform(enterprises, "enterprises"),
               "figures": conform(figures, "figures"),
               "designations": conform(designations, "designations")}
-    return duckdb_backend.run(plan, year, tables, explain=explain, near_miss=near_miss)
+    return _backend(backend).run(plan, year, tables, explain=explain, near_miss=near_miss)
 
 
 def explain_one(pack: Pack, year: int, tables: tuple[Any, Any, Any],

@@ -1,0 +1,168 @@
+"""The Spark backend: the same compiled plan as DuckDB, run by Spark SQL (PySpark).
+
+Only what Spark SQL spells differently is overridden (see :class:`SparkDialect`); the plan
+itself comes from the shared compiler. pyspark is imported when this module is, and this
+module only when ``backend="spark"`` is asked for, so the engine never needs Java otherwise.
+
+The session: :func:`session` makes (once per process) a local session, ``local[2]`` unless
+``IB_SPARK_MASTER`` says otherwise, or reuses an active one (spark-submit, a notebook).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import threading
+from decimal import Decimal
+
+import pyarrow as pa
+import pyarrow.compute as pc
+from pyspark.sql import DataFrame, SparkSession
+
+from ..compile import Plan
+from ..sqlexpr import SqlDialect
+from .duckdb import RESULT_SCHEMA
+from .sparkfmt import printf_g
+
+
+class SparkDialect(SqlDialect):
+    name = "spark"
+
+    def as_text(self, sql: str) -> str:
+        return f"CAST({sql} AS STRING)"
+
+    def null_text(self) -> str:
+        return "CAST(NULL AS STRING)"
+
+    def concat(self, parts: list[str]) -> str:
+        # DuckDB's concat skips NULLs; Spark's returns NULL if any part is NULL.
+        return "concat(" + ", ".join(f"COALESCE({p}, '')" for p in parts) + ")"
+
+    def least_skip_null(self, args: list[str]) -> str:
+        # Spark's LEAST wants two or more arguments; DuckDB's takes one.
+        return args[0] if len(args) == 1 else super().least_skip_null(args)
+
+    def fmt_money(self, sql: str, lang: str) -> str:
+        # The same cases as DuckDBDialect.fmt_money, with %g spelled out (sparkfmt.py).
+        x = f"CAST({sql} AS DOUBLE)"
+        if lang == "zh":
+            steps = [(1e8, "亿元"), (1e4, "万元")]
+            missing, last = "缺失", f"concat({printf_g(x)}, '元')"
+            fmt = "concat({g}, '{unit}')"
+        else:
+            steps = [(1e9, " bn"), (1e6, " m")]
+            missing, last = "missing", f"concat('CNY ', {printf_g(x)})"
+            fmt = "concat('CNY ', {g}, '{unit}')"
+        whens = " ".join(f"WHEN abs({x}) >= {div:.0f} THEN "
+                         + fmt.format(g=printf_g(f"{x} / {div:.0f}"), unit=unit)
+                         for div, unit in steps)
+        return f"(CASE WHEN {sql} IS NULL THEN '{missing}' {whens} ELSE {last} END)"
+
+    def fmt_number(self, sql: str, lang: str) -> str:
+        missing = "缺失" if lang == "zh" else "missing"
+        return f"(CASE WHEN {sql} IS NULL THEN '{missing}' ELSE {printf_g(sql)} END)"
+
+    def json_object(self, pairs: list[tuple[str, str]]) -> str:
+        if not pairs:
+            return "'{}'"
+        args = ", ".join(f"{self.quote_text(k)}, {v}" for k, v in pairs)
+        # DuckDB keeps null members ("x":null); Spark drops them unless told not to.
+        return f"to_json(named_struct({args}), map('ignoreNullFields', 'false'))"
+
+
+_lock = threading.Lock()
+_session: SparkSession | None = None
+
+
+def session() -> SparkSession:
+    """The Spark session the backend runs on (created once, then reused)."""
+    global _session
+    with _lock:
+        if _session is None:
+            active = SparkSession.getActiveSession()
+            if active is not None:
+                _session = active
+            else:
+                master = os.environ.get("IB_SPARK_MASTER", "local[2]")
+                _session = (
+                    SparkSession.builder.master(master).appName("industrybrain")
+                    .config("spark.sql.execution.arrow.pyspark.enabled", "true")
+                    .config("spark.sql.session.timeZone", "UTC")  # dates are calendar dates
+                    .config("spark.ui.enabled", "false")
+                    # A local run of one city needs few shuffle partitions, not 200.
+                    .config("spark.sql.shuffle.partitions",
+                            os.environ.get("IB_SPARK_PARTITIONS", "4"))
+                    .config("spark.driver.memory", os.environ.get("IB_SPARK_MEMORY", "2g"))
+                    .getOrCreate())
+                _session.sparkContext.setLogLevel("ERROR")
+        return _session
+
+
+def frames_from_arrow(tables: dict[str, pa.Table]) -> dict[str, DataFrame]:
+    spark = session()
+    return {name: spark.createDataFrame(table) for name, table in tables.items()}
+
+
+def run(plan: Plan, year: int, tables: dict[str, pa.Table], explain: str = "relevant",
+        near_miss: float = 0.2) -> pa.Table:
+    """Evaluate ``plan`` for ``year`` on Spark; ``tables`` as for the DuckDB backend."""
+    return run_frames(plan, year, frames_from_arrow(tables), explain, near_miss,
+                      collect=True)
+
+
+def run_frames(plan: Plan, year: int, frames: dict[str, DataFrame], explain: str = "relevant",
+               near_miss: float = 0.2, collect: bool = True):
+    """Evaluate on Spark DataFrames (from Arrow or Parquet). With ``collect`` the result is
+    a pyarrow.Table in DuckDB's order and types; without, the sorted Spark DataFrame (for
+    writing Parquet on a cluster without pulling the rows to the driver)."""
+    spark = session()
+    # The plan reads fixed relation names; one run at a time per session.
+    with _lock:
+        for name, frame in frames.items():
+            frame.createOrReplaceTempView(name)
+        if not plan.policy_ids:
+            return RESULT_SCHEMA.empty_table() if collect else None
+        # Like DuckDB's TEMP TABLE: the base is computed once and every policy reads it.
+        base = spark.sql(plan.fill(plan.base_sql, year)).localCheckpoint(eager=True)
+        base.createOrReplaceTempView("base")
+        body = plan.bare_sql if explain == "none" else plan.policies_sql
+        sql = (f"SELECT enterprise_id, policy_id, CAST({int(year)} AS SMALLINT) AS year, "
+               f"status, tier, amount_yuan, cap_bound, explanation_zh, explanation_en, inputs "
+               f"FROM ({plan.fill(body, year, explain, near_miss)}) "
+               f"ORDER BY enterprise_id, policy_id")
+        result = spark.sql(sql)
+        if not collect:
+            return result
+        table = result.toArrow()
+    table = table.cast(RESULT_SCHEMA)
+    return table.set_column(table.schema.get_field_index("inputs"), "inputs",
+                            _duckdb_json_numbers(table["inputs"]))
+
+
+# A double as Java writes it in exponent form (1.2345678E7), between JSON delimiters.
+_JAVA_EXP = re.compile(r"(?<=[:\[,])(-?\d+(?:\.\d+)?E-?\d+)(?=[,}\]])")
+
+
+def _duckdb_number(token: str) -> str:
+    """Java's ``1.2345678E7`` as DuckDB's JSON writes the same double: ``12345678.0``;
+    plain digits for exponents from -6 to 20, else ``1e-7`` / ``1e21``."""
+    d = Decimal(token)
+    exp = d.adjusted()
+    if -7 < exp < 21:
+        text = format(d, "f")
+        if "." in text:
+            text = text.rstrip("0").rstrip(".")
+        return text if "." in text or exp < 0 else text + ".0"
+    mant, _, e = format(d.normalize(), "e").partition("e")
+    return f"{mant}e{int(e)}"
+
+
+def _duckdb_json_numbers(col: pa.ChunkedArray) -> pa.ChunkedArray:
+    # Only the rare rows with a double in exponent form are rewritten, in Python.
+    hits = pc.fill_null(pc.match_substring_regex(col, r"\dE-?\d"), False)
+    if not pc.any(hits).as_py():
+        return col
+    values = col.to_pylist()
+    for i in pc.indices_nonzero(hits).to_pylist():
+        values[i] = _JAVA_EXP.sub(lambda m: _duckdb_number(m.group(1)), values[i])
+    return pa.chunked_array([pa.array(values, pa.string())])
