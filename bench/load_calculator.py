@@ -12,6 +12,7 @@ second for both, and the ratio; asserts nothing.
 import argparse
 import http.cookiejar
 import os
+import random
 import socket
 import statistics
 import subprocess
@@ -43,12 +44,16 @@ def session(base, user, password):
     return opener
 
 
-def hammer(openers, url, seconds):
+def hammer(openers, url, seconds, think=0.0):
+    """Each opener is a user asking for ``url`` again and again; with ``think`` > 0 a user
+    pauses a random 0.5–1.5 × think seconds between requests, as a person reading would."""
     times, errors = [], []
     stop = time.perf_counter() + seconds
 
-    def user(opener):
+    def user(opener, pause):
         while time.perf_counter() < stop:
+            if think:
+                time.sleep(think * (0.5 + pause.random()))
             t = time.perf_counter()
             try:
                 with opener.open(url, timeout=30) as r:
@@ -57,7 +62,8 @@ def hammer(openers, url, seconds):
             except Exception as exc:  # a failed request is a result too
                 errors.append(repr(exc))
 
-    threads = [threading.Thread(target=user, args=(o,)) for o in openers]
+    threads = [threading.Thread(target=user, args=(o, random.Random(i)))
+               for i, o in enumerate(openers)]
     for t in threads:
         t.start()
     for t in threads:
@@ -80,6 +86,8 @@ def main():
     ap.add_argument("--users", type=int, default=20)
     ap.add_argument("--seconds", type=float, default=20)
     ap.add_argument("--threads", type=int, default=8, help="waitress threads of the server")
+    ap.add_argument("--think", type=float, default=0.0,
+                    help="seconds a user reads between requests (0: ask again at once)")
     a = ap.parse_args()
     creds = dict(line.split("\t")[:2] for line in
                  (Path(a.data_dir) / "demo-users.txt").read_text(encoding="utf-8").splitlines())
@@ -105,10 +113,10 @@ def main():
         url = calc.geturl()
         calc.read()
         print(f"calculator {url} (first view, cold: {1000 * (time.perf_counter() - t):.0f} ms)")
-        base_times, base_err = hammer(openers, base + "/login/", a.seconds)
+        base_times, base_err = hammer(openers, base + "/login/", a.seconds, a.think)
         b95 = report("baseline /login/", base_times, base_err, a.seconds)
-        times, errors = hammer(openers, url, a.seconds)
-        c95 = report(f"calculator, {a.users} users", times, errors, a.seconds)
+        times, errors = hammer(openers, url, a.seconds, a.think)
+        c95 = report(f"calculator, {a.users} users, think {a.think:g} s", times, errors, a.seconds)
         print(f"ratio p95 calculator / baseline = {c95 / b95:.1f}")
     finally:
         if server:
