@@ -100,3 +100,12 @@ def test_api_money_is_exact_yuan(client_as, city):
 def test_industry_page_shows_clusters_against_targets(client_as, city):
     page = client_as("admin").get("/industry/").content.decode()
     assert "高端装备" in page and "6,000.00 亿元" in page and "集成电路" in page
+
+
+def test_names_follow_the_page_language(client_as, city):
+    client = client_as("admin")
+    url = reverse("enterprises:detail", args=[city["a"].pk])
+    chinese = client.get(url).content.decode()
+    assert "武进区" in chinese and "高端装备" in chinese
+    english = client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Wujin" in english and "High-end equipment" in english and "武进区" not in english

@@ -8,6 +8,7 @@ from functools import lru_cache
 
 from django.conf import settings
 
+from industrybrain.core.localize import local
 from industrybrain.engine import Pack, Policy, load_pack
 
 MONEY_LINE = "policy_funds"
@@ -32,7 +33,7 @@ def policy(policy_id: str, pid: str | None = None) -> Policy | None:
 
 def title(policy_id: str) -> str:
     p = policy(policy_id)
-    return p.title_zh if p else policy_id
+    return local(p, "title") if p else policy_id
 
 
 def carries_money(p: Policy) -> bool:

@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from industrybrain.core.localize import local
 from industrybrain.core.scope import role_of, scope_enterprises
 from industrybrain.engine.explain import describe
 from industrybrain.enterprises.models import Enterprise
@@ -69,7 +70,7 @@ def calculator_view(request, pk):
 def enterprise_awards(request, pk):
     enterprise = _enterprise(request, pk)
     awards = access.awards(request.user).filter(enterprise=enterprise).order_by("-year", "id")
-    titles = {p.id: p.title_zh for p in catalogue.pack().policies}
+    titles = {p.id: local(p, "title") for p in catalogue.pack().policies}
     for a in awards:
         a.title = titles.get(a.policy_id, a.policy_id)
     return render(request, "policies/enterprise_awards.html", {
@@ -98,7 +99,7 @@ def inbox(request):
     return render(request, "policies/inbox.html", {
         "inbox": Message.objects.filter(enterprise_id=eid)[:100],
         "topics": [(k, v, k in subscribed) for k, v in push.CATEGORIES.items()],
-        "policies": [(p.id, p.title_zh, p.id in subscribed) for p in catalogue.pack().policies],
+        "policies": [(p.id, local(p, "title"), p.id in subscribed) for p in catalogue.pack().policies],
         "email": Subscription.objects.filter(enterprise_id=eid, email=True).exists(),
         "has_email": bool(request.user.email),
     })

@@ -6,6 +6,7 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from industrybrain.core.localize import local
 from industrybrain.core.money import wan_to_yuan
 from industrybrain.enterprises.models import DesignationType
 
@@ -54,7 +55,7 @@ class ApplicationForm(forms.Form):
 
     def __init__(self, *args, policies=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["policy"].choices = [(p.id, p.title_zh) for p in policies]
+        self.fields["policy"].choices = [(p.id, local(p, "title")) for p in policies]
         self.fields["files"].widget.attrs["multiple"] = True
 
     def clean_files(self):

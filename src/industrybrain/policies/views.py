@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from industrybrain.core import audit
+from industrybrain.core.localize import local
 from industrybrain.core.money import wan_to_yuan, yuan_to_wan
 from industrybrain.core.scope import role_of
 from industrybrain.enterprises.exports import table_response
@@ -100,7 +101,7 @@ def review(request):
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
     params = request.GET.copy()
     params.pop("page", None)
-    titles = {p.id: p.title_zh for p in catalogue.pack().policies}
+    titles = {p.id: local(p, "title") for p in catalogue.pack().policies}
     for a in page:
         a.title = titles.get(a.policy_id, a.policy_id)
     return render(request, "policies/review.html", {

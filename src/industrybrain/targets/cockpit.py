@@ -9,6 +9,7 @@ from __future__ import annotations
 from django.db.models import Count, Q, Sum
 from django.urls import reverse
 
+from industrybrain.core.localize import local
 from industrybrain.core.scope import scope_enterprises
 from industrybrain.enterprises.models import AnnualFigures, Designation, District
 from industrybrain.industry.models import Chain
@@ -29,7 +30,7 @@ CHAIN_TOTALS = ["chains_total_scale_2025_001", "chains_total_scale_2025_002"]
 def _card(a: Assessment) -> dict:
     t = a.target
     share = float(a.value / a.goal * 100) if a.value is not None and a.goal else None
-    return {"code": t.code, "name": t.name_zh, "status": a.status, "status_label": a.get_status_display(),
+    return {"code": t.code, "name": local(t), "status": a.status, "status_label": a.get_status_display(),
             "value": format_measure(a.value, t.measure_unit), "goal": format_measure(a.goal, t.measure_unit),
             "share": round(share, 1) if share is not None else None, "year": a.year,
             "as_written": t.as_written, "url": reverse("targets:detail", args=[t.code]),
@@ -42,7 +43,7 @@ def _chains(user, year):
     for chain in Chain.objects.all():
         total = figures.filter(enterprise__chains=chain).aggregate(t=Sum("industrial_output"))["t"]
         leaders = scope_enterprises(user, chain.chainmembership_set.filter(is_leader=True), "enterprise__").count()
-        rows.append({"code": chain.code, "name": chain.name_zh, "output": total, "leaders": leaders,
+        rows.append({"code": chain.code, "name": local(chain), "output": total, "leaders": leaders,
                      "url": reverse("enterprises:list") + f"?chain={chain.code}",
                      "leaders_url": reverse("targets:detail", args=[f"chain_leaders_{chain.code}"])})
     return rows
@@ -51,8 +52,11 @@ def _chains(user, year):
 def _ladder(user, year):
     held = scope_enterprises(user, Designation.objects.all(), "enterprise__").filter(
         granted_on__year__lte=year).filter(Q(expires_on__isnull=True) | Q(expires_on__year__gte=year))
-    return list(held.values("type__code", "type__name_zh").annotate(n=Count("enterprise", distinct=True))
-                .order_by("type__id"))
+    rows = list(held.values("type__code", "type__name_zh", "type__name_en")
+                .annotate(n=Count("enterprise", distinct=True)).order_by("type__id"))
+    for row in rows:
+        row["name"] = local(row, "type__name")
+    return rows
 
 
 def district_ranking(run: RefreshRun) -> list[dict]:

@@ -1,5 +1,6 @@
 from django import template
 
+from industrybrain.core.localize import local
 from industrybrain.core.money import format_yuan
 
 register = template.Library()
@@ -14,3 +15,19 @@ def yuan(value, unit=None):
 @register.filter
 def dash(value):
     return "—" if value is None or value == "" else value
+
+
+@register.filter
+def local_name(obj):
+    """{{ district|local_name }}: 武进区, or Wujin on an English page."""
+    return local(obj, "name")
+
+
+@register.filter
+def local_title(obj):
+    return local(obj, "title")
+
+
+@register.filter
+def local_label(obj):
+    return local(obj, "label")
