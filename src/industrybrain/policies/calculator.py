@@ -13,6 +13,7 @@ from django.core.cache import cache
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from industrybrain.core.localize import local
 from industrybrain.engine import evaluate
 from industrybrain.enterprises.models import AnnualFigures
 from industrybrain.policies import catalogue, snapshot
@@ -111,7 +112,7 @@ def compute(enterprise_id: int, year: int, snap=None) -> list[Row]:
             tier = r["tier"] or ""
             rows.append(Row(
                 p, r["status"], tier, catalogue.tier_label(p, tier) if tier else "",
-                r["amount_yuan"], r["explanation_zh"] or "",
+                r["amount_yuan"], local(r, "explanation"),
                 json.loads(r["inputs"]) if r["inputs"] else {},
                 catalogue.next_tier(p, tier or None)))
     order = {"eligible": 0, "insufficient_data": 1, "not_eligible": 2, "application": 3,

@@ -31,3 +31,9 @@ def local_title(obj):
 @register.filter
 def local_label(obj):
     return local(obj, "label")
+
+
+@register.filter(name="local")
+def local_field(obj, field):
+    """{{ award|local:"explanation" }}: explanation_en on an English page, else explanation_zh."""
+    return local(obj, field)
