@@ -250,11 +250,36 @@ def _ratio(num: dict[Key, Decimal], den: dict[Key, Decimal]) -> dict[Key, Decima
 
 
 def _convert(values: dict[Key, Decimal], column: str, unit: str) -> dict[Key, Decimal]:
-    if column in MONEY_COLUMNS:
-        if unit not in YUAN_PER:
-            raise MeasureError(f"金额指标的单位应为元、万元或亿元，而不是{unit}")
-        return {k: (v / YUAN_PER[unit]).quantize(Decimal("0.0001")) for k, v in values.items()}
-    return values
+    return _money(values, unit) if column in MONEY_COLUMNS else values
+
+
+def _money(values: dict[Key, Decimal], unit: str) -> dict[Key, Decimal]:
+    """Amounts in 元 to the target's unit."""
+    if unit not in YUAN_PER:
+        raise MeasureError(f"金额指标的单位应为元、万元或亿元，而不是{unit}")
+    return {k: (v / YUAN_PER[unit]).quantize(Decimal("0.0001")) for k, v in values.items()}
+
+
+def _awards_paid(rest: str, years: list[int]) -> dict[Key, Decimal]:
+    """Awards paid from the ledger per (year of the award, district): ``per year``, or
+    ``since <year>`` summed from that year on."""
+    from industrybrain.policies.models import LedgerEntry
+
+    rows = LedgerEntry.objects.values("year", "enterprise__district_id").annotate(t=Sum("amount_yuan"))
+    paid = {(r["year"], r["enterprise__district_id"]): Decimal(r["t"]) for r in rows}
+    if not paid:
+        raise NoData("拨付台账中尚无拨付记录")
+    if rest == "per year":
+        return {k: v for k, v in paid.items() if k[0] in years}
+    since = re.fullmatch(r"since (\d{4})", rest)
+    if not since:
+        raise MeasureError(f"sum_awards_paid 应写 per year 或 since <年份>，而不是 {rest!r}")
+    out: dict[Key, Decimal] = defaultdict(Decimal)
+    for (year, district), value in paid.items():
+        for y in years:
+            if int(since.group(1)) <= year <= y:
+                out[(y, district)] += value
+    return dict(out)
 
 
 def compute(measure: str, unit: str, years: list[int], scale: float = 1.0) -> dict[Key, Decimal]:
@@ -285,6 +310,6 @@ def compute(measure: str, unit: str, years: list[int], scale: float = 1.0) -> di
     if op == "count_clusters":
         return _count_clusters(rest, years, scale)
     if op == "sum_awards_paid":
-        raise NoData("奖励发放台账尚未建立（政策与奖励模块），暂无数据")
+        return _money(_with_city(_awards_paid(rest, years)), unit)
     raise MeasureError(f"未知的计算口径：{measure!r}")
 
