@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 N      ?= 30000
 
-.PHONY: demo test test-postgres test-browser lint bench messages clean
+.PHONY: demo test test-postgres test-browser test-spark lint bench messages clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -27,6 +27,10 @@ test: $(VENV)/.installed
 test-postgres: $(VENV)/.installed
 	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/industrybrain} \
 	  $(BIN)/pytest -m "not browser and not spark"
+
+## The engine on Spark (PySpark local mode, needs Java 17+): the same results as DuckDB
+test-spark: $(VENV)/.installed
+	$(BIN)/pytest -m spark
 
 ## Browser tests in Debian's chromium (apt-get install chromium)
 test-browser: $(VENV)/.installed

@@ -10,16 +10,18 @@ from .model import Case, Pack
 from .testcases import case_tables
 
 
-def run_cases(pack: Pack, cases: list[Case] | None = None) -> list[str]:
+def run_cases(pack: Pack, cases: list[Case] | None = None,
+              backend: str = "duckdb") -> list[str]:
     """Evaluate every case; return a list of failure messages (empty when all pass)."""
-    return [msg for msgs in case_failures(pack, cases).values() for msg in msgs]
+    return [msg for msgs in case_failures(pack, cases, backend).values() for msg in msgs]
 
 
 def case_key(case: Case) -> tuple[str, int, str]:
     return (case.file, case.line, case.name)
 
 
-def case_failures(pack: Pack, cases: list[Case] | None = None) -> dict[tuple, list[str]]:
+def case_failures(pack: Pack, cases: list[Case] | None = None,
+                  backend: str = "duckdb") -> dict[tuple, list[str]]:
     """Evaluate the cases, one batch per year; map each case_key to its failure messages."""
     from .evaluate import evaluate
 
@@ -29,25 +31,27 @@ def case_failures(pack: Pack, cases: list[Case] | None = None) -> dict[tuple, li
     for case in cases:
         if case.organisation is not None:
             # One at a time: the cumulative cluster cap would mix the cases of a batch.
-            _check(case, _organisation_row(pack, case), failures[case_key(case)].append)
+            _check(case, _organisation_row(pack, case, backend), failures[case_key(case)].append)
         else:
             by_year[case.year].append(case)
     for year, group in sorted(by_year.items()):
-        result = evaluate(pack, year, *case_tables(group), explain="all").to_pylist()
+        result = evaluate(pack, year, *case_tables(group), explain="all",
+                          backend=backend).to_pylist()
         rows = {(r["enterprise_id"], r["policy_id"]): r for r in result}
         for i, case in enumerate(group, start=1):
             _check(case, rows.get((i, case.policy)), failures[case_key(case)].append)
     return failures
 
 
-def _organisation_row(pack: Pack, case: Case) -> dict | None:
+def _organisation_row(pack: Pack, case: Case, backend: str = "duckdb") -> dict | None:
     from .organisations import evaluate_organisations
 
     org = {"org_id": 1, "name": case.name, **(case.organisation or {})}
     if org.get("national_cluster_on"):
         org["national_cluster_on"] = date.fromisoformat(str(org["national_cluster_on"]))
     prior = {"cluster": [org.get("cluster")], "amount_yuan": [case.cluster_awarded_before]}
-    result = evaluate_organisations(pack, case.year, {k: [v] for k, v in org.items()}, prior)
+    result = evaluate_organisations(pack, case.year, {k: [v] for k, v in org.items()}, prior,
+                                    backend=backend)
     rows = [r for r in result.to_pylist() if r["policy_id"] == case.policy]
     return rows[0] if rows else None
 

@@ -35,6 +35,10 @@ class Plan:
     # rules on a small snapshot, so runs that need no words (simulation) use this one.
     bare_sql: str
     policy_ids: tuple[str, ...]
+    # One SELECT per policy (what policies_sql / bare_sql UNION): Spark plans twenty small
+    # queries in a fraction of the time it takes to plan their union.
+    selects: tuple[str, ...] = ()
+    bare_selects: tuple[str, ...] = ()
 
     def fill(self, sql: str, year: int, explain: str = "relevant",
              near_miss: float = 0.2) -> str:
@@ -270,4 +274,4 @@ def compile_pack(pack: Pack, dialect: SqlDialect, year: int | None = None,
     union = "\nUNION ALL\n".join
     base = base_sql(dialect, usage) if entity == "enterprise" else organisation_base_sql(dialect)
     return Plan(base, union(selects), union(bare),
-                tuple(p.id for p in policies))
+                tuple(p.id for p in policies), tuple(selects), tuple(bare))

@@ -15,24 +15,24 @@ from typing import Any
 
 import pyarrow as pa
 
-from .backends import duckdb as duckdb_backend
 from .contract import conform
-from .evaluate import plan_for
+from .evaluate import _backend, plan_for
 from .model import Pack
 from .vocab import format_money
 
 
 def evaluate_organisations(pack: Pack, year: int, organisations: Any,
-                           prior_awards: Any = None, explain: str = "all") -> pa.Table:
+                           prior_awards: Any = None, explain: str = "all",
+                           backend: str = "duckdb") -> pa.Table:
     """One row per organisation x organisation policy in force in ``year``; the same
     columns as :func:`~industrybrain.engine.evaluate` with ``org_id`` for ``enterprise_id``.
 
     Group caps are applied after the rules, in a fixed order (policy order in the pack, then
     org_id), so that re-running gives the same cuts.
     """
-    plan = plan_for(pack, year, entity="organisation")
+    plan = plan_for(pack, year, backend, entity="organisation")
     orgs = conform(organisations, "organisations")
-    result = duckdb_backend.run(plan, year, {"organisations": orgs}, explain=explain)
+    result = _backend(backend).run(plan, year, {"organisations": orgs}, explain=explain)
     rows = result.to_pylist()
     rows = _apply_group_caps(pack, rows, _prior(prior_awards))
     table = pa.Table.from_pylist(rows, schema=result.schema) if rows else result
