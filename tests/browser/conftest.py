@@ -31,7 +31,9 @@ def demo_server(tmp_path_factory):
     env = {**os.environ, "IB_DATA_DIR": str(data_dir)}
     env.pop("DATABASE_URL", None)
     subprocess.run(
-        [str(BIN / "industrybrain"), "demo-data", "--enterprises", "600", "--seed", "7"],
+        # The README's demo city itself (30,000 enterprises, seed 2022): the paths
+        # the browser walks are the ones a newcomer sees.
+        [str(BIN / "industrybrain"), "demo-data"],
         env=env, check=True, capture_output=True, timeout=300,
     )
     users = {}

@@ -107,14 +107,28 @@ def load_city(city, progress=print) -> dict:
     }
 
 
+# Revenue milestones of the 登峰计划 (100/500/1000亿元): crossing one is what makes an
+# enterprise's page tell the whole story of an award.
+MILESTONES = (100 * 10**8, 500 * 10**8, 1000 * 10**8)
+
+
 def showcase_enterprises():
-    """The two enterprises the demo's enterprise users belong to: the two largest by latest
-    revenue in 武进区, so that their pages have history, honours and a story to tell."""
+    """The two enterprises the demo's enterprise users belong to: (1) the largest that passed
+    a revenue milestone for the first time in the latest year, so that a policy run gives it
+    an award to see; (2) the largest enterprise of all, the one nearest a milestone above."""
+    from django.db.models import Max
+
     latest = AnnualFigures.objects.order_by("-year").values_list("year", flat=True).first()
-    top = (
-        AnnualFigures.objects.filter(year=latest, enterprise__district__code="wujin",
-                                     revenue__isnull=False)
-        .order_by("-revenue").values_list("enterprise_id", flat=True)[:2]
-    )
-    by_id = Enterprise.objects.in_bulk(list(top))
-    return [by_id[pk] for pk in top]
+    big = list(AnnualFigures.objects.filter(year=latest, revenue__gt=MILESTONES[0])
+               .order_by("-revenue").values_list("enterprise_id", "revenue"))
+    before = dict(AnnualFigures.objects.filter(enterprise_id__in=[e for e, _ in big],
+                                               year__lt=latest)
+                  .values_list("enterprise_id").annotate(m=Max("revenue")))
+    crossed = [e for e, revenue in big
+               if any((before.get(e) or 0) <= m < revenue for m in MILESTONES)]
+    chosen = crossed[:1] + [e for e, _ in big if e not in crossed[:1]][:1]
+    if len(chosen) < 2:  # a small city without giants: its two largest enterprises
+        chosen = list(AnnualFigures.objects.filter(year=latest, revenue__isnull=False)
+                      .order_by("-revenue").values_list("enterprise_id", flat=True)[:2])
+    by_id = Enterprise.objects.in_bulk(chosen)
+    return [by_id[pk] for pk in chosen]

@@ -61,9 +61,17 @@ def calculator_view(request, pk):
         # the rendered table is cached by the snapshot's digest: same data, same page
         "digest": calculator._digest(snap),
         "changes": changes, "total": sum(r.amount_yuan for r in money),
-        "awards": access.awards(request.user).filter(enterprise=enterprise)
-        .order_by("-year", "-amount_yuan")[:50],
+        "awards": _titled(access.awards(request.user).filter(enterprise=enterprise)
+                          .order_by("-year", "-amount_yuan")[:50]),
     })
+
+
+def _titled(awards):
+    """Awards with the policy's title in the reader's language as ``a.title``."""
+    awards = list(awards)
+    for a in awards:
+        a.title = catalogue.title(a.policy_id)
+    return awards
 
 
 @login_required
