@@ -7,6 +7,7 @@
     industrybrain serve [--host H --port P]
     industrybrain evaluate --pack changzhou_2022 --year 2022 [--parquet F] [--no-store]
     industrybrain explain USCC [--year 2022]
+    industrybrain simulate --from-year 2022 [--to-year 2025 --runs 20 --reform NAME=VALUE]
     industrybrain worker [--once]
     industrybrain targets-refresh            recompute the target indicators and statuses
     industrybrain report OUT.pdf|OUT.xlsx [--district D]
@@ -25,6 +26,7 @@ VERBS = {
     "report": "report",  # the monthly targets report: report OUT.pdf|OUT.xlsx [--district X]
     "evaluate": "evaluate",  # a policy run for a year: proposals and/or Parquet (issues 4, 5)
     "explain": "explain",  # one enterprise's results and reasons
+    "simulate": "simulate",  # the pack's cost to a future year; a reform's winners and losers
     "worker": "run_worker",  # runs queued batch runs when IB_JOBS=worker or redis://
 }
 
