@@ -2,6 +2,8 @@
 
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
+from django.utils.translation import gettext as _
+
 YUAN_PER_WAN = 10_000
 YUAN_PER_YI = 100_000_000
 
@@ -23,12 +25,12 @@ def wan_to_yuan(text) -> int:
     try:
         amount = Decimal(str(text).strip().replace(",", ""))
     except InvalidOperation as exc:
-        raise ValueError("不是数字") from exc
+        raise ValueError(_("不是数字")) from exc
     if not amount.is_finite():
-        raise ValueError("不是有限数字")
+        raise ValueError(_("不是有限数字"))
     yuan = amount * YUAN_PER_WAN
     if yuan != yuan.to_integral_value():
-        raise ValueError("万元最多保留4位小数")
+        raise ValueError(_("万元最多保留4位小数"))
     return int(yuan)
 
 

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from industrybrain.core.models import ImportBatch
 from industrybrain.enterprises.imports.base import Reject, Report
@@ -25,9 +26,7 @@ __all__ = ["KINDS", "Reject", "Report", "import_bytes", "import_file", "import_u
 def import_upload(kind, upload, user=None) -> Report:
     limit = settings.IMPORT_MAX_BYTES
     if upload.size > limit:
-        return _refused(kind, upload.name, (
-            f"文件过大（{upload.size / 2**20:.1f} MB），上限为 {limit / 2**20:.0f} MB"
-        ))
+        return _refused(kind, upload.name, _too_large(upload.size, limit))
     return import_bytes(kind, upload.name, upload.read(), user)
 
 
@@ -35,9 +34,7 @@ def import_file(kind, path, user=None) -> Report:
     path = Path(path)
     size = path.stat().st_size
     if size > settings.IMPORT_MAX_BYTES:
-        return _refused(kind, path.name, (
-            f"文件过大（{size / 2**20:.1f} MB），上限为 {settings.IMPORT_MAX_BYTES / 2**20:.0f} MB"
-        ))
+        return _refused(kind, path.name, _too_large(size, settings.IMPORT_MAX_BYTES))
     return import_bytes(kind, path.name, path.read_bytes(), user)
 
 
@@ -47,7 +44,7 @@ def import_bytes(kind, filename, data, user=None) -> Report:
     try:
         headers, body = read_table(filename, data)
     except FileError as exc:
-        report.rejects.append(Reject(0, "文件", str(exc)))
+        report.rejects.append(Reject(0, _("文件"), str(exc)))
         _batch(report, data, user).save()
         return report
     report.rows = len(body)
@@ -71,9 +68,14 @@ def import_bytes(kind, filename, data, user=None) -> Report:
     return report
 
 
+def _too_large(size, limit) -> str:
+    return _("文件过大（%(size)s MB），上限为 %(limit)s MB") % {
+        "size": f"{size / 2**20:.1f}", "limit": f"{limit / 2**20:.0f}"}
+
+
 def _refused(kind, filename, reason) -> Report:
     report = Report(kind=kind, filename=filename)
-    report.rejects.append(Reject(0, "文件", reason))
+    report.rejects.append(Reject(0, _("文件"), reason))
     ImportBatch.objects.create(kind=kind, filename=filename[:255], sha256="", rejected=1)
     return report
 

@@ -4,6 +4,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from industrybrain.enterprises.imports import cells
@@ -25,8 +26,9 @@ class Reject:
     reason: str
 
     def __str__(self):
-        where = f"第{self.row}行" if self.row else "文件"
-        return f"{where}［{self.column}］：{self.reason}"
+        where = _("第%(row)s行") % {"row": self.row} if self.row else _("文件")
+        return _("%(where)s［%(column)s］：%(reason)s") % {
+            "where": where, "column": self.column, "reason": self.reason}
 
 
 @dataclass
@@ -43,14 +45,13 @@ class Report:
 
     def summary(self) -> str:
         if self.applied:
-            return (
-                f"已导入 {self.filename}：共 {self.rows} 行，新增 {self.created}，"
-                f"更新 {self.updated}，未变 {self.unchanged}。"
-            )
-        return (
-            f"{self.filename} 未导入：发现 {len(self.rejects)} 处错误，数据库未做任何改动。"
-            + (f"第一处：{self.rejects[0]}" if self.rejects else "")
-        )
+            return _("已导入 %(file)s：共 %(rows)s 行，新增 %(created)s，更新 %(updated)s，"
+                     "未变 %(unchanged)s。") % {
+                "file": self.filename, "rows": self.rows, "created": self.created,
+                "updated": self.updated, "unchanged": self.unchanged}
+        text = _("%(file)s 未导入：发现 %(n)s 处错误，数据库未做任何改动。") % {
+            "file": self.filename, "n": len(self.rejects)}
+        return text + (_("第一处：%(reject)s") % {"reject": self.rejects[0]} if self.rejects else "")
 
 
 class Spec:
@@ -77,14 +78,14 @@ class Spec:
             if not header:
                 continue
             if header not in by_header:
-                rejects.append(Reject(1, header, "未知的列名；请使用导入模板的表头"))
+                rejects.append(Reject(1, header, _("未知的列名；请使用导入模板的表头")))
             elif header in seen:
-                rejects.append(Reject(1, header, "列名重复"))
+                rejects.append(Reject(1, header, _("列名重复")))
             else:
                 seen[header] = position
         for column in self.columns:
             if column.required and column.header not in seen:
-                rejects.append(Reject(1, column.header, "缺少必填列"))
+                rejects.append(Reject(1, column.header, _("缺少必填列")))
         if rejects:
             return []
         records = []
@@ -95,7 +96,7 @@ class Spec:
                 value = row[position] if position < len(row) else None
                 if cells.blank(value):
                     if column.required:
-                        rejects.append(Reject(number, header, "必填项为空"))
+                        rejects.append(Reject(number, header, _("必填项为空")))
                     continue
                 try:
                     record[column.key] = column.parse(value)
@@ -115,7 +116,7 @@ class Spec:
             if key in first_row:
                 rejects.append(Reject(
                     record["_row"], "、".join(headers[k] for k in self.key_columns),
-                    f"与第{first_row[key]}行重复",
+                    _("与第%(row)s行重复") % {"row": first_row[key]},
                 ))
             else:
                 first_row[key] = record["_row"]

@@ -6,6 +6,7 @@ import functools
 import re
 from decimal import Decimal, InvalidOperation
 
+from django.utils.translation import gettext as _
 from stdnum.cn import uscc as uscc_std
 from stdnum.exceptions import InvalidChecksum, InvalidFormat, InvalidLength
 
@@ -26,11 +27,11 @@ def blank(value) -> bool:
 def text(value, max_length=128) -> str:
     value = str(value).strip()
     if value.startswith(FORMULA_LEADS):
-        raise CellError("不能以 = + - @ 等公式字符开头")
+        raise CellError(_("不能以 = + - @ 等公式字符开头"))
     if len(value) > max_length:
-        raise CellError(f"超过{max_length}个字符")
+        raise CellError(_("超过%(n)s个字符") % {"n": max_length})
     if any(ord(c) < 32 for c in value):
-        raise CellError("含有控制字符")
+        raise CellError(_("含有控制字符"))
     return value
 
 
@@ -43,24 +44,24 @@ def _checked_uscc(code: str) -> str:
     try:
         return uscc_std.validate(code)
     except InvalidLength:
-        raise CellError("统一社会信用代码应为18位") from None
+        raise CellError(_("统一社会信用代码应为18位")) from None
     except InvalidChecksum:
-        raise CellError("统一社会信用代码校验位错误") from None
+        raise CellError(_("统一社会信用代码校验位错误")) from None
     except InvalidFormat:
-        raise CellError("统一社会信用代码格式错误（只能含数字和除I、O、Z、S、V外的大写字母）") from None
+        raise CellError(_("统一社会信用代码格式错误（只能含数字和除I、O、Z、S、V外的大写字母）")) from None
 
 
 def _decimal(value) -> Decimal:
     if isinstance(value, bool):
-        raise CellError("应为数字")
+        raise CellError(_("应为数字"))
     if isinstance(value, float):
         value = repr(value)
     try:
         number = Decimal(str(value).strip().replace(",", ""))
     except InvalidOperation:
-        raise CellError(f"“{str(value)[:20]}”不是数字") from None
+        raise CellError(_("“%(value)s”不是数字") % {"value": str(value)[:20]}) from None
     if not number.is_finite():
-        raise CellError("不是有限数字")
+        raise CellError(_("不是有限数字"))
     return number
 
 
@@ -68,7 +69,7 @@ def money_wan(value) -> int:
     """An amount in 万元 (the unit statistical tables use) to exact integer 元."""
     number = _decimal(value)
     if number < 0:
-        raise CellError("不能为负数")
+        raise CellError(_("不能为负数"))
     try:
         return wan_to_yuan(number)
     except ValueError as exc:
@@ -78,22 +79,22 @@ def money_wan(value) -> int:
 def count(value) -> int:
     number = _decimal(value)
     if number < 0:
-        raise CellError("不能为负数")
+        raise CellError(_("不能为负数"))
     if number != number.to_integral_value():
-        raise CellError("应为整数")
+        raise CellError(_("应为整数"))
     if number > 10_000_000:
-        raise CellError("数值过大")
+        raise CellError(_("数值过大"))
     return int(number)
 
 
 def tce(value) -> Decimal:
     number = _decimal(value)
     if number < 0:
-        raise CellError("不能为负数")
+        raise CellError(_("不能为负数"))
     if number != number.quantize(Decimal("0.01")):
-        raise CellError("最多保留2位小数")
+        raise CellError(_("最多保留2位小数"))
     if number >= Decimal("1e12"):
-        raise CellError("数值过大")
+        raise CellError(_("数值过大"))
     return number
 
 
@@ -101,7 +102,7 @@ def year(value) -> int:
     number = count(value)
     latest = dt.date.today().year + 1
     if not 1949 <= number <= latest:
-        raise CellError(f"年份应在1949至{latest}之间")
+        raise CellError(_("年份应在1949至%(latest)s之间") % {"latest": latest})
     return number
 
 
@@ -117,7 +118,7 @@ def boolean(value) -> bool:
         return True
     if word in FALSE_WORDS:
         return False
-    raise CellError("应填“是”或“否”")
+    raise CellError(_("应填“是”或“否”"))
 
 
 _DATE_PATTERNS = [
@@ -142,6 +143,6 @@ def date(value) -> dt.date:
             except ValueError:
                 break
             if parsed.year < 1900 or parsed > dt.date.today() + dt.timedelta(days=366):
-                raise CellError("日期超出合理范围")
+                raise CellError(_("日期超出合理范围"))
             return parsed
-    raise CellError("日期格式应为 2022-02-07 或 2022年2月7日")
+    raise CellError(_("日期格式应为 2022-02-07 或 2022年2月7日"))

@@ -1,5 +1,7 @@
 import datetime as dt
 
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from simple_history.utils import bulk_create_with_history
 
 from industrybrain.enterprises.imports import cells
@@ -21,7 +23,7 @@ class DesignationSpec(Spec):
     recognition's validity (高新技术企业: three years)."""
 
     kind = "designations"
-    title = "荣誉认定"
+    title = gettext_lazy("荣誉认定")
     key_columns = ("uscc", "type", "granted_on", "product")
     columns = [
         Column("统一社会信用代码", "uscc", cells.uscc, True),
@@ -54,17 +56,17 @@ class DesignationSpec(Spec):
             if "uscc" in r:
                 r["enterprise_id"] = self.enterprise_ids.get(r["uscc"])
                 if r["enterprise_id"] is None:
-                    rejects.append(Reject(row, "统一社会信用代码", "企业库中没有该企业，请先导入企业"))
+                    rejects.append(Reject(row, "统一社会信用代码", _("企业库中没有该企业，请先导入企业")))
             if "type" in r:
                 kind = self.types.get(r["type"])
                 if kind is None:
-                    rejects.append(Reject(row, "认定类型", f"未知的认定类型“{r['type']}”"))
+                    rejects.append(Reject(row, "认定类型", _("未知的认定类型“%(value)s”") % {"value": r["type"]}))
                     continue
                 r["type_id"] = kind.pk
                 if "granted_on" in r and "expires_on" not in r and kind.validity_years:
                     r["expires_on"] = add_years(r["granted_on"], kind.validity_years) - dt.timedelta(days=1)
             if r.get("expires_on") and r.get("granted_on") and r["expires_on"] < r["granted_on"]:
-                rejects.append(Reject(row, "到期日期", "早于认定日期"))
+                rejects.append(Reject(row, "到期日期", _("早于认定日期")))
         ids = sorted({r["enterprise_id"] for r in records if r.get("enterprise_id")})
         self.stored = {
             (d.enterprise_id, d.type_id, d.granted_on, d.product): d
@@ -74,7 +76,7 @@ class DesignationSpec(Spec):
             current = self.stored.get(_key(r))
             if current is not None and current.expires_on != r.get("expires_on"):
                 rejects.append(Reject(r["_row"], "到期日期", (
-                    "与库中同一认定的到期日期不同；请在管理后台修改，以免覆盖"
+                    _("与库中同一认定的到期日期不同；请在管理后台修改，以免覆盖")
                 )))
 
     def apply(self, records, user, reason):

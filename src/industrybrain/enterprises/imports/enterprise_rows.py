@@ -1,4 +1,7 @@
 
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
 from industrybrain.enterprises.imports import cells
 from industrybrain.enterprises.imports.base import Column, Reject, Spec, write_with_history
 from industrybrain.enterprises.models import District, Enterprise, IndustryCode, Ownership
@@ -13,20 +16,20 @@ OWNERSHIP_WORDS = {str(label): value for value, label in Ownership.choices} | {
 def ownership(value):
     word = str(value).strip()
     if word not in OWNERSHIP_WORDS:
-        raise cells.CellError("所有制类型应为 国有、民营、外资、港澳台、集体 或 其他")
+        raise cells.CellError(_("所有制类型应为 国有、民营、外资、港澳台、集体 或 其他"))
     return OWNERSHIP_WORDS[word]
 
 
 def industry_code(value):
     code = str(value).strip().upper()
     if not (len(code) in (3, 4, 5) and code[0].isalpha() and code[1:].isdigit()):
-        raise cells.CellError("行业代码应为门类字母加2至4位数字，如 C3484（GB/T 4754-2017）")
+        raise cells.CellError(_("行业代码应为门类字母加2至4位数字，如 C3484（GB/T 4754-2017）"))
     return code
 
 
 class EnterpriseSpec(Spec):
     kind = "enterprises"
-    title = "企业"
+    title = gettext_lazy("企业")
     key_columns = ("uscc",)
     columns = [
         Column("统一社会信用代码", "uscc", cells.uscc, True),
@@ -63,16 +66,16 @@ class EnterpriseSpec(Spec):
             row = r["_row"]
             if "district" in r:
                 if r["district"] not in self.districts:
-                    rejects.append(Reject(row, "所属辖市区", f"未知的辖市区“{r['district']}”"))
+                    rejects.append(Reject(row, "所属辖市区", _("未知的辖市区“%(value)s”") % {"value": r["district"]}))
                 else:
                     r["district_id"] = self.districts[r["district"]]
             if "cluster" in r:
                 if r["cluster"] not in self.clusters:
-                    rejects.append(Reject(row, "所属集群", f"未知的集群“{r['cluster']}”"))
+                    rejects.append(Reject(row, "所属集群", _("未知的集群“%(value)s”") % {"value": r["cluster"]}))
                 else:
                     r["cluster_id"] = self.clusters[r["cluster"]]
             if "industry_code" in r and not self._known_code(r["industry_code"]):
-                rejects.append(Reject(row, "行业代码", f"GB/T 4754-2017 中没有行业代码“{r['industry_code']}”"))
+                rejects.append(Reject(row, "行业代码", _("GB/T 4754-2017 中没有行业代码“%(value)s”") % {"value": r["industry_code"]}))
             elif "industry_code" in r and "cluster" not in r and r.get("uscc") not in self.existing:
                 # A new enterprise with no cluster given is filed by its industry code, as the
                 # taxonomy's mapping says; an existing one keeps what an officer may have set.
@@ -80,10 +83,10 @@ class EnterpriseSpec(Spec):
             if "name" in r and "uscc" in r:
                 owner = self.names.get(r["name"])
                 if owner and owner != r["uscc"]:
-                    rejects.append(Reject(row, "企业名称", f"该名称已属于统一社会信用代码 {owner}"))
+                    rejects.append(Reject(row, "企业名称", _("该名称已属于统一社会信用代码 %(uscc)s") % {"uscc": owner}))
                 other = names_in_file.setdefault(r["name"], (r["uscc"], row))
                 if other[0] != r["uscc"]:
-                    rejects.append(Reject(row, "企业名称", f"与第{other[1]}行企业重名"))
+                    rejects.append(Reject(row, "企业名称", _("与第%(row)s行企业重名") % {"row": other[1]}))
 
     def _known_code(self, code):
         return code in self.codes or code[:3] in self.codes

@@ -1,6 +1,8 @@
 from collections import defaultdict
 
 from django.conf import settings
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from industrybrain.enterprises.imports import cells
 from industrybrain.enterprises.imports.base import Column, Reject, Spec, write_with_history
@@ -19,7 +21,7 @@ class FiguresSpec(Spec):
     just 税收 and 地方贡献 can be loaded; a blank cell leaves the stored value as it was."""
 
     kind = "figures"
-    title = "年度数据"
+    title = gettext_lazy("年度数据")
     key_columns = ("uscc", "year")
     columns = [
         Column("统一社会信用代码", "uscc", cells.uscc, True),
@@ -51,7 +53,7 @@ class FiguresSpec(Spec):
                 continue
             pk = self.enterprise_ids.get(r["uscc"])
             if pk is None:
-                rejects.append(Reject(r["_row"], "统一社会信用代码", "企业库中没有该企业，请先导入企业"))
+                rejects.append(Reject(r["_row"], "统一社会信用代码", _("企业库中没有该企业，请先导入企业")))
             else:
                 r["enterprise_id"] = pk
                 wanted.add(pk)
@@ -83,12 +85,14 @@ class FiguresSpec(Spec):
                 if value >= ratio * max(others):
                     times = value / max(others)
                     rejects.append(Reject(r["_row"], header, (
-                        f"是该企业其他年份最高值的 {times:,.0f} 倍，疑似单位错误（本列单位为万元）"
+                        _("是该企业其他年份最高值的 %(times)s 倍，疑似单位错误（本列单位为万元）")
+                        % {"times": f"{times:,.0f}"}
                     )))
                 elif value * ratio <= min(others):
                     times = min(others) / value
                     rejects.append(Reject(r["_row"], header, (
-                        f"仅为该企业其他年份最低值的 1/{times:,.0f}，疑似单位错误（本列单位为万元）"
+                        _("仅为该企业其他年份最低值的 1/%(times)s，疑似单位错误（本列单位为万元）")
+                        % {"times": f"{times:,.0f}"}
                     )))
 
     def apply(self, records, user, reason):

@@ -7,6 +7,7 @@ import csv
 import io
 import zipfile
 
+from django.utils.translation import gettext as _
 from openpyxl import load_workbook
 
 MAX_ROWS = 1_000_000
@@ -22,7 +23,7 @@ def read_table(name: str, data: bytes):
         return _read_xlsx(data)
     if lower.endswith(".csv"):
         return _read_csv(data)
-    raise FileError("只接受 .xlsx 或 .csv 文件")
+    raise FileError(_("只接受 .xlsx 或 .csv 文件"))
 
 
 def _clean_header(value) -> str:
@@ -35,18 +36,18 @@ def _read_xlsx(data: bytes):
         # caught and refused instead of silently reading a cached value.
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
-        raise FileError(f"无法读取 Excel 文件：{exc.__class__.__name__}") from None
+        raise FileError(_("无法读取 Excel 文件：%(error)s") % {"error": exc.__class__.__name__}) from None
     try:
         sheet = workbook.worksheets[0]
         rows = sheet.iter_rows(values_only=True)
         header = next(rows, None)
         if header is None:
-            raise FileError("文件是空的")
+            raise FileError(_("文件是空的"))
         headers = [_clean_header(h) for h in header]
         body = []
         for number, row in enumerate(rows, start=2):
             if number > MAX_ROWS + 1:
-                raise FileError(f"行数超过上限 {MAX_ROWS:,}")
+                raise FileError(_("行数超过上限 %(max)s") % {"max": f"{MAX_ROWS:,}"})
             if row is None or all(v is None or (isinstance(v, str) and not v.strip()) for v in row):
                 continue
             body.append((number, list(row)))
@@ -63,16 +64,16 @@ def _read_csv(data: bytes):
         except UnicodeDecodeError:
             continue
     else:
-        raise FileError("无法识别文件编码（应为 UTF-8 或 GB18030）")
+        raise FileError(_("无法识别文件编码（应为 UTF-8 或 GB18030）"))
     reader = csv.reader(io.StringIO(text, newline=""))
     header = next(reader, None)
     if header is None:
-        raise FileError("文件是空的")
+        raise FileError(_("文件是空的"))
     headers = [_clean_header(h) for h in header]
     body = []
     for number, row in enumerate(reader, start=2):
         if number > MAX_ROWS + 1:
-            raise FileError(f"行数超过上限 {MAX_ROWS:,}")
+            raise FileError(_("行数超过上限 %(max)s") % {"max": f"{MAX_ROWS:,}"})
         if not any(cell.strip() for cell in row):
             continue
         body.append((number, row))

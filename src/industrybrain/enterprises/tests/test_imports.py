@@ -206,3 +206,12 @@ def test_import_page_shows_the_rejects_report(client_as, city):
     assert response.status_code == 200 and "未导入" in page and "营业收入（万元）" in page
     rejects = client.get("/enterprises/import/rejects.csv").content.decode("utf-8-sig")
     assert "2,营业收入（万元）" in rejects
+
+
+def test_the_rejects_report_speaks_the_readers_language(client_as, city):
+    client = client_as("admin")
+    rows = [[city["a"].uscc, 2022, "-5", "1", "是"]]
+    upload = SimpleUploadedFile("年度.csv", figures_file(rows), content_type="text/csv")
+    page = client.post("/enterprises/import/", {"kind": "figures", "file": upload},
+                       HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "must not be negative" in page and "was not imported" in page
