@@ -150,3 +150,14 @@ def test_the_pdf_report_shows_chinese_text_on_a_rendered_page(client_as, monitor
     text = subprocess.run(["pdftotext", "-l", "1", str(tmp_path / "r.pdf"), "-"], capture_output=True,
                           text=True, check=True).stdout
     assert "常州市产业发展目标监测月度报告" in text and "目标状态" in text
+
+
+def test_the_api_gives_targets_with_status_and_citation_by_role(client_as, monitored):
+    rows = client_as("admin").get("/api/targets/?page_size=500").json()
+    first = rows["results"][0]
+    assert {"code", "status", "citations", "latest"} <= set(first)
+    assert first["citations"][0]["seed"].endswith(".txt")
+    one = client_as("analyst").get(f"/api/targets/{first['code']}/").json()
+    assert one["code"] == first["code"]
+    assert client_as("owner_a").get("/api/targets/").status_code == 403
+    assert client_as("wujin").get("/api/targets/").status_code == 200
