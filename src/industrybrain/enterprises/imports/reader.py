@@ -38,20 +38,7 @@ def _read_xlsx(data: bytes):
     except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
         raise FileError(_("无法读取 Excel 文件：%(error)s") % {"error": exc.__class__.__name__}) from None
     try:
-        sheet = workbook.worksheets[0]
-        rows = sheet.iter_rows(values_only=True)
-        header = next(rows, None)
-        if header is None:
-            raise FileError(_("文件是空的"))
-        headers = [_clean_header(h) for h in header]
-        body = []
-        for number, row in enumerate(rows, start=2):
-            if number > MAX_ROWS + 1:
-                raise FileError(_("行数超过上限 %(max)s") % {"max": f"{MAX_ROWS:,}"})
-            if row is None or all(v is None or (isinstance(v, str) and not v.strip()) for v in row):
-                continue
-            body.append((number, list(row)))
-        return headers, body
+        return _split(workbook.worksheets[0].iter_rows(values_only=True))
     finally:
         workbook.close()
 
@@ -65,16 +52,23 @@ def _read_csv(data: bytes):
             continue
     else:
         raise FileError(_("无法识别文件编码（应为 UTF-8 或 GB18030）"))
-    reader = csv.reader(io.StringIO(text, newline=""))
-    header = next(reader, None)
+    return _split(csv.reader(io.StringIO(text, newline="")))
+
+
+def _blank(value) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def _split(rows):
+    """The header row and the numbered non-blank data rows, at most MAX_ROWS of them."""
+    header = next(rows, None)
     if header is None:
         raise FileError(_("文件是空的"))
-    headers = [_clean_header(h) for h in header]
     body = []
-    for number, row in enumerate(reader, start=2):
+    for number, row in enumerate(rows, start=2):
         if number > MAX_ROWS + 1:
             raise FileError(_("行数超过上限 %(max)s") % {"max": f"{MAX_ROWS:,}"})
-        if not any(cell.strip() for cell in row):
+        if row is None or all(_blank(v) for v in row):
             continue
-        body.append((number, row))
-    return headers, body
+        body.append((number, list(row)))
+    return [_clean_header(h) for h in header], body
