@@ -5,7 +5,9 @@ measured in the same run: a plain DuckDB scan and aggregate over the same Arrow 
     .venv/bin/python bench/bench_engine.py [--sizes 300000 1000000] [--spark-sizes 300000]
 
 Prints seconds, rows per second (result rows: enterprises x policies) and the ratio to the
-baseline; asserts nothing about time.
+baseline; asserts nothing about time. Then one enterprise, whole pack with explanations (the
+web calculator's call): cold (first call on a thread: prepares the plan) and warm (median),
+beside the plain run of the same snapshot that the small path replaces.
 """
 
 import argparse
@@ -35,6 +37,33 @@ def timed(fn):
     start = time.perf_counter()
     result = fn()
     return time.perf_counter() - start, result
+
+
+def one_enterprise(pack, tables, runs: int = 30) -> None:
+    """evaluate(explain="all") on a snapshot of one enterprise, as the calculator calls it."""
+    import statistics
+
+    import pyarrow.compute as pc
+
+    from industrybrain.engine import evaluate
+    from industrybrain.engine.backends import duckdb as duckdb_backend
+    from industrybrain.engine.contract import conform
+    from industrybrain.engine.evaluate import plan_for
+
+    ids = tables[0]["enterprise_id"].to_pylist()[:runs]
+    one = [[t.filter(pc.equal(t["enterprise_id"], e)) for t in tables] for e in ids]
+    plan = plan_for(pack, 2022)
+    named = [{k: conform(t, k) for k, t in zip(("enterprises", "figures", "designations"), o,
+                                               strict=True)} for o in one]
+    plain = statistics.median(
+        timed(lambda n=n: duckdb_backend.run(plan, 2022, n, explain="all", small=False))[0]
+        for n in named[:10])
+    cold, _ = timed(lambda: evaluate(pack, 2022, *one[0], explain="all"))
+    warm = statistics.median(timed(lambda o=o: evaluate(pack, 2022, *o, explain="all"))[0]
+                             for o in one[1:])
+    print(f"{'one enterprise':>14} plain run {plain * 1000:7.1f} ms   small path: cold "
+          f"{cold * 1000:7.1f} ms, warm {warm * 1000:6.1f} ms (median of {len(one) - 1}), "
+          f"x plain {warm / plain:.2f}")
 
 
 def main() -> None:
@@ -70,6 +99,8 @@ def main() -> None:
                   f"{seconds / base:>10.1f}")
         if "spark" in results:
             print(f"{'':>12} spark == duckdb: {results['spark'].equals(results['duckdb'])}")
+    city = generate_city(n_enterprises=1_000, seed=args.seed)
+    one_enterprise(pack, (city.enterprises, city.figures, city.designations))
 
 
 if __name__ == "__main__":

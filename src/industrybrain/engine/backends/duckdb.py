@@ -7,6 +7,7 @@ import pyarrow as pa
 
 from ..compile import Plan
 from ..sqlexpr import SqlDialect
+from . import duckdb_small
 
 RESULT_SCHEMA = pa.schema([
     ("enterprise_id", pa.int64()),
@@ -52,10 +53,32 @@ class DuckDBDialect(SqlDialect):
         return f"CAST(json_object({args}) AS VARCHAR)"
 
 
+def result_sql(plan: Plan, year: int, explain: str, near_miss: float) -> str:
+    """The result query over ``base``: every policy's rows, in the result's order."""
+    body = plan.bare_sql if explain == "none" else plan.policies_sql
+    return (f"SELECT enterprise_id, policy_id, CAST({int(year)} AS SMALLINT) AS year, status, "
+            f"tier, amount_yuan, cap_bound, explanation_zh, explanation_en, inputs "
+            f"FROM ({plan.fill(body, year, explain, near_miss)}) "
+            f"ORDER BY enterprise_id, policy_id")
+
+
 def run(plan: Plan, year: int, tables: dict[str, pa.Table], explain: str = "relevant",
-        near_miss: float = 0.2, threads: int | None = None) -> pa.Table:
+        near_miss: float = 0.2, threads: int | None = None,
+        small: bool | None = None) -> pa.Table:
     """Evaluate ``plan`` for ``year``; ``tables`` maps names (enterprises, figures,
-    designations; or organisations) to Arrow tables in the data contract's shape."""
+    designations; or organisations) to Arrow tables in the data contract's shape.
+
+    ``small`` (default: decided by size) runs a snapshot of a few enterprises through a
+    prepared statement kept per thread (:mod:`.duckdb_small`); the same SQL, the same bytes.
+    """
+    if not plan.policy_ids:
+        return RESULT_SCHEMA.empty_table()
+    plan.fill("", year, explain, near_miss)  # validates explain before either path
+    if small is None:
+        small = duckdb_small.is_small(tables)
+    if small:
+        table = duckdb_small.run_small(plan, year, tables, explain, near_miss, result_sql)
+        return table.cast(RESULT_SCHEMA)
     con = duckdb.connect(":memory:")
     try:
         con.execute("SET enable_progress_bar = false")
@@ -65,14 +88,7 @@ def run(plan: Plan, year: int, tables: dict[str, pa.Table], explain: str = "rele
             con.register(name, table)
         # The base is materialised once; every policy's SELECT reads it.
         con.execute("CREATE TEMP TABLE base AS " + plan.fill(plan.base_sql, year))
-        if not plan.policy_ids:
-            return RESULT_SCHEMA.empty_table()
-        body = plan.bare_sql if explain == "none" else plan.policies_sql
-        sql = (f"SELECT enterprise_id, policy_id, CAST({int(year)} AS SMALLINT) AS year, status, "
-               f"tier, amount_yuan, cap_bound, explanation_zh, explanation_en, inputs "
-               f"FROM ({plan.fill(body, year, explain, near_miss)}) "
-               f"ORDER BY enterprise_id, policy_id")
-        table = con.sql(sql).to_arrow_table()
+        table = con.sql(result_sql(plan, year, explain, near_miss)).to_arrow_table()
         return table.cast(RESULT_SCHEMA)
     finally:
         con.close()
