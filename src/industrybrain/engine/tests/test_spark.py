@@ -88,6 +88,15 @@ def test_organisations_same_on_duckdb_and_spark(spark):
     assert sp.equals(duck)
 
 
+def test_cluster_cap_cut_same_on_duckdb_and_spark(spark):
+    from .test_organisations import ORGS, PRIOR, check_cut_explanations
+
+    duck = evaluate_organisations(PACK, 2022, ORGS, prior_awards=PRIOR)
+    sp = evaluate_organisations(PACK, 2022, ORGS, prior_awards=PRIOR, backend="spark")
+    check_cut_explanations(sp)
+    assert sp.equals(duck)
+
+
 @pytest.fixture(scope="module")
 def spark_failures(spark):
     return case_failures(PACK, backend="spark")
