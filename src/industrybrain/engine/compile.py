@@ -168,7 +168,8 @@ def policy_sql(dialect: SqlDialect, pack: Pack, policy: Policy, words: bool = Tr
     n = len(policy.tiers)
     usage = policy_usage(pack, policy)
     inputs = inputs_of(usage)
-    json = d.json_object([(i.key, i.sql) for i in inputs])
+    json = d.json_object([(i.key, i.sql) for i in inputs],
+                         doubles={i.key for i in inputs if i.kind == "float"})
     # A near miss: within {near_miss} (a share of the threshold) of some tier.
     inner.append(f"COALESCE({' OR '.join(near) if near else 'FALSE'}, FALSE) AS near")
     q = "SELECT b.*, " + ", ".join(inner) + " FROM base b"

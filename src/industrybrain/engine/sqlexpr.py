@@ -68,7 +68,9 @@ class SqlDialect:
     def fmt_number(self, sql: str, lang: str) -> str:
         raise NotImplementedError
 
-    def json_object(self, pairs: list[tuple[str, str]]) -> str:
+    def json_object(self, pairs: list[tuple[str, str]], doubles: set[str] = frozenset()) -> str:
+        """A JSON object text of ``pairs`` (key, SQL); ``doubles`` names the keys whose
+        values are DOUBLE (kind "float"), for a backend that must spell their numbers."""
         raise NotImplementedError
 
     def year_of(self, sql: str) -> str:

@@ -46,7 +46,7 @@ class DuckDBDialect(SqlDialect):
         return (f"(CASE WHEN {sql} IS NULL THEN '{missing}' "
                 f"ELSE printf('%g', CAST({sql} AS DOUBLE)) END)")
 
-    def json_object(self, pairs: list[tuple[str, str]]) -> str:
+    def json_object(self, pairs: list[tuple[str, str]], doubles: set[str] = frozenset()) -> str:
         if not pairs:
             return "'{}'"
         args = ", ".join(f"{self.quote_text(k)}, {v}" for k, v in pairs)

@@ -11,18 +11,15 @@ The session: :func:`session` makes (once per process) a local session, ``local[2
 from __future__ import annotations
 
 import os
-import re
 import threading
-from decimal import Decimal
 
 import pyarrow as pa
-import pyarrow.compute as pc
 from pyspark.sql import DataFrame, SparkSession
 
 from ..compile import Plan
 from ..sqlexpr import SqlDialect
 from .duckdb import RESULT_SCHEMA
-from .sparkfmt import printf_g
+from .sparkfmt import json_number, printf_g
 
 
 class SparkDialect(SqlDialect):
@@ -61,12 +58,23 @@ class SparkDialect(SqlDialect):
         missing = "缺失" if lang == "zh" else "missing"
         return f"(CASE WHEN {sql} IS NULL THEN '{missing}' ELSE {printf_g(sql)} END)"
 
-    def json_object(self, pairs: list[tuple[str, str]]) -> str:
+    def json_object(self, pairs: list[tuple[str, str]], doubles: set[str] = frozenset()) -> str:
         if not pairs:
             return "'{}'"
-        args = ", ".join(f"{self.quote_text(k)}, {v}" for k, v in pairs)
+        # to_json writes a double as Java does (1.2345678E7); DuckDB writes 12345678.0. So a
+        # double goes in as DuckDB's text (a JSON string), and its quotes are then removed:
+        # in SQL, so that a result written straight to Parquet (collect=False) is DuckDB's.
+        args = ", ".join(f"{self.quote_text(k)}, "
+                         f"{json_number(v) if k in doubles else v}" for k, v in pairs)
         # DuckDB keeps null members ("x":null); Spark drops them unless told not to.
-        return f"to_json(named_struct({args}), map('ignoreNullFields', 'false'))"
+        sql = f"to_json(named_struct({args}), map('ignoreNullFields', 'false'))"
+        for k in sorted(doubles):
+            # Keys are identifiers; a quote inside a string value is escaped (\"), so the
+            # pattern only meets the member itself.
+            pattern = self.quote_text(f'"{k}":"([-0-9.e]+)"')
+            replace = self.quote_text(f'"{k}":$1')
+            sql = f"regexp_replace({sql}, {pattern}, {replace})"
+        return sql
 
 
 _lock = threading.Lock()
@@ -140,35 +148,4 @@ def run_frames(plan: Plan, year: int, frames: dict[str, DataFrame], explain: str
         if not collect:
             return results
         table = pa.concat_tables([r.toArrow().cast(RESULT_SCHEMA) for r in results])
-    table = table.sort_by([("enterprise_id", "ascending"), ("policy_id", "ascending")])
-    return table.set_column(table.schema.get_field_index("inputs"), "inputs",
-                            _duckdb_json_numbers(table["inputs"]))
-
-
-# A double as Java writes it in exponent form (1.2345678E7), between JSON delimiters.
-_JAVA_EXP = re.compile(r"(?<=[:\[,])(-?\d+(?:\.\d+)?E-?\d+)(?=[,}\]])")
-
-
-def _duckdb_number(token: str) -> str:
-    """Java's ``1.2345678E7`` as DuckDB's JSON writes the same double: ``12345678.0``;
-    plain digits for exponents from -6 to 20, else ``1e-7`` / ``1e21``."""
-    d = Decimal(token)
-    exp = d.adjusted()
-    if -7 < exp < 21:
-        text = format(d, "f")
-        if "." in text:
-            text = text.rstrip("0").rstrip(".")
-        return text if "." in text or exp < 0 else text + ".0"
-    mant, _, e = format(d.normalize(), "e").partition("e")
-    return f"{mant}e{int(e)}"
-
-
-def _duckdb_json_numbers(col: pa.ChunkedArray) -> pa.ChunkedArray:
-    # Only the rare rows with a double in exponent form are rewritten, in Python.
-    hits = pc.fill_null(pc.match_substring_regex(col, r"\dE-?\d"), False)
-    if not pc.any(hits).as_py():
-        return col
-    values = col.to_pylist()
-    for i in pc.indices_nonzero(hits).to_pylist():
-        values[i] = _JAVA_EXP.sub(lambda m: _duckdb_number(m.group(1)), values[i])
-    return pa.chunked_array([pa.array(values, pa.string())])
+    return table.sort_by([("enterprise_id", "ascending"), ("policy_id", "ascending")])

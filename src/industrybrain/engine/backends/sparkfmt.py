@@ -61,6 +61,23 @@ def _layout(n: str, x: str) -> str:
     return _let(f"trim(TRAILING '0' FROM CAST({n} AS STRING))", body)
 
 
+def _digits(v: str, body) -> str:
+    """``body(p)`` for a non-zero double ``v``, with ``p.d`` its significant digits (Java's
+    shortest decimal, no leading or trailing zeros) and ``p.x`` the decimal exponent of the
+    first of them: 1.2345678E7 -> ('12345678', 7), 0.00125 -> ('125', -3)."""
+    def with_s(s: str) -> str:
+        mant = f"substring_index({s}, 'E', 1)"
+        ex = f"IF(instr({s}, 'E') > 0, CAST(substring_index({s}, 'E', -1) AS INT), 0)"
+        ip = f"substring_index({mant}, '.', 1)"
+        fp = f"IF(instr({mant}, '.') > 0, substring_index({mant}, '.', -1), '')"
+        alld = f"concat({ip}, {fp})"
+        lead = f"(length({alld}) - length(trim(LEADING '0' FROM {alld})))"
+        parts = (f"named_struct('d', trim(TRAILING '0' FROM trim(LEADING '0' FROM {alld})), "
+                 f"'x', length({ip}) - 1 - {lead} + {ex})")
+        return _let(parts, body)
+    return _let(f"CAST(abs({v}) AS STRING)", with_s)
+
+
 def printf_g(sql: str) -> str:
     """Spark SQL giving the same text as DuckDB's ``printf('%g', CAST(sql AS DOUBLE))``
     for a non-null finite value."""
@@ -68,37 +85,51 @@ def printf_g(sql: str) -> str:
     _n = 0  # names only need to differ between nested lambdas: keep the SQL text stable
 
     def with_v(v: str) -> str:
-        def with_s(s: str) -> str:
-            mant = f"substring_index({s}, 'E', 1)"
-            ex = f"IF(instr({s}, 'E') > 0, CAST(substring_index({s}, 'E', -1) AS INT), 0)"
-            ip = f"substring_index({mant}, '.', 1)"
-            fp = f"IF(instr({mant}, '.') > 0, substring_index({mant}, '.', -1), '')"
-            alld = f"concat({ip}, {fp})"
-            lead = f"(length({alld}) - length(trim(LEADING '0' FROM {alld})))"
-            parts = (f"named_struct('d', trim(TRAILING '0' FROM trim(LEADING '0' FROM {alld})), "
-                     f"'x', length({ip}) - 1 - {lead} + {ex})")
+        def with_p(p: str) -> str:
+            d, x = f"{p}.d", f"{p}.x"
+            n6 = f"CAST(rpad(substr({d}, 1, 6), 6, '0') AS BIGINT)"
+            rest = f"substr({d}, 7)"
+            up = (f"(CASE WHEN length({d}) <= 6 THEN FALSE "
+                  f"WHEN substr({rest}, 1, 1) > '5' THEN TRUE "
+                  f"WHEN substr({rest}, 1, 1) < '5' THEN FALSE "
+                  f"WHEN length({rest}) > 1 THEN TRUE "
+                  f"ELSE {_tie_up(f'abs({v})', d, x, n6)} END)")
+            rounded = f"named_struct('n', {n6} + IF({up}, 1, 0), 'x', {x})"
 
-            def with_p(p: str) -> str:
-                d, x = f"{p}.d", f"{p}.x"
-                n6 = f"CAST(rpad(substr({d}, 1, 6), 6, '0') AS BIGINT)"
-                rest = f"substr({d}, 7)"
-                up = (f"(CASE WHEN length({d}) <= 6 THEN FALSE "
-                      f"WHEN substr({rest}, 1, 1) > '5' THEN TRUE "
-                      f"WHEN substr({rest}, 1, 1) < '5' THEN FALSE "
-                      f"WHEN length({rest}) > 1 THEN TRUE "
-                      f"ELSE {_tie_up(f'abs({v})', d, x, n6)} END)")
-                rounded = f"named_struct('n', {n6} + IF({up}, 1, 0), 'x', {x})"
-
-                def with_r(r: str) -> str:
-                    # 999999.5 rounds to 1000000: one more digit, so one more in the exponent.
-                    carry = f"{r}.n = 1000000"
-                    n = f"IF({carry}, 100000, {r}.n)"
-                    xx = f"IF({carry}, {r}.x + 1, {r}.x)"
-                    return _layout_pair(n, xx)
-                return _let(rounded, with_r)
-            return _let(parts, with_p)
-        body = _let(f"CAST(abs({v}) AS STRING)", with_s)
+            def with_r(r: str) -> str:
+                # 999999.5 rounds to 1000000: one more digit, so one more in the exponent.
+                carry = f"{r}.n = 1000000"
+                n = f"IF({carry}, 100000, {r}.n)"
+                xx = f"IF({carry}, {r}.x + 1, {r}.x)"
+                return _layout_pair(n, xx)
+            return _let(rounded, with_r)
+        body = _digits(v, with_p)
         return f"(CASE WHEN {v} = 0 THEN '0' ELSE concat(IF({v} < 0, '-', ''), {body}) END)"
+    return _let(f"CAST({sql} AS DOUBLE)", with_v)
+
+
+def json_number(sql: str) -> str:
+    """Spark SQL giving the text DuckDB's ``json_object`` writes for a finite double: the
+    shortest digits that read back (as Java's, so no rounding here), laid out plainly for
+    decimal exponents -6..20 with at least one decimal (12345678.0, 0.0000025), else as
+    1.5e-7 / 1e21. Spark's to_json writes Java's 1.2345678E7 instead."""
+    global _n
+    _n = 0
+
+    def with_v(v: str) -> str:
+        def with_p(p: str) -> str:
+            d, x = f"{p}.d", f"{p}.x"
+            exp = (f"concat(substr({d}, 1, 1), IF(length({d}) > 1, concat('.', "
+                   f"substr({d}, 2)), ''), 'e', CAST({x} AS STRING))")
+            whole = (f"concat(substr(rpad({d}, {x} + 1, '0'), 1, {x} + 1), '.', "
+                     f"IF(length({d}) > {x} + 1, substr({d}, {x} + 2), '0'))")
+            small = f"concat('0.', repeat('0', -{x} - 1), {d})"
+            return (f"(CASE WHEN {x} <= -7 OR {x} >= 21 THEN {exp} WHEN {x} >= 0 THEN {whole} "
+                    f"ELSE {small} END)")
+        # The sign from Java's text, so that -0.0 stays -0.0 as in DuckDB.
+        sign = f"IF(substr(CAST({v} AS STRING), 1, 1) = '-', '-', '')"
+        body = f"(CASE WHEN {v} = 0 THEN '0.0' ELSE {_digits(v, with_p)} END)"
+        return f"concat({sign}, {body})"
     return _let(f"CAST({sql} AS DOUBLE)", with_v)
 
 
