@@ -268,8 +268,8 @@ class Explainer:
         else:
             got = d.quote_text("符合条件。" if zh else "applies. ")
             miss = d.quote_text("不符合条件。" if zh else "does not apply. ")
-        not_rule = d.quote_text((f"不符合条件（{rule_text}）。" if zh
-                                 else f"does not meet the rule ({rule_text}). "))
+        not_rule = d.quote_text(f"不符合条件（{rule_text}）。" if zh
+                                 else f"does not meet the rule ({rule_text}). ")
         insufficient = d.concat([d.quote_text("数据不足，无法判断，缺少：" if zh
                                               else "insufficient data; missing: "),
                                  self.missing(lang), d.quote_text("。" if zh else ". ")])

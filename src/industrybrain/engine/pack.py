@@ -20,8 +20,7 @@ from typing import Any
 from .check import BOOL, MONEY, Scope, check
 from .errors import ExprError, PackError
 from .expr import Arith, Name, Neg, Node, Num, Str, parse
-from .model import (CATEGORIES, ENTITIES, TIER_SELECTIONS, Assumption, Citation, Pack, Policy,
-                    Tier)
+from .model import CATEGORIES, ENTITIES, TIER_SELECTIONS, Assumption, Citation, Pack, Policy, Tier
 from .testcases import load_cases
 from .vocab import VARIABLES
 from .yamlpos import load_located, position

@@ -10,7 +10,6 @@ from dataclasses import dataclass, field
 
 import pyarrow as pa
 from django.core.cache import cache
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from industrybrain.core.localize import local

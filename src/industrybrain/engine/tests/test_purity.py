@@ -9,12 +9,12 @@ SRC = Path(__file__).resolve().parents[3]
 
 def test_engine_imports_no_django():
     code = (
-        "import sys; sys.path.insert(0, %r)\n"
+        f"import sys; sys.path.insert(0, {str(SRC)!r})\n"
         "import industrybrain.engine as e\n"
         "pack = e.load_pack('changzhou_2022')\n"
         "bad = sorted(m for m in sys.modules if m == 'django' or m.startswith('django.')\n"
         "             or m.startswith('industrybrain.web') or m.startswith('rest_framework'))\n"
-        "print(','.join(bad))\n" % str(SRC)
+        "print(','.join(bad))\n"
     )
     env = {"PATH": "/usr/bin:/bin", "PYTHONNOUSERSITE": "1"}
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
