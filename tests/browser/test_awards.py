@@ -42,7 +42,8 @@ def test_officer_runs_reviews_pays_exports_and_enterprise_sees_it(page, demo_ser
     rows = page.locator("input[name=award]")
     assert rows.count() > 0
     page.locator("thead input[type=checkbox]").check()
-    page.click("button[name=bulk]")
+    with page.expect_navigation():  # the confirmation is a new page; don't read the old one
+        page.click("button[name=bulk]")
     assert "将审批" in page.inner_text("main")
     page.click("text=确认审批")
     page.wait_for_url("**/policies/review/")

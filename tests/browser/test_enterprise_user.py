@@ -56,6 +56,8 @@ def test_city_admin_sees_the_city_in_chinese_and_switches_to_english(page, demo_
     page.wait_for_url(demo_server["url"] + "/")
     text = page.inner_text("body")
     assert "驾驶舱" in text and "企业梯队" in text and "亿元" in text
-    page.select_option("select[name=language]", "en")
-    page.wait_for_load_state()
+    # Choosing a language submits a form: wait for the page it leads to, not the old one.
+    with page.expect_navigation():
+        page.select_option("select[name=language]", "en")
+    page.wait_for_selector("html[lang='en']")
     assert "Cockpit" in page.inner_text("nav.sections")
