@@ -143,6 +143,14 @@ class DesignationType(models.Model):
         return self.name_zh
 
 
+class DesignationQuerySet(models.QuerySet):
+    def held_in(self, year: int):
+        """Designations held in ``year`` (docs/data-contract.md): granted by its end and not
+        expired before its start. The one place this rule lives for database queries."""
+        return self.filter(granted_on__year__lte=year).filter(
+            models.Q(expires_on__isnull=True) | models.Q(expires_on__year__gte=year))
+
+
 class Designation(models.Model):
     enterprise = models.ForeignKey(
         Enterprise, on_delete=models.CASCADE, related_name="designations", verbose_name=_("企业")
@@ -152,6 +160,8 @@ class Designation(models.Model):
     expires_on = models.DateField(_("到期日期"), null=True, blank=True)
     product = models.CharField(_("产品名称"), max_length=128, blank=True)
     history = HistoricalRecords()
+
+    objects = DesignationQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("荣誉认定")
@@ -165,8 +175,3 @@ class Designation(models.Model):
 
     def __str__(self):
         return f"{self.enterprise} · {self.type}"
-
-    def held_in(self, year: int) -> bool:
-        return self.granted_on.year <= year and (
-            self.expires_on is None or self.expires_on.year >= year
-        )

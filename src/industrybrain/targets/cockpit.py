@@ -6,7 +6,7 @@ and only the own place in the district ranking (赛马), never other districts' 
 
 from __future__ import annotations
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Sum
 from django.urls import reverse
 
 from industrybrain.core.localize import local
@@ -50,8 +50,7 @@ def _chains(user, year):
 
 
 def _ladder(user, year):
-    held = scope_enterprises(user, Designation.objects.all(), "enterprise__").filter(
-        granted_on__year__lte=year).filter(Q(expires_on__isnull=True) | Q(expires_on__year__gte=year))
+    held = scope_enterprises(user, Designation.objects.held_in(year), "enterprise__")
     rows = list(held.values("type__code", "type__name_zh", "type__name_en")
                 .annotate(n=Count("enterprise", distinct=True)).order_by("type__id"))
     for row in rows:

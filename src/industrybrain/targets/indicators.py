@@ -84,8 +84,7 @@ def _industry_q(prefixes: list[str]) -> Q:
 
 def _held_ids(codes: list[str], year: int) -> set[int]:
     return set(
-        Designation.objects.filter(type__code__in=codes, granted_on__year__lte=year)
-        .filter(Q(expires_on__isnull=True) | Q(expires_on__year__gte=year))
+        Designation.objects.held_in(year).filter(type__code__in=codes)
         .values_list("enterprise_id", flat=True)
     )
 
