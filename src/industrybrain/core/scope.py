@@ -34,7 +34,3 @@ def scope_enterprises(user, queryset: QuerySet, path: str = "") -> QuerySet:
 
 def can_import(user) -> bool:
     return role_of(user) == "city_admin"
-
-
-def can_see_city(user) -> bool:
-    return role_of(user) in CITY_WIDE_ROLES

@@ -20,16 +20,6 @@ ENTERPRISE_URLS = {
     "api: enterprise": (_api_detail, "api"),
 }
 
-# Lists whose rows must be limited to the caller's scope: (url, how to read the uscc of a row)
-ENTERPRISE_LISTS = {
-    "api: enterprises": lambda: reverse("enterprise-list"),
-}
-
-
-def api_rows(response):
-    data = response.json()
-    return data["results"] if isinstance(data, dict) and "results" in data else data
-
 # The handling system's pages and API about one enterprise (issue 5).
 ENTERPRISE_URLS.update({
     "page: policy calculator": (lambda e: reverse("policies:calculator_for", args=[e.pk]), "page"),
