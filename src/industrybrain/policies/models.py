@@ -57,6 +57,10 @@ class Award(models.Model):
     class Status(models.TextChoices):
         PROPOSED = "proposed", _("拟奖励")
         INSUFFICIENT = "insufficient_data", _("数据不足")
+        # Trigger met, but figures the amount needs are missing: collect them, re-run, pay.
+        AMOUNT_PENDING = "amount_pending", _("符合条件，需补充数据")
+        # A value of the enterprise breaks the data contract (NaN, negative…): correct it.
+        INVALID = "invalid_data", _("数据有误")
         HELD = "held", _("待补充数据")
         SECOND = "awaiting_second", _("待第二人审批")
         REJECTED = "rejected", _("已驳回")
@@ -104,10 +108,12 @@ class Award(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["enterprise", "policy_id", "year", "tier"],
                                     name="one_award_per_key"),
-            # "insufficient data" never carries money; a payable award always does.
+            # An award the engine could not price never carries money; a payable one always does.
             models.CheckConstraint(
-                condition=~models.Q(status="insufficient_data") | models.Q(amount_yuan__isnull=True),
-                name="insufficient_data_has_no_amount"),
+                condition=~models.Q(status__in=["insufficient_data", "amount_pending",
+                                                "invalid_data"])
+                | models.Q(amount_yuan__isnull=True),
+                name="unpriced_award_has_no_amount"),
             models.CheckConstraint(
                 condition=models.Q(amount_yuan__isnull=True) | models.Q(amount_yuan__gt=0),
                 name="award_amount_positive"),

@@ -25,7 +25,11 @@ from industrybrain.policies import catalogue, snapshot
 from industrybrain.policies.models import Award, Run
 
 S = Award.Status
-OPEN = (S.PROPOSED, S.INSUFFICIENT, S.WITHDRAWN)  # a run may rewrite these; reviewers own the rest
+# Engine statuses stored without money (a reviewer sees them; nothing pays them).
+UNPRICED = {"insufficient_data": S.INSUFFICIENT, "amount_pending": S.AMOUNT_PENDING,
+            "invalid_data": S.INVALID}
+# A run may rewrite these; reviewers own the rest.
+OPEN = (S.PROPOSED, S.WITHDRAWN, *UNPRICED.values())
 CHUNK = int(os.environ.get("IB_RUN_CHUNK", 5000))
 # Test hook for the crash test: sleep this long after each committed chunk.
 PAUSE = float(os.environ.get("IB_RUN_PAUSE_AFTER_CHUNK", 0))
@@ -136,12 +140,13 @@ def execute(run_id: int, parquet: str | None = None) -> Run | None:
 
 def proposals_of(pack, result: pa.Table) -> pa.Table:
     """The result rows that become awards: money policies, eligible with an amount above
-    zero, or with insufficient data (stored so that a reviewer sees them, never paid)."""
+    zero, or unpriced (insufficient data, amount pending, invalid data: stored so that a
+    reviewer sees them, never paid)."""
     money = [p.id for p in pack.policies if catalogue.carries_money(p)]
     in_money = pc.is_in(result["policy_id"], value_set=pa.array(money))
     eligible = pc.and_(pc.equal(result["status"], "eligible"),
                        pc.greater(pc.fill_null(result["amount_yuan"], 0), 0))
-    missing = pc.equal(result["status"], "insufficient_data")
+    missing = pc.is_in(result["status"], value_set=pa.array(list(UNPRICED)))
     return result.filter(pc.and_(in_money, pc.or_(eligible, missing)))
 
 
@@ -163,15 +168,17 @@ def store(run: Run, pack, result: pa.Table, snap) -> dict:
     citations = {p.id: catalogue.citation(p) for p in pack.policies}
     lines = {p.id: p.budget_line for p in pack.policies}
     counts = {"created": 0, "updated": 0, "unchanged": 0, "kept_decided": 0,
-              "withdrawn": 0, "insufficient_data": 0, "proposed_yuan": 0}
+              "withdrawn": 0, "insufficient_data": 0, "amount_pending": 0, "invalid_data": 0,
+              "proposed_yuan": 0}
     new, changed, seen, new_keys = [], [], set(), []
     for r in rows.to_pylist():
         key = (r["enterprise_id"], r["policy_id"], r["tier"] or "")
         seen.add(key)
-        insufficient = r["status"] == "insufficient_data"
-        status = S.INSUFFICIENT if insufficient else S.PROPOSED
-        amount = None if insufficient else r["amount_yuan"]
-        counts["insufficient_data"] += insufficient
+        unpriced = r["status"] in UNPRICED
+        status = UNPRICED.get(r["status"], S.PROPOSED)
+        amount = None if unpriced else r["amount_yuan"]
+        if unpriced:
+            counts[r["status"]] += 1
         counts["proposed_yuan"] += amount or 0
         old = existing.get(key)
         if old is None:
@@ -195,7 +202,7 @@ def store(run: Run, pack, result: pa.Table, snap) -> dict:
                                  inputs=_json(r["inputs"]), run=run, pack_version=run.pack_version,
                                  updated_at=timezone.now()))
     gone = [old[0] for key, old in existing.items()
-            if key not in seen and old[1] in (S.PROPOSED, S.INSUFFICIENT)]
+            if key not in seen and old[1] in (S.PROPOSED, *UNPRICED.values())]
     total = len(new) + len(changed) + 1
     done = 0
     for i in range(0, len(new), CHUNK):
@@ -218,7 +225,7 @@ def store(run: Run, pack, result: pa.Table, snap) -> dict:
         with transaction.atomic():
             for i in range(0, len(gone), CHUNK):
                 counts["withdrawn"] += Award.objects.filter(
-                    pk__in=gone[i:i + CHUNK], status__in=(S.PROPOSED, S.INSUFFICIENT)).update(
+                    pk__in=gone[i:i + CHUNK], status__in=(S.PROPOSED, *UNPRICED.values())).update(
                     status=S.WITHDRAWN, amount_yuan=None,
                     reason=_("重新测算后不再符合条件"), run=run)
     if new:
