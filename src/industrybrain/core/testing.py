@@ -26,3 +26,9 @@ ENTERPRISE_URLS.update({
     "page: awards of an enterprise": (lambda e: reverse("policies:enterprise_awards", args=[e.pk]), "page"),
     "api: awards of an enterprise": (lambda e: reverse("policies:api-enterprise-awards", args=[e.pk]), "api"),
 })
+
+# Cultivation pools (issue 15): an enterprise's memberships, standings and tasks.
+ENTERPRISE_URLS.update({
+    "page: cultivation pools of an enterprise": (
+        lambda e: reverse("cultivation:enterprise", args=[e.pk]), "page"),
+})

@@ -1,11 +1,17 @@
-from django.utils.translation import gettext_lazy as _
+from django.urls import path
 
-from industrybrain.web.coming import coming_soon_urls
+from . import views
 
 app_name = "cultivation"
 
-urlpatterns = coming_soon_urls(_("培育库"), [
-    _("专精特新梯度培育库"),
-    _("上市后备“双百”企业库"),
-    _("科技型中小企业→高新技术企业→瞪羚→独角兽成长路径"),
-])
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("pool/<slug:pool_id>/", views.pool_detail, name="pool"),
+    path("pool/<slug:pool_id>/add/", views.add_member, name="add"),
+    path("pool/<slug:pool_id>/decide/", views.decide, name="decide"),
+    path("pool/<slug:pool_id>/push/", views.push_services, name="push"),
+    path("enterprise/<int:enterprise_id>/", views.enterprise, name="enterprise"),
+    path("membership/<int:membership_id>/exit/", views.exit_member, name="exit"),
+    path("membership/<int:membership_id>/tasks/", views.add_task, name="add_task"),
+    path("task/<int:task_id>/done/", views.finish_task, name="finish_task"),
+]

@@ -234,6 +234,7 @@ class Message(models.Model):
         NEAR_MISS = "near_miss", _("差一点")
         DECISION = "decision", _("审核结果")
         PAID = "paid", _("已拨付")
+        SERVICE = "service", _("服务推送")  # a cultivation pool's services to its members
 
     enterprise = models.ForeignKey("enterprises.Enterprise", on_delete=models.CASCADE,
                                    related_name="messages", verbose_name=_("企业"))

@@ -33,6 +33,8 @@ class Command(BaseCommand):
             self.stdout.write(f"演示数据已载入，用时 {counts['seconds']} 秒。")
             # The cockpit reads stored indicator values: compute them for the new city.
             call_command("targets_refresh", verbosity=0)
+            # The pools are filled by the pack's rules, year by year (cultivation/recompute.py).
+            call_command("pools_recompute", "--all-years", "--accept", verbosity=0)
         users = ensure_demo_users(demo.showcase_enterprises())
         self.stdout.write(f"\n演示用户（密码另存于 {password_file()}）：")
         for username, password, role in users:
