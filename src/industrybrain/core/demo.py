@@ -10,6 +10,7 @@ from decimal import Decimal
 
 from django.db import transaction
 
+from industrybrain.core import dataversion
 from industrybrain.core.models import ImportBatch
 from industrybrain.enterprises.models import (
     AnnualFigures,
@@ -33,6 +34,7 @@ def clear_synthetic() -> None:
         for model in (ChainMembership, Designation, AnnualFigures):
             model.objects.filter(enterprise__in=synthetic).delete()
         synthetic.delete()
+        dataversion.bump(dataversion.ENTERPRISES)
 
 
 def load_city(city, progress=print) -> dict:
@@ -97,6 +99,7 @@ def load_city(city, progress=print) -> dict:
         ]
         Designation.objects.bulk_create(designations, batch_size=BATCH)
         progress(f"  荣誉认定 {len(designations):,} 条")
+        dataversion.bump(dataversion.ENTERPRISES)
         ImportBatch.objects.create(
             kind="enterprises", filename=f"synthetic city n={len(objs)}", sha256="",
             rows=len(objs), created=len(objs), applied=True,

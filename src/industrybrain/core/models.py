@@ -84,3 +84,23 @@ class AuditEvent(AppendOnlyModel):
 
     def __str__(self):
         return f"{self.at:%Y-%m-%d %H:%M:%S} {self.username} {self.action}"
+
+
+class DataVersion(models.Model):
+    """A counter per kind of data, bumped in the transaction that changes that data (see
+    ``industrybrain.core.dataversion``): every process reads it to know whether what it
+    computed from the data is still current."""
+
+    kind = models.CharField(_("数据类别"), max_length=32, primary_key=True)
+    version = models.PositiveBigIntegerField(_("版本"), default=0)
+    # Random at every bump: a counter that goes back (a rolled-back bump, a restored
+    # database) never meets a cache entry written for another state of the data.
+    token = models.CharField(max_length=16, blank=True)
+    changed_at = models.DateTimeField(_("更新时间"), null=True)
+
+    class Meta:
+        verbose_name = _("数据版本")
+        verbose_name_plural = _("数据版本")
+
+    def __str__(self):
+        return f"{self.kind} {self.version}"

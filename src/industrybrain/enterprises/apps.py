@@ -5,3 +5,11 @@ from django.utils.translation import gettext_lazy as _
 class EnterprisesConfig(AppConfig):
     name = "industrybrain.enterprises"
     verbose_name = _("工业企业数据库")
+
+    def ready(self):
+        from industrybrain.core import dataversion
+
+        from .models import AnnualFigures, Designation, Enterprise
+
+        # An edit in the admin changes what the cockpit counts (imports bump by themselves).
+        dataversion.watch(dataversion.ENTERPRISES, Enterprise, AnnualFigures, Designation)

@@ -11,7 +11,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from industrybrain.core import audit
+from industrybrain.core import audit, dataversion
 from industrybrain.policies import catalogue, ledger, push
 from industrybrain.policies.budgets import Refused
 from industrybrain.policies.models import Application, Attachment, Award, Message
@@ -78,6 +78,7 @@ def decide(app_id: int, user, approve: bool, amount_yuan: int | None, reason: st
             except IntegrityError:
                 raise Refused(_("该企业本年度已有此项奖励")) from None
             app.status, app.award, app.reason = Application.Status.APPROVED, award, reason.strip()
+            dataversion.bump(dataversion.AWARDS)
         app.decided_by, app.decided_at = user, timezone.now()
         app.save()
         audit.record(user, "application_" + app.status, app, detail={"amount_yuan": amount_yuan})

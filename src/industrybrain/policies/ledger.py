@@ -9,7 +9,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from industrybrain.core import audit
+from industrybrain.core import audit, dataversion
 from industrybrain.core.money import format_yuan
 from industrybrain.policies import budgets
 from industrybrain.policies.budgets import Refused
@@ -40,6 +40,7 @@ def approve(award_id: int, user) -> str:
         if award.status not in APPROVABLE:
             raise Refused(_("当前状态“%(status)s”不能审批") % {"status": award.get_status_display()})
         budgets.check(award, envelope)
+        dataversion.bump(dataversion.AWARDS)  # a first approval or a payment, in this transaction
         if award.amount_yuan > two_person_threshold():
             if award.status != S.SECOND:
                 award.status, award.first_approver = S.SECOND, user
@@ -85,6 +86,7 @@ def _decide(award_id: int, user, status: str, reason: str, action: str,
         award.status, award.reason = status, reason.strip()
         award.first_approver = None
         award.save(update_fields=["status", "reason", "first_approver", "updated_at"])
+        dataversion.bump(dataversion.AWARDS)
         audit.record(user, action, award, detail={"reason": award.reason})
     return award
 

@@ -19,7 +19,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from industrybrain.core import audit
+from industrybrain.core import audit, dataversion
 from industrybrain.engine import evaluate
 from industrybrain.policies import catalogue, snapshot
 from industrybrain.policies.models import Award, Run
@@ -208,6 +208,7 @@ def store(run: Run, pack, result: pa.Table, snap) -> dict:
     for i in range(0, len(new), CHUNK):
         with transaction.atomic():
             Award.objects.bulk_create(new[i:i + CHUNK])
+            dataversion.bump(dataversion.AWARDS)
         done += len(new[i:i + CHUNK])
         counts["created"] += len(new[i:i + CHUNK])
         _progress(run, "store", 50 + 45 * done // total)
@@ -218,11 +219,13 @@ def store(run: Run, pack, result: pa.Table, snap) -> dict:
     for i in range(0, len(changed), CHUNK):
         with transaction.atomic():
             Award.objects.bulk_update(changed[i:i + CHUNK], fields)
+            dataversion.bump(dataversion.AWARDS)
         done += len(changed[i:i + CHUNK])
         counts["updated"] += len(changed[i:i + CHUNK])
         _progress(run, "store", 50 + 45 * done // total)
     if gone:
         with transaction.atomic():
+            dataversion.bump(dataversion.AWARDS)
             for i in range(0, len(gone), CHUNK):
                 counts["withdrawn"] += Award.objects.filter(
                     pk__in=gone[i:i + CHUNK], status__in=(S.PROPOSED, *UNPRICED.values())).update(

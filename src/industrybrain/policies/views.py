@@ -3,7 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Count, Sum
+from django.db.models import Sum
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -16,7 +16,7 @@ from industrybrain.core.scope import role_of
 from industrybrain.enterprises.exports import table_response
 from industrybrain.enterprises.models import District
 from industrybrain.industry.models import Cluster
-from industrybrain.policies import access, budgets, catalogue, jobs, ledger, runs
+from industrybrain.policies import access, budgets, catalogue, jobs, ledger, runs, summary
 from industrybrain.policies.budgets import Refused
 from industrybrain.policies.models import Award, Budget, Run
 
@@ -35,10 +35,8 @@ def index(request):
     if role_of(request.user) == "enterprise_user":
         return redirect("policies:calculator")
     year = _year(request)
-    stats = (access.awards(request.user).filter(year=year).values("status")
-             .annotate(n=Count("id"), s=Sum("amount_yuan")).order_by("status"))
     return render(request, "policies/index.html", {
-        "year": year, "stats": [{**s, "label": S(s["status"]).label} for s in stats],
+        "year": year, "stats": summary.by_status(request.user, year),  # as on the cockpit
         "can_run": access.can_run(request.user), "can_review": access.can_review(request.user),
         "can_audit": access.can_audit(request.user),
         "last_run": Run.objects.filter(year=year).first(),

@@ -13,6 +13,7 @@ from industrybrain.core.localize import local
 from industrybrain.core.scope import scope_enterprises
 from industrybrain.enterprises.models import AnnualFigures, Designation, District
 from industrybrain.industry.models import Chain
+from industrybrain.policies import summary
 
 from .digest import digest
 from .models import Assessment, Kind, RefreshRun
@@ -98,6 +99,7 @@ def cockpit(user, district: District | None) -> dict:
         "run": run, "district": district, "headlines": headlines, "clusters": clusters,
         "chains": _chains(user, run.latest_year), "chain_totals": [_card(rows[c]) for c in CHAIN_TOTALS if c in rows],
         "ladder": _ladder(user, run.latest_year), "ranking": ranking, "ranking_size": District.objects.count(),
+        "awards": summary.by_status(user, run.latest_year), "awards_year": run.latest_year,
         "changes": data["changes"][:12], "previous": data["previous"], "risks": [_card(a) for a in data["risks"][:10]],
         "counts": data["counts"],
         "charts": {"headlines": headlines, "clusters": clusters},

@@ -3,10 +3,12 @@
 from decimal import Decimal
 
 from django import forms
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from industrybrain.core import dataversion
 from industrybrain.enterprises.models import District
 
 from .models import QUALITATIVE_STATUSES, IndicatorValue, Target
@@ -111,13 +113,16 @@ class EntryForm(forms.Form):
                 "others": "；".join(f"{v.source}：{_plain(v.value)}{v.unit}" for v in others),
             }
 
+    @transaction.atomic
     def save(self, user) -> IndicatorValue:
         data = self.cleaned_data
-        return IndicatorValue.objects.create(
+        value = IndicatorValue.objects.create(
             target=self.target, year=data["year"], district=data["district"], value=data["value"],
             unit=data["unit"], origin="entered", source=data["source"],
             source_date=data["source_date"], entered_by=user, entered_at=timezone.now(),
         )
+        dataversion.bump(dataversion.TARGETS)
+        return value
 
 
 class OfficerStatusForm(forms.Form):

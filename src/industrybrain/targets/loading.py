@@ -10,6 +10,7 @@ from decimal import Decimal
 import yaml
 from django.db import transaction
 
+from industrybrain.core import dataversion
 from industrybrain.packs import pack_dir
 
 from .models import Target
@@ -80,5 +81,7 @@ def load_targets(pack: str = "changzhou_2022") -> dict:
             target.save()
             updated += 1
     codes = {item["id"] for item in items}
+    if created or updated:
+        dataversion.bump(dataversion.TARGETS)
     return {"targets": len(items), "created": created, "updated": updated,
             "stale": sorted(set(existing) - codes)}

@@ -13,6 +13,7 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
+from industrybrain.core import dataversion
 from industrybrain.enterprises.models import District, Enterprise
 from industrybrain.synth.calibration import REFERENCE_SIZE
 
@@ -70,6 +71,7 @@ def recompute_values(targets=None, scale: float | None = None) -> dict[str, str]
     with transaction.atomic():
         IndicatorValue.objects.filter(target__in=targets, origin="computed").delete()
         IndicatorValue.objects.bulk_create(rows, batch_size=1000)
+        dataversion.bump(dataversion.TARGETS)
     return missing
 
 
@@ -187,6 +189,7 @@ def assess_all(seconds: float = 0.0, scale: float | None = None) -> RefreshRun:
             rows.append(_assessment(run, target, district, d_goal,
                                     assess_target(target, series[district.pk], d_goal, run.latest_year)))
     Assessment.objects.bulk_create(rows, batch_size=1000)
+    dataversion.bump(dataversion.TARGETS)  # a new run: the cockpit's figures change with it
     return run
 
 

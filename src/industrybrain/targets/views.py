@@ -11,6 +11,7 @@ import json
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -18,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
+from industrybrain.core import dataversion
 from industrybrain.core.scope import CITY_WIDE_ROLES, role_of
 from industrybrain.enterprises.models import District
 
@@ -190,7 +192,9 @@ def set_status(request, code):
         target.officer_status = form.cleaned_data["status"]
         target.officer_note = form.cleaned_data["note"]
         target._change_reason = f"{request.user.username} {timezone.localdate():%Y-%m-%d}"
-        target.save(update_fields=["officer_status", "officer_note"])
+        with transaction.atomic():
+            target.save(update_fields=["officer_status", "officer_note"])
+            dataversion.bump(dataversion.TARGETS)
         messages.success(request, gettext("状态已更新"))
     return redirect("targets:detail", code=code)
 

@@ -11,6 +11,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from industrybrain.core import dataversion
 from industrybrain.core.models import ImportBatch
 from industrybrain.enterprises.imports.base import Reject, Report
 from industrybrain.enterprises.imports.designation_rows import DesignationSpec
@@ -60,6 +61,7 @@ def import_bytes(kind, filename, data, user=None) -> Report:
         batch.save()
         reason = f"导入#{batch.pk} {filename}"
         report.created, report.updated, report.unchanged = spec.apply(records, user, reason)
+        dataversion.bump(dataversion.ENTERPRISES)  # the cockpit's figures are stale from here
         report.applied = True
         batch.created, batch.updated, batch.unchanged = report.created, report.updated, report.unchanged
         batch.applied = True

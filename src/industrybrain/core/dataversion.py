@@ -1,0 +1,110 @@
+"""Data versions: one small durable counter per kind of data.
+
+Whatever is computed from the data and kept (the cockpit's figures) is kept under the
+versions of the kinds it reads; a change bumps its kind in the same transaction, so that
+once the change is visible, so is the new version, in every process (WSGI workers, the
+run worker):
+
+    dataversion.bump(dataversion.ENTERPRISES)          # inside the change's transaction
+    key = dataversion.current([ENTERPRISES, TARGETS])  # part of a cache key
+    html = dataversion.remember("cockpit", [ENTERPRISES, TARGETS], "city", render)
+"""
+
+from __future__ import annotations
+
+import secrets
+import threading
+from collections.abc import Callable
+from typing import Any
+
+from django.core.cache import cache
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from industrybrain.core.models import DataVersion
+
+ENTERPRISES = "enterprises"  # enterprises, annual figures, designations, chain memberships
+AWARDS = "awards"  # proposals, decisions, the ledger
+TARGETS = "targets"  # targets, indicator values (computed or entered), assessments
+KINDS = (ENTERPRISES, AWARDS, TARGETS)
+
+
+def bump(kind: str) -> None:
+    """Mark data of ``kind`` as changed. Call it inside the transaction of the change, so
+    that the new version and the change become visible together (or not at all)."""
+    if kind not in KINDS:
+        raise ValueError(f"unknown data kind {kind!r}; one of {KINDS}")
+    fields = {"version": F("version") + 1, "token": secrets.token_hex(8),
+              "changed_at": timezone.now()}
+    # A savepoint, so that the rare first insert racing another one cannot break the
+    # caller's transaction.
+    with transaction.atomic():
+        if DataVersion.objects.filter(kind=kind).update(**fields):
+            return
+        try:
+            with transaction.atomic():
+                DataVersion.objects.create(kind=kind, version=1, token=fields["token"],
+                                           changed_at=fields["changed_at"])
+        except IntegrityError:
+            DataVersion.objects.filter(kind=kind).update(**fields)
+
+
+def current(kinds) -> str:
+    """The versions of ``kinds`` as one short string, for a cache key: it changes whenever
+    any of them is bumped (one query)."""
+    kinds = sorted(kinds)
+    found = {kind: (version, token) for kind, version, token in
+             DataVersion.objects.filter(kind__in=kinds).values_list("kind", "version", "token")}
+    return ",".join(f"{kind}={found[kind][0]}.{found[kind][1]}" if kind in found else f"{kind}=0"
+                    for kind in kinds)
+
+
+def watch(kind: str, *models) -> None:
+    """Bump ``kind`` whenever one of ``models`` is saved row by row (an edit in the admin):
+    bulk writes send no signal and call ``bump`` themselves. Deletes are not watched: a
+    receiver would turn every bulk delete of these models into a bump per row; whoever
+    deletes calls ``bump``."""
+    from django.db.models.signals import post_save
+
+    def changed(sender, **kwargs):
+        bump(kind)
+
+    for model in models:
+        post_save.connect(changed, sender=model, weak=False,
+                          dispatch_uid=f"dataversion-{kind}-{model._meta.label}")
+
+
+_computing: dict[str, threading.Lock] = {}
+_computing_guard = threading.Lock()
+
+
+def remember(name: str, kinds, scope: str, compute: Callable[[], Any],
+             timeout: int = 24 * 3600) -> Any:
+    """``compute()``, once per version of ``kinds``, ``scope`` and language, in each process
+    (Django's cache: per process by default, shared if a deployment configures one).
+
+    ``scope`` must name everything the value depends on besides the data and the language
+    (a role's city or district). The versions are read before computing, so a value is
+    never filed under a version older than the data it was computed from; a change
+    committed meanwhile files the next request under the new version. While one thread
+    computes a key, the others asking for it wait for that result instead of computing it
+    again (a new version under load costs one computation, not one per user)."""
+    from django.utils.translation import get_language
+
+    key = f"ib:{name}:{current(kinds)}:{scope}:{get_language()}"
+    value = cache.get(key)
+    if value is not None:
+        return value
+    with _computing_guard:
+        lock = _computing.setdefault(key, threading.Lock())
+    try:
+        with lock:
+            value = cache.get(key)
+            if value is None:
+                value = compute()
+                cache.set(key, value, timeout)
+    finally:
+        with _computing_guard:
+            _computing.pop(key, None)
+    return value

@@ -1,0 +1,53 @@
+"""The cockpit's 政策兑现 card is never stale: a run's proposals and a payment show on the
+very next request (the cockpit is kept per data version: core.dataversion)."""
+
+import pytest
+
+from industrybrain.policies import jobs, ledger, runs
+from industrybrain.policies.models import Award
+from industrybrain.targets.loading import load_targets
+from industrybrain.targets.refresh import refresh
+from industrybrain.targets.tests.test_cockpit import table
+from industrybrain.targets.tests.test_cockpit_cache import cockpit
+
+pytestmark = pytest.mark.django_db
+
+
+def awards(html) -> dict[str, str]:
+    return {row[0]: row[1] for row in table(html, "awards") if len(row) > 1}
+
+
+def stored(**where) -> dict[str, str]:
+    counts = {}
+    for award in Award.objects.filter(year=2022, **where):
+        label = str(award.get_status_display())
+        counts[label] = counts.get(label, 0) + 1
+    return {label: f"{n} 笔" for label, n in counts.items()}
+
+
+def test_a_run_and_a_payment_show_on_the_very_next_request(client_as, year2022, users):
+    load_targets()
+    refresh()  # the cockpit's year is now 2022
+    client = client_as("admin")
+    assert awards(cockpit(client)) == {} and "2022年政策兑现" in cockpit(client)
+    run = runs.start(2022, users["admin"])
+    jobs.enqueue(run.pk)  # inline: the run stores its proposals
+    assert awards(cockpit(client)) == stored()
+    assert awards(cockpit(client))["拟奖励"] == "2 笔"  # A and C, 200万元 each
+    a = Award.objects.get(enterprise=year2022["a"], status="proposed")
+    assert ledger.approve(a.pk, users["reviewer"]) == "paid"
+    assert awards(cockpit(client)) == stored()
+    assert awards(cockpit(client))["拟奖励"] == "1 笔" and awards(cockpit(client))["已拨付"] == "1 笔"
+    # the same numbers as the handling system's front page
+    front = client.get("/policies/?year=2022").content.decode()
+    assert "已拨付" in front
+
+
+def test_a_district_officer_sees_the_own_district_awards_only(client_as, year2022, users):
+    load_targets()
+    refresh()
+    run = runs.start(2022, users["admin"])
+    jobs.enqueue(run.pk)
+    assert awards(cockpit(client_as("admin")))["拟奖励"] == "2 笔"  # A (武进) and C (新北)
+    wujin = awards(cockpit(client_as("wujin")))
+    assert wujin == stored(enterprise__district__code="wujin") and wujin["拟奖励"] == "1 笔"  # A
