@@ -10,6 +10,7 @@
     industrybrain simulate --from-year 2022 [--to-year 2025 --runs 20 --reform NAME=VALUE]
     industrybrain worker [--once]
     industrybrain targets-refresh            recompute the target indicators and statuses
+    industrybrain place-segments             place enterprises in the segments of their chains
     industrybrain report OUT.pdf|OUT.xlsx [--district D]
 """
 
@@ -27,6 +28,7 @@ VERBS = {
     "evaluate": "evaluate",  # a policy run for a year: proposals and/or Parquet (issues 4, 5)
     "explain": "explain",  # one enterprise's results and reasons
     "simulate": "simulate",  # the pack's cost to a future year; a reform's winners and losers
+    "place-segments": "place_segments",  # place enterprises in chain segments; counts per rule
     "worker": "run_worker",  # runs queued batch runs when IB_JOBS=worker or redis://
 }
 

@@ -19,7 +19,7 @@ from industrybrain.enterprises.models import (
     District,
     Enterprise,
 )
-from industrybrain.industry.models import Chain, ChainMembership, Cluster
+from industrybrain.industry.models import Chain, ChainMembership, Cluster, SegmentPlacement
 
 BATCH = 5000
 
@@ -31,7 +31,7 @@ def synthetic_count() -> int:
 def clear_synthetic() -> None:
     with transaction.atomic():
         synthetic = Enterprise.objects.filter(is_synthetic=True)
-        for model in (ChainMembership, Designation, AnnualFigures):
+        for model in (SegmentPlacement, ChainMembership, Designation, AnnualFigures):
             model.objects.filter(enterprise__in=synthetic).delete()
         synthetic.delete()
         dataversion.bump(dataversion.ENTERPRISES)
@@ -100,13 +100,17 @@ def load_city(city, progress=print) -> dict:
         Designation.objects.bulk_create(designations, batch_size=BATCH)
         progress(f"  荣誉认定 {len(designations):,} 条")
         dataversion.bump(dataversion.ENTERPRISES)
+        from industrybrain.industry.placement import place_all
+
+        placed = place_all()
+        progress(f"  产业链环节归属 {placed.placed:,} 条，未归入 {len(placed.unplaced):,} 家次")
         ImportBatch.objects.create(
             kind="enterprises", filename=f"synthetic city n={len(objs)}", sha256="",
             rows=len(objs), created=len(objs), applied=True,
         )
     return {
         "enterprises": len(objs), "figures": count, "designations": len(designations),
-        "chain_members": len(members), "seconds": round(time.perf_counter() - started, 1),
+        "chain_members": len(members), "placements": placed.placed, "seconds": round(time.perf_counter() - started, 1),
     }
 
 

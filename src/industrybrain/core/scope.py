@@ -34,3 +34,20 @@ def scope_enterprises(user, queryset: QuerySet, path: str = "") -> QuerySet:
 
 def can_import(user) -> bool:
     return role_of(user) == "city_admin"
+
+
+def scope_district_rows(user, queryset: QuerySet, field: str = "district") -> QuerySet:
+    """Rows that belong to a district rather than an enterprise (招商 leads): city-wide roles see
+    all, a district officer the own district's, everyone else nothing."""
+    role = role_of(user)
+    if role in CITY_WIDE_ROLES:
+        return queryset
+    if role == "district_officer":
+        return queryset.filter(**{f"{field}_id": user.profile.district_id})
+    return queryset.none()
+
+
+def can_steer_industry(user) -> bool:
+    """Who may place an enterprise in a segment by hand and keep the 招商 watch list: the
+    city's administrators and district officers (for their own district)."""
+    return role_of(user) in {"city_admin", "district_officer"}

@@ -56,7 +56,8 @@ def enterprise_detail(request, pk):
         "enterprise": enterprise,
         "figures": figures,
         "designations": enterprise.designations.select_related("type").order_by("-granted_on"),
-        "memberships": enterprise.chainmembership_set.select_related("chain", "segment"),
+        "memberships": enterprise.chainmembership_set.select_related("chain"),
+        "placements": enterprise.placements.select_related("segment__cluster", "segment__chain"),
         "chart": json.dumps(chart, ensure_ascii=False),
         "history": history_of(enterprise)[:50],
     })

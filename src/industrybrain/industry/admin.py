@@ -1,7 +1,14 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from industrybrain.industry.models import Chain, ChainMembership, ChainSegment, Cluster
+from industrybrain.industry.models import (
+    Chain,
+    ChainMembership,
+    ChainSegment,
+    Cluster,
+    InvestmentLead,
+    SegmentPlacement,
+)
 
 
 @admin.register(Cluster)
@@ -22,6 +29,19 @@ class ChainSegmentAdmin(admin.ModelAdmin):
 
 @admin.register(ChainMembership)
 class ChainMembershipAdmin(SimpleHistoryAdmin):
-    list_display = ["enterprise", "chain", "segment", "is_leader"]
+    list_display = ["enterprise", "chain", "is_leader"]
     list_filter = ["chain", "is_leader"]
     raw_id_fields = ["enterprise"]
+
+
+@admin.register(SegmentPlacement)
+class SegmentPlacementAdmin(SimpleHistoryAdmin):
+    list_display = ["enterprise", "segment", "rule", "evidence", "reason"]
+    list_filter = ["rule", "cluster", "chain"]
+    raw_id_fields = ["enterprise", "segment"]
+
+
+@admin.register(InvestmentLead)
+class InvestmentLeadAdmin(SimpleHistoryAdmin):
+    list_display = ["company", "segment", "district", "stage", "officer", "next_step_on"]
+    list_filter = ["stage", "source", "district"]

@@ -3,7 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView
 
-from industrybrain.web import views
+from industrybrain.web import districts, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -12,6 +12,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("enterprises/", include("industrybrain.enterprises.urls")),
     path("industry/", include("industrybrain.industry.urls")),
+    path("districts/<slug:code>/", districts.district, name="district"),
     path("policies/", include("industrybrain.policies.urls")),
     path("targets/", include("industrybrain.targets.urls")),
     path("cultivation/", include("industrybrain.cultivation.urls")),
