@@ -59,8 +59,13 @@ def application_detail(request, pk):
             except Refused as exc:
                 messages.error(request, str(exc))
         return redirect("policies:application", app.pk)
+    others = []
+    if access.can_review(request.user):
+        # The reviewer sees every award of the enterprise under this policy before deciding.
+        others = list(access.awards(request.user).filter(
+            enterprise_id=app.enterprise_id, policy_id=app.policy_id).order_by("-year", "id"))
     return render(request, "policies/application.html", {
-        "app": app, "title": catalogue.title(app.policy_id), "form": form,
+        "app": app, "title": catalogue.title(app.policy_id), "form": form, "others": others,
         "can_review": access.can_review(request.user) and app.status == "submitted",
         "overdue": app.status == "submitted" and app.decide_by < timezone.localdate(),
     })

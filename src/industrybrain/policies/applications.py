@@ -1,6 +1,12 @@
 """快申快享: where the database cannot decide (an organisation award, a prize or a review
 the data lack), the enterprise applies with evidence; the reviewer decides before a
-deadline, and an approval enters the same award table and ledger as a run's proposals."""
+deadline, and an approval enters the same award table and ledger as a run's proposals.
+
+One payment per enterprise, policy and year across both channels: an application's award
+takes the same slot as a run's (``Award.slot``, a unique constraint), so an application for
+a policy already proposed, approved or paid is refused with that award named. An award the
+run could not price (insufficient data, withdrawn) is taken over by the approval instead:
+the enterprise brought the evidence the data lacked."""
 
 from __future__ import annotations
 
@@ -15,6 +21,31 @@ from industrybrain.core import audit, dataversion
 from industrybrain.policies import catalogue, ledger, push
 from industrybrain.policies.budgets import Refused
 from industrybrain.policies.models import Application, Attachment, Award, Message
+
+S = Award.Status
+# A run's award an approved application may take over: it carries no decision and no money.
+TAKEOVER = (S.WITHDRAWN, S.INSUFFICIENT, S.AMOUNT_PENDING, S.INVALID)
+
+
+def holding(enterprise_id: int, policy_id: str, year: int, tier: str = "", lock=False):
+    """The award that already holds this payment, or None. For a policy paid once a year
+    that is the award of the slot ""; where tiers add up, any award covering the tier."""
+    p = catalogue.policy(policy_id)
+    qs = Award.objects.filter(enterprise_id=enterprise_id, policy_id=policy_id, year=year)
+    if lock:
+        qs = qs.select_for_update()
+    for award in qs.order_by("id"):
+        if catalogue.cumulative(p) and tier and award.slot and tier not in award.slot.split("+"):
+            continue
+        if award.source == Award.Source.RUN and award.status in TAKEOVER:
+            continue
+        return award
+    return None
+
+
+def _held_refusal(award) -> Refused:
+    return Refused(_("该企业本年度此项政策已有奖励 %(award)s，不能重复申请或重复拨付") % {
+        "award": ledger.describe(award)})
 
 
 def open_to_application():
@@ -32,6 +63,9 @@ def submit(user, enterprise_id: int, policy_id: str, year: int, statement: str, 
     if p is None or not catalogue.carries_money(p):
         raise Refused(_("该政策不接受申请"))
     tier = p.tiers[-1].id if len(p.tiers) == 1 else ""
+    held = holding(enterprise_id, policy_id, year, tier)
+    if held is not None:
+        raise _held_refusal(held)
     try:
         with transaction.atomic():
             app = Application.objects.create(
@@ -59,32 +93,55 @@ def decide(app_id: int, user, approve: bool, amount_yuan: int | None, reason: st
             app.status, app.reason = Application.Status.REJECTED, reason.strip()
         else:
             p = catalogue.policy(app.policy_id)
-            cap = max((t.cap for t in p.tiers), default=None)
+            caps = [t.cap for t in p.tiers if t.id == app.tier] or [t.cap for t in p.tiers]
+            cap = max(caps, default=None)
             if not amount_yuan or amount_yuan <= 0:
                 raise Refused(_("请填写核定金额"))
             if cap is not None and amount_yuan > cap:
                 raise Refused(_("核定金额超过政策上限"))
-            try:
-                with transaction.atomic():
-                    award = Award.objects.create(
-                        enterprise_id=app.enterprise_id, policy_id=app.policy_id,
-                        year=app.year, tier=app.tier, source=Award.Source.APPLICATION,
-                        amount_yuan=amount_yuan, budget_line=p.budget_line,
-                        cluster_code=app.enterprise.cluster.code if app.enterprise.cluster else "",
-                        pack_id=catalogue.pack_id(), pack_version=catalogue.pack().version,
-                        citation=catalogue.citation(p),
-                        explanation_zh=_("经申请审核（快申快享）：%(s)s") % {"s": app.statement[:500]},
-                        reason=reason.strip())
-            except IntegrityError:
-                raise Refused(_("该企业本年度已有此项奖励")) from None
+            award = _award_for(app, p, amount_yuan, reason.strip())
             app.status, app.award, app.reason = Application.Status.APPROVED, award, reason.strip()
             dataversion.bump(dataversion.AWARDS)
         app.decided_by, app.decided_at = user, timezone.now()
         app.save()
         audit.record(user, "application_" + app.status, app, detail={"amount_yuan": amount_yuan})
-    push.send(app.enterprise_id, Message.Kind.DECISION, app.policy_id, app.year,
-              _("您的“%(p)s”申请：%(s)s") % {"p": catalogue.title(app.policy_id),
-                                          "s": app.get_status_display()}, app.reason or "")
+        # The outbox: the decision's message commits with the decision.
+        push.send(app.enterprise_id, Message.Kind.DECISION, app.policy_id, app.year,
+                  _("您的“%(p)s”申请：%(s)s") % {"p": catalogue.title(app.policy_id),
+                                              "s": app.get_status_display()}, app.reason or "")
+    push.deliver_soon()
     if app.award_id:
         return ledger.approve(app.award_id, user)  # budget and caps apply here as for runs
     return "rejected"
+
+
+def _award_for(app, p, amount_yuan: int, reason: str) -> Award:
+    """The approved application's award: a new one, or the run's unpriced/withdrawn award of
+    the same slot taken over (locked); refused, naming it, when another award holds it."""
+    held = holding(app.enterprise_id, app.policy_id, app.year, app.tier, lock=True)
+    if held is not None:
+        raise _held_refusal(held)
+    fields = dict(
+        tier=app.tier, source=Award.Source.APPLICATION, status=S.PROPOSED,
+        amount_yuan=amount_yuan, cap_bound=False, budget_line=p.budget_line,
+        cluster_code=app.enterprise.cluster.code if app.enterprise.cluster else "",
+        pack_id=catalogue.pack_id(), pack_version=catalogue.pack().version,
+        citation=catalogue.citation(p),
+        explanation_zh=_("经申请审核（快申快享）：%(s)s") % {"s": app.statement[:500]},
+        explanation_en="", reason=reason)
+    slot = catalogue.slot(p, app.tier)
+    taken = Award.objects.select_for_update().filter(
+        enterprise_id=app.enterprise_id, policy_id=app.policy_id, year=app.year, slot=slot,
+        source=Award.Source.RUN, status__in=TAKEOVER).first()
+    try:
+        with transaction.atomic():
+            if taken is not None:
+                for k, v in fields.items():
+                    setattr(taken, k, v)
+                taken.save()
+                return taken
+            return Award.objects.create(enterprise_id=app.enterprise_id, policy_id=app.policy_id,
+                                        year=app.year, slot=slot, **fields)
+    except IntegrityError:
+        # Taken between the check and the insert (a run storing at this very moment).
+        raise Refused(_("该企业本年度此项政策刚刚生成了奖励，请刷新后查看")) from None

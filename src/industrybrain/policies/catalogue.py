@@ -101,3 +101,15 @@ def group_caps(pid: str | None = None) -> dict[str, list[Policy]]:
         if p.group_cap:
             out.setdefault(p.group_cap.get("by", ""), []).append(p)
     return out
+
+
+def cumulative(p: Policy) -> bool:
+    """Whether the pack pays this policy's tiers cumulatively (``tier_selection: all``, e.g.
+    ``dengfeng_tier_jump = all``): then each tier set is its own payment, else one per year."""
+    return len(p.tiers) > 1 and p.tier_selection == "all"
+
+
+def slot(p: Policy | None, tier: str) -> str:
+    """What may be paid once per enterprise, policy and year (Award.slot, LedgerEntry.slot):
+    "" for every policy paid once a year, whichever tier or channel; the tier where tiers add up."""
+    return (tier or "") if p is not None and cumulative(p) else ""

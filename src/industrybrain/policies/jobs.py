@@ -12,7 +12,6 @@ would add anything; what differs is only who picks a queued run up (settings.IB_
 from __future__ import annotations
 
 import threading
-import time
 
 from django.conf import settings
 from django.db import close_old_connections, connection
@@ -53,22 +52,63 @@ def _redis():
     return redis.Redis.from_url(backend())
 
 
-def work(once: bool = False, poll: float = 2.0, log=print) -> None:
-    """The worker loop: run queued runs, oldest first, until stopped (or once)."""
-    from industrybrain.policies import runs
+def work(once: bool = False, poll: float = 2.0, log=print, max_polls: int | None = None) -> None:
+    """The worker loop: on every poll fail dead runs (heartbeat), deliver the outbox, run
+    queued runs oldest first; until stopped (SIGTERM/Ctrl-C), drained (``once``) or after
+    ``max_polls`` polls. A database error (the server restarting, a lock) never ends the
+    loop: it is logged and retried with a growing pause."""
+    from industrybrain.policies import liveness
+
+    restore = liveness.stop_on_signals()
+    try:
+        _loop(once, poll, log, max_polls)
+    finally:
+        restore()
+
+
+def _loop(once, poll, log, max_polls):
+    from django.db import Error as DatabaseError
+
+    from industrybrain.policies import liveness, push, runs
     from industrybrain.policies.models import Run
 
     client = _redis() if backend().startswith("redis://") else None
-    while True:
-        close_old_connections()
-        queued = list(Run.objects.filter(status="queued").order_by("pk").values_list("pk", flat=True))
-        for pk in queued:
-            run = runs.execute(pk)
-            if run is not None:
-                log(f"run #{pk}: {run.status} {run.counts} {run.timings}")
-        if once:
+    failures = polls = 0
+    while not liveness.STOP.is_set():
+        polls += 1
+        try:
+            close_old_connections()
+            if n := liveness.reap():
+                log(f"{n} run(s) without a live process marked failed")
+            try:
+                push.deliver()
+            except DatabaseError:
+                raise
+            except Exception as exc:  # a mail server down: the outbox keeps the messages
+                log(f"delivery failed ({exc}); kept in the outbox")
+            queued = list(Run.objects.filter(status="queued").order_by("pk")
+                          .values_list("pk", flat=True))
+            for pk in queued:
+                if liveness.STOP.is_set():
+                    break
+                run = runs.execute(pk)
+                if run is not None:
+                    log(f"run #{pk}: {run.status} {run.counts} {run.timings}")
+            failures = 0
+        except DatabaseError as exc:
+            failures += 1
+            wait = liveness.backoff(failures, first=poll)
+            log(f"database unavailable ({type(exc).__name__}: {exc}); retry in {wait:.0f} s")
+            connection.close()  # a broken connection is not reused
+            if max_polls is not None and polls >= max_polls:
+                return
+            if liveness.sleep(wait):
+                break
+            continue
+        if once or (max_polls is not None and polls >= max_polls):
             return
         if client is not None:
-            client.brpop(QUEUE, timeout=int(poll * 5))
-        else:
-            time.sleep(poll)
+            client.brpop(QUEUE, timeout=max(1, int(poll * 5)))
+        elif liveness.sleep(poll):
+            break
+    log("stopped")

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from industrybrain.core import audit, dataversion
 from industrybrain.core.money import format_yuan
-from industrybrain.policies import budgets
+from industrybrain.policies import budgets, push
 from industrybrain.policies.budgets import Refused
 from industrybrain.policies.models import Award, LedgerEntry
 
@@ -57,7 +57,8 @@ def approve(award_id: int, user) -> str:
             with transaction.atomic():
                 entry = LedgerEntry.objects.create(
                     award=award, enterprise_id=award.enterprise_id, policy_id=award.policy_id,
-                    year=award.year, tier=award.tier, amount_yuan=award.amount_yuan,
+                    year=award.year, tier=award.tier, slot=award.slot,
+                    amount_yuan=award.amount_yuan,
                     budget_line=award.budget_line, cluster_code=award.cluster_code,
                     approver=award.first_approver or user,
                     second_approver=user if award.first_approver_id else None)
@@ -68,9 +69,8 @@ def approve(award_id: int, user) -> str:
         audit.record(user, "payment", award, detail={
             "amount_yuan": award.amount_yuan, "ledger": entry.pk,
             "budget_line": award.budget_line})
-    from industrybrain.policies import push
-
-    push.paid(award)
+        push.paid(award)  # the outbox: the message exists exactly when the payment does
+    push.deliver_soon()
     return "paid"
 
 
@@ -116,3 +116,19 @@ def approve_many(award_ids, user) -> dict:
         "count": len(award_ids), "paid": out["paid"],
         "awaiting_second": out["awaiting_second"], "refused": len(out["refused"])})
     return out
+
+
+def others(award) -> list[Award]:
+    """Every other award of the enterprise under the same policy (any year, tier, channel,
+    status), for the reviewer to see before approving."""
+    return list(Award.objects.filter(enterprise_id=award.enterprise_id,
+                                     policy_id=award.policy_id).exclude(pk=award.pk)
+                .select_related("payment").order_by("-year", "id"))
+
+
+def describe(award) -> str:
+    """One line naming an award: what a refusal shows so the reviewer can find it."""
+    return _("#%(id)s（%(year)s年度，%(status)s，%(amount)s，%(source)s）") % {
+        "id": award.pk, "year": award.year, "status": award.get_status_display(),
+        "amount": format_yuan(award.amount_yuan) if award.amount_yuan else _("无金额"),
+        "source": award.get_source_display()}

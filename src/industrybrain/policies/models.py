@@ -2,7 +2,10 @@
 applications, the push inbox and subscriptions.
 
 The guarantees live in the database, not in views: one award per enterprise x policy x
-year x tier, one ledger entry per award (paid once), one active run per pack and year.
+year across runs and applications (x tier where the pack pays tiers cumulatively: the
+``slot``), one ledger entry per award and per slot (paid once), one active run per pack and
+year. Messages are an outbox: written in the transaction of what causes them, delivered
+after it (``delivered_at``).
 """
 
 from django.conf import settings
@@ -18,6 +21,7 @@ class Run(models.Model):
         RUNNING = "running", _("运行中")
         DONE = "done", _("已完成")
         FAILED = "failed", _("失败")
+        CANCELLED = "cancelled", _("已取消")
 
     pack_id = models.CharField(_("政策包"), max_length=64)
     pack_version = models.CharField(_("政策包版本"), max_length=32, blank=True)
@@ -35,8 +39,12 @@ class Run(models.Model):
     started_at = models.DateTimeField(_("开始时间"), null=True, blank=True)
     finished_at = models.DateTimeField(_("结束时间"), null=True, blank=True)
     heartbeat = models.DateTimeField(null=True, blank=True)
-    # host:pid of the process running it, so a later run can tell a crashed run from a live one
+    # host:pid:process-start of the process running it: a reused PID (PID 1 in a restarted
+    # container) has another start time, so it is not mistaken for the live owner.
     worker = models.CharField(max_length=128, blank=True)
+    # The claim's token: every write of the worker names it, so a run failed by the reaper or
+    # cancelled by an officer is never written again by a worker that was only slow.
+    lease = models.CharField(max_length=32, blank=True)
 
     class Meta:
         verbose_name = _("批量测算")
@@ -77,6 +85,9 @@ class Award(models.Model):
     year = models.PositiveSmallIntegerField(_("年度"))
     # "" for a policy without tiers: NULLs are distinct in a unique constraint.
     tier = models.CharField(_("档位"), max_length=64, blank=True, default="")
+    # What may be paid once: "" (once per enterprise, policy and year, whatever the tier or
+    # the channel), or the tier where the pack pays tiers cumulatively (catalogue.slot).
+    slot = models.CharField(_("支付键"), max_length=64, blank=True, default="")
     status = models.CharField(_("状态"), max_length=20, choices=Status.choices,
                               default=Status.PROPOSED, db_index=True)
     source = models.CharField(_("来源"), max_length=16, choices=Source.choices,
@@ -106,8 +117,9 @@ class Award(models.Model):
         verbose_name_plural = _("奖励")
         ordering = ["-amount_yuan", "id"]
         constraints = [
-            models.UniqueConstraint(fields=["enterprise", "policy_id", "year", "tier"],
-                                    name="one_award_per_key"),
+            # Runs and applications share it: a second channel cannot add a second award.
+            models.UniqueConstraint(fields=["enterprise", "policy_id", "year", "slot"],
+                                    name="one_award_per_policy_year"),
             # An award the engine could not price never carries money; a payable one always does.
             models.CheckConstraint(
                 condition=~models.Q(status__in=["insufficient_data", "amount_pending",
@@ -134,6 +146,7 @@ class LedgerEntry(AppendOnlyModel):
     policy_id = models.CharField(_("政策"), max_length=64)
     year = models.PositiveSmallIntegerField(_("年度"))
     tier = models.CharField(_("档位"), max_length=64, blank=True, default="")
+    slot = models.CharField(_("支付键"), max_length=64, blank=True, default="")
     amount_yuan = models.BigIntegerField(_("金额（元）"))
     budget_line = models.CharField(_("预算科目"), max_length=32)
     cluster_code = models.CharField(_("所属集群"), max_length=48, blank=True)
@@ -151,8 +164,8 @@ class LedgerEntry(AppendOnlyModel):
         constraints = [
             # The same key as Award, again here, so that even a second Award row for the
             # same key (a bug, a hand edit) could not be paid twice.
-            models.UniqueConstraint(fields=["enterprise", "policy_id", "year", "tier"],
-                                    name="one_payment_per_key"),
+            models.UniqueConstraint(fields=["enterprise", "policy_id", "year", "slot"],
+                                    name="one_payment_per_policy_year"),
             models.CheckConstraint(condition=models.Q(amount_yuan__gt=0),
                                    name="payment_positive"),
         ]
@@ -227,7 +240,12 @@ class Attachment(models.Model):
 
 
 class Message(models.Model):
-    """An inbox message to an enterprise: a new award, a near miss, a decision."""
+    """An inbox message to an enterprise: a new award, a near miss, a decision, a payment.
+
+    Also the outbox: written in the transaction of the award, decision or payment that causes
+    it (so it exists exactly when its cause does), delivered afterwards (e-mail) by
+    ``push.deliver``, which sets ``delivered_at``; a crash delays delivery, never loses it.
+    """
 
     class Kind(models.TextChoices):
         AWARD = "award", _("奖励")
@@ -246,6 +264,7 @@ class Message(models.Model):
     created_at = models.DateTimeField(_("时间"), auto_now_add=True)
     read_at = models.DateTimeField(_("已读时间"), null=True, blank=True)
     emailed = models.BooleanField(_("已发邮件"), default=False)
+    delivered_at = models.DateTimeField(_("送达时间"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("推送消息")
@@ -256,6 +275,8 @@ class Message(models.Model):
             models.UniqueConstraint(fields=["enterprise", "kind", "policy_id", "year"],
                                     name="one_message_per_event"),
         ]
+        indexes = [models.Index(fields=["delivered_at"], condition=models.Q(delivered_at=None),
+                                name="message_undelivered")]
 
 
 class Subscription(models.Model):

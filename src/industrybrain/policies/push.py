@@ -4,23 +4,38 @@ A run pushes each new award (what, why, when it is paid) and each near miss (the
 the tier). Near misses follow the enterprise's subscriptions (定向订阅): with none, it hears
 about every topic; with some, only those. One message per enterprise x kind x policy x year
 (a unique constraint), so a re-run pushes nothing twice.
+
+The Message table is an outbox: a message is written in the same transaction as the award,
+decision or payment that causes it, and ``deliver`` sends what is not yet delivered (the
+run's last stage, the worker's every poll, and right after a payment or decision commits).
+A crash between the two delays a message; it never loses it, and the next delivery sends it.
+Each claimed batch is marked delivered in the transaction that sends it, under row locks
+(skip_locked on PostgreSQL; SQLite serialises writers), so two deliverers never send one
+message twice. Mails carry a stable Message-ID per message.
 """
 
 from __future__ import annotations
 
+import logging
 from collections import defaultdict
 
 import pyarrow as pa
 import pyarrow.compute as pc
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.mail import get_connection, send_mass_mail
+from django.core.mail import EmailMessage, get_connection
+from django.db import connection as db
+from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from industrybrain.core.money import format_yuan
 from industrybrain.policies import catalogue
+from industrybrain.policies.liveness import Stopped
 from industrybrain.policies.models import Message, Subscription
+
+log = logging.getLogger(__name__)
 
 # Built at import time, so lazy: each request shows its own language.
 CATEGORIES = {
@@ -48,22 +63,20 @@ def _award_text(policy, amount, tier_label, explanation):
     return title, body
 
 
-def from_run(run, pack, result: pa.Table, new_keys) -> dict:
-    """Messages for the new awards of ``run`` and for near misses; returns counts."""
+def award_message(year: int, p, r) -> Message:
+    """The message of a new award, from its result row (written with the award)."""
+    tier = r["tier"] or ""
+    title, body = _award_text(p, r["amount_yuan"],
+                              catalogue.tier_label(p, tier) if tier and "+" not in tier else "",
+                              r["explanation_zh"] or "")
+    return Message(enterprise_id=r["enterprise_id"], kind=Message.Kind.AWARD, policy_id=p.id,
+                   year=year, title=title, body=body)
+
+
+def from_run(run, pack, result: pa.Table, check=None) -> dict:
+    """Near-miss messages of ``run`` (award messages were written with the awards), then
+    deliver everything undelivered, also what a killed run left; returns counts."""
     messages = []
-    explained = {}
-    if new_keys:
-        wanted = set(new_keys)
-        for r in _rows(result, pc.equal(result["status"], "eligible")):
-            key = (r["enterprise_id"], r["policy_id"], r["tier"] or "")
-            if key in wanted:
-                explained[key] = r
-    for (eid, pid, tier), r in explained.items():
-        p = pack.policy(pid)
-        title, body = _award_text(p, r["amount_yuan"], catalogue.tier_label(p, tier) if tier else "",
-                                  r["explanation_zh"] or "")
-        messages.append(Message(enterprise_id=eid, kind=Message.Kind.AWARD, policy_id=pid,
-                                year=run.year, title=title, body=body))
     subs = defaultdict(set)
     for eid, topic in Subscription.objects.values_list("enterprise_id", "topic"):
         subs[eid].add(topic)
@@ -79,11 +92,23 @@ def from_run(run, pack, result: pa.Table, new_keys) -> dict:
             enterprise_id=r["enterprise_id"], kind=Message.Kind.NEAR_MISS, policy_id=p.id,
             year=run.year, title=_("离“%(policy)s”只差一点") % {"policy": p.title_zh},
             body=r["explanation_zh"]))
-    before = Message.objects.filter(year=run.year).count()
-    Message.objects.bulk_create(messages, batch_size=5000, ignore_conflicts=True)
-    created = Message.objects.filter(year=run.year).count() - before
-    emailed = email_new(run.year)
-    return {"messages": created, "emails": emailed}
+    created = 0
+    for i in range(0, len(messages), 5000):
+        if check is not None:
+            check()
+        with transaction.atomic():
+            before = Message.objects.filter(year=run.year, kind=Message.Kind.NEAR_MISS).count()
+            Message.objects.bulk_create(messages[i:i + 5000], ignore_conflicts=True)
+            created += Message.objects.filter(
+                year=run.year, kind=Message.Kind.NEAR_MISS).count() - before
+    try:
+        delivered, emailed = deliver(check=check)
+    except Stopped:
+        raise
+    except Exception:  # a mail server down must not fail the run: the outbox keeps them
+        log.exception("delivery failed; the messages stay in the outbox")
+        delivered = emailed = 0
+    return {"messages": created, "delivered": delivered, "emails": emailed}
 
 
 def _rows(result, mask):
@@ -92,12 +117,11 @@ def _rows(result, mask):
 
 
 def send(enterprise_id: int, kind: str, policy_id: str, year: int, title: str, body: str):
-    """One message outside a run (a decision, a payment); e-mailed at once."""
-    msg, created = Message.objects.get_or_create(
+    """One message outside a run (a decision, a payment), written in the caller's
+    transaction; the caller calls ``deliver_soon`` once that has committed."""
+    msg, _created = Message.objects.get_or_create(
         enterprise_id=enterprise_id, kind=kind, policy_id=policy_id, year=year,
         defaults={"title": title, "body": body})
-    if created:
-        email_new(year, [msg.pk])
     return msg
 
 
@@ -108,29 +132,60 @@ def paid(award) -> None:
          _("财政资金已列入拨付清单，将直达企业账户。") + "\n" + award.explanation_zh)
 
 
-def email_new(year: int, ids=None) -> int:
-    """E-mail the not-yet-mailed messages to the enterprise's users with an address."""
+def deliver_soon() -> None:
+    """After a decision or payment has committed: deliver now on the embedded backends; with
+    a separate worker (IB_JOBS=worker or redis) its next poll delivers."""
+    from industrybrain.policies import jobs
+
+    if jobs.backend() in ("thread", "inline"):
+        try:
+            deliver()
+        except Exception:  # the outbox keeps it: the next delivery sends it
+            log.exception("delivery failed; the messages stay in the outbox")
+
+
+def deliver(batch: int = 500, check=None) -> tuple[int, int]:
+    """Send every undelivered message (e-mail to the enterprise's users with an address)
+    and mark it delivered; returns (delivered, e-mailed)."""
     User = get_user_model()
-    pending = Message.objects.filter(year=year, emailed=False)
-    if ids is not None:
-        pending = pending.filter(pk__in=ids)
     addresses = defaultdict(list)
     for eid, email in User.objects.filter(profile__enterprise__isnull=False).exclude(
             email="").values_list("profile__enterprise_id", "email"):
         addresses[eid].append(email)
-    if not addresses:
-        return 0
     subs_mail = {(e, t): m for e, t, m in
                  Subscription.objects.values_list("enterprise_id", "topic", "email")}
     sender = getattr(settings, "DEFAULT_FROM_EMAIL", "noreply@localhost")
-    mails, sent_ids = [], []
-    for m in pending.filter(enterprise_id__in=list(addresses)).iterator():
-        p = catalogue.policy(m.policy_id)
-        if p and any(subs_mail.get((m.enterprise_id, t)) is False for t in topics_of(p)):
-            continue  # subscribed to the topic, but asked for no e-mail
-        mails.append((m.title, m.body, sender, addresses[m.enterprise_id]))
-        sent_ids.append(m.pk)
-    if mails:
-        send_mass_mail(mails, fail_silently=True, connection=get_connection())
-        Message.objects.filter(pk__in=sent_ids).update(emailed=True)
-    return len(mails)
+    lock = {"skip_locked": True} if db.features.has_select_for_update_skip_locked else {}
+    delivered = emailed = 0
+    while True:
+        if check is not None:
+            check()
+        with transaction.atomic():
+            pending = list(Message.objects.select_for_update(**lock).filter(
+                delivered_at=None).order_by("pk")[:batch])
+            if not pending:
+                break
+            mails, mailed = [], []
+            for m in pending:
+                if m.enterprise_id not in addresses:
+                    continue
+                p = catalogue.policy(m.policy_id)
+                if p and any(subs_mail.get((m.enterprise_id, t)) is False for t in topics_of(p)):
+                    continue  # subscribed to the topic, but asked for no e-mail
+                mails.append(EmailMessage(m.title, m.body, sender, addresses[m.enterprise_id],
+                                          headers={"Message-ID": _message_id(m)}))
+                mailed.append(m.pk)
+            if mails:
+                # Inside the transaction: a failure to send leaves the batch undelivered.
+                get_connection(fail_silently=False).send_messages(mails)
+            Message.objects.filter(pk__in=[m.pk for m in pending]).update(
+                delivered_at=timezone.now())
+            Message.objects.filter(pk__in=mailed).update(emailed=True)
+            delivered += len(pending)
+            emailed += len(mails)
+    return delivered, emailed
+
+
+def _message_id(m) -> str:
+    host = getattr(settings, "DEFAULT_FROM_EMAIL", "localhost").rpartition("@")[2] or "localhost"
+    return f"<ib-message-{m.pk}@{host}>"

@@ -1,72 +1,77 @@
 """Batch runs: snapshot -> engine -> proposed awards, idempotently.
 
-A run stores one Award per enterprise x policy x year x tier (a unique constraint). Running
-again updates proposals still open, withdraws those no longer found, and never touches an
-award already decided or paid. A run killed half-way leaves committed chunks behind; the
-next run picks them up as existing rows, so nothing is proposed twice.
+A run stores one Award per enterprise x policy x year (x tier where tiers add up: the slot;
+a unique constraint shared with applications). Running again updates proposals still open,
+withdraws those no longer found, and never touches an award a person decided, paid or holds
+through an application: every write re-checks the status in its own transaction (rows
+locked), so a decision taken while the run computes survives. A run killed half-way leaves
+committed chunks behind (each with its messages: the outbox); the next run picks them up.
+Liveness (heartbeat, lease, reaper, stop signals) is ``liveness``.
 """
 
 from __future__ import annotations
 
 import os
-import socket
 import time
 import traceback
+import uuid
+from collections import Counter
 
 import pyarrow as pa
 import pyarrow.compute as pc
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from industrybrain.core import audit, dataversion
 from industrybrain.engine import evaluate
-from industrybrain.policies import catalogue, snapshot
-from industrybrain.policies.models import Award, Run
+from industrybrain.policies import catalogue, liveness, snapshot
+from industrybrain.policies.liveness import Stopped
+from industrybrain.policies.models import Award, Message, Run
 
 S = Award.Status
 # Engine statuses stored without money (a reviewer sees them; nothing pays them).
 UNPRICED = {"insufficient_data": S.INSUFFICIENT, "amount_pending": S.AMOUNT_PENDING,
             "invalid_data": S.INVALID}
-# A run may rewrite these; reviewers own the rest.
+# A run may rewrite these (when it made them); reviewers and applications own the rest.
 OPEN = (S.PROPOSED, S.WITHDRAWN, *UNPRICED.values())
 CHUNK = int(os.environ.get("IB_RUN_CHUNK", 5000))
 # Test hook for the crash test: sleep this long after each committed chunk.
 PAUSE = float(os.environ.get("IB_RUN_PAUSE_AFTER_CHUNK", 0))
+# Test hook: called as chunk_hook(run, phase, index) before each write of ``store``
+# (phase "create", "update" or "withdraw"), after the read: a deterministic race window.
+chunk_hook = None
+
+# What the run page shows for each count (people read words, not keys).
+COUNT_LABELS = {
+    "created": gettext_lazy("新建"), "updated": gettext_lazy("更新"),
+    "unchanged": gettext_lazy("未变"), "withdrawn": gettext_lazy("撤回"),
+    "kept_decided": gettext_lazy("已有决定，未改动"),
+    "kept_application": gettext_lazy("已由企业申请办理，未改动"),
+    "insufficient_data": S.INSUFFICIENT.label, "amount_pending": S.AMOUNT_PENDING.label,
+    "invalid_data": S.INVALID.label, "proposed_yuan": gettext_lazy("拟奖励金额（元）"),
+    "messages": gettext_lazy("新消息"), "delivered": gettext_lazy("已送达消息"),
+    "emails": gettext_lazy("邮件"),
+}
+
+
+def count_label(key: str) -> str:
+    """The words for a run's count: ``kept_paid`` reads 未改动（已拨付）."""
+    if key in COUNT_LABELS:
+        return str(COUNT_LABELS[key])
+    if key.startswith("kept_") and key[5:] in S.values:
+        return _("未改动（%(status)s）") % {"status": S(key[5:]).label}
+    return key
 
 
 class RunRefused(Exception):
     pass
 
 
-def _me() -> str:
-    return f"{socket.gethostname()}:{os.getpid()}"
-
-
-def _alive(worker: str) -> bool:
-    host, _sep, pid = worker.rpartition(":")
-    if host != socket.gethostname() or not pid.isdigit():
-        return True  # another machine: trust its heartbeat instead
-    try:
-        os.kill(int(pid), 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
-def clear_crashed(pack_id: str, year: int, stale_after: float = 600) -> int:
-    """Mark runs whose process died (or went silent) as failed, freeing the year."""
-    n = 0
-    now = timezone.now()
-    for run in Run.objects.filter(pack_id=pack_id, year=year, status__in=["queued", "running"]):
-        silent = run.heartbeat and (now - run.heartbeat).total_seconds() > stale_after
-        if (run.status == "running" and run.worker and not _alive(run.worker)) or silent:
-            Run.objects.filter(pk=run.pk).update(status="failed", error=_("进程中断"),
-                                                 finished_at=now)
-            n += 1
-    return n
+def clear_crashed(pack_id: str, year: int) -> int:
+    """Fail the runs of a pack and year whose process died or went silent."""
+    return liveness.reap(pack_id=pack_id, year=year)
 
 
 def start(year: int, user=None, pack_id: str | None = None) -> Run:
@@ -89,52 +94,83 @@ def start(year: int, user=None, pack_id: str | None = None) -> Run:
     return run
 
 
-def _progress(run: Run, stage: str, percent: int, **extra) -> None:
-    Run.objects.filter(pk=run.pk).update(stage=stage, progress=percent,
-                                         heartbeat=timezone.now(), **extra)
+def cancel(run_id: int, user) -> bool:
+    """An officer stops a queued or running run; the worker stops at its next checkpoint
+    (its lease no longer matches). Returns False when the run had already ended."""
+    who = user.get_username() if user is not None and user.is_authenticated else "—"
+    done = Run.objects.filter(pk=run_id, status__in=["queued", "running"]).update(
+        status="cancelled", error=_("已由 %(who)s 取消") % {"who": who},
+        finished_at=timezone.now())
+    if done:
+        audit.record(user, "run_cancel", Run.objects.get(pk=run_id))
+    return bool(done)
+
+
+class _Job:
+    """The claimed run as its worker writes it: every write names the lease."""
+
+    def __init__(self, run: Run, beat: liveness.Heartbeat):
+        self.run, self.beat = run, beat
+
+    def _mine(self):
+        return Run.objects.filter(pk=self.run.pk, status="running", lease=self.run.lease)
+
+    def progress(self, stage: str, percent: int, **extra) -> None:
+        self.beat.check()
+        if not self._mine().update(stage=stage, progress=percent, heartbeat=timezone.now(),
+                                   **extra):
+            raise Stopped(_("测算已被取消或判定中断"))
+
+    def finish(self, **fields) -> bool:
+        return bool(self._mine().update(finished_at=timezone.now(), **fields))
 
 
 def execute(run_id: int, parquet: str | None = None) -> Run | None:
     """Run a queued run to the end (the job). Claims it first, so two workers never both
     run it. Returns the finished run, or None if someone else claimed it."""
+    lease = uuid.uuid4().hex
+    now = timezone.now()
     claimed = Run.objects.filter(pk=run_id, status="queued").update(
-        status="running", started_at=timezone.now(), heartbeat=timezone.now(), worker=_me())
+        status="running", started_at=now, heartbeat=now, worker=liveness.me(), lease=lease)
     if not claimed:
         return None
     run = Run.objects.get(pk=run_id)
     timings = {}
-    try:
-        pack = catalogue.pack(run.pack_id)
-        t = time.perf_counter()
-        _progress(run, "snapshot", 5)
-        snap = snapshot.take(up_to_year=run.year)
-        timings["snapshot"] = round(time.perf_counter() - t, 3)
-        _progress(run, "engine", 25, timings=timings)
-        t = time.perf_counter()
-        result = evaluate(pack, run.year, *snap.tables)
-        timings["engine"] = round(time.perf_counter() - t, 3)
-        if parquet:
-            import pyarrow.parquet as pq
+    with liveness.Heartbeat(run.pk, lease) as beat:
+        job = _Job(run, beat)
+        try:
+            pack = catalogue.pack(run.pack_id)
+            t = time.perf_counter()
+            job.progress("snapshot", 5)
+            snap = snapshot.take(up_to_year=run.year)
+            timings["snapshot"] = round(time.perf_counter() - t, 3)
+            job.progress("engine", 25, timings=timings)
+            t = time.perf_counter()
+            result = evaluate(pack, run.year, *snap.tables)
+            timings["engine"] = round(time.perf_counter() - t, 3)
+            if parquet:
+                import pyarrow.parquet as pq
 
-            pq.write_table(result, parquet)
-        _progress(run, "store", 50, timings=timings)
-        t = time.perf_counter()
-        counts = store(run, pack, result, snap)
-        timings["store"] = round(time.perf_counter() - t, 3)
-        _progress(run, "push", 95, timings=timings)
-        t = time.perf_counter()
-        from industrybrain.policies import push
+                pq.write_table(result, parquet)
+            job.progress("store", 50, timings=timings)
+            t = time.perf_counter()
+            counts = store(run, pack, result, snap, job=job)
+            timings["store"] = round(time.perf_counter() - t, 3)
+            job.progress("push", 95, timings=timings)
+            t = time.perf_counter()
+            from industrybrain.policies import push
 
-        counts.update(push.from_run(run, pack, result, counts.pop("_new_keys")))
-        timings["push"] = round(time.perf_counter() - t, 3)
-        Run.objects.filter(pk=run.pk).update(status="done", progress=100, stage="done",
-                                             counts=counts, timings=timings,
-                                             finished_at=timezone.now())
-        audit.record(run.created_by, "run_done", run, detail={"counts": counts})
-    except Exception:  # the job must record why it failed rather than vanish
-        Run.objects.filter(pk=run.pk).update(status="failed", error=traceback.format_exc(),
-                                             timings=timings, finished_at=timezone.now())
-        audit.record(run.created_by, "run_failed", run)
+            counts.update(push.from_run(run, pack, result, check=beat.check))
+            timings["push"] = round(time.perf_counter() - t, 3)
+            if job.finish(status="done", progress=100, stage="done", counts=counts,
+                          timings=timings):
+                audit.record(run.created_by, "run_done", run, detail={"counts": counts})
+        except Stopped as exc:
+            if job.finish(status="failed", error=str(exc), timings=timings):
+                audit.record(run.created_by, "run_failed", run, detail={"reason": str(exc)})
+        except Exception:  # the job must record why it failed rather than vanish
+            if job.finish(status="failed", error=traceback.format_exc(), timings=timings):
+                audit.record(run.created_by, "run_failed", run)
     return Run.objects.get(pk=run.pk)
 
 
@@ -150,7 +186,23 @@ def proposals_of(pack, result: pa.Table) -> pa.Table:
     return result.filter(pc.and_(in_money, pc.or_(eligible, missing)))
 
 
-def store(run: Run, pack, result: pa.Table, snap) -> dict:
+def _existing(year: int, policy_ids) -> tuple[dict, dict]:
+    """The year's awards of these policies, read once without locks: only to sort the rows.
+    Returns the run's awards by (enterprise, policy) and the application awards' keys."""
+    mine, applied = {}, {}
+    for pk, e, p, t, slot, status, amount, expl, source in Award.objects.filter(
+            year=year, policy_id__in=policy_ids).values_list(
+            "pk", "enterprise_id", "policy_id", "tier", "slot", "status", "amount_yuan",
+            "explanation_zh", "source").iterator(chunk_size=20_000):
+        if source == Award.Source.APPLICATION:
+            applied.setdefault((e, p), pk)
+        elif (e, p) not in mine or status not in OPEN:
+            # One run award per enterprise and policy; a decided one wins over stale rows.
+            mine[(e, p)] = (pk, status, amount, expl, t, slot)
+    return mine, applied
+
+
+def store(run: Run, pack, result: pa.Table, snap, job: _Job | None = None) -> dict:
     rows = proposals_of(pack, result)
     cluster_of = {}
     if rows.num_rows:
@@ -158,84 +210,152 @@ def store(run: Run, pack, result: pa.Table, snap) -> dict:
         sub = snap.enterprises.filter(wanted)
         cluster_of = dict(zip(sub["enterprise_id"].to_pylist(), sub["cluster"].to_pylist(),
                               strict=True))
-    existing = {
-        (e, p, t): (pk, status, amount, expl)
-        for pk, e, p, t, status, amount, expl in Award.objects.filter(
-            year=run.year, pack_id=run.pack_id, source=Award.Source.RUN).values_list(
-            "pk", "enterprise_id", "policy_id", "tier", "status", "amount_yuan",
-            "explanation_zh").iterator(chunk_size=20_000)
-    }
+    policies = {p.id: p for p in pack.policies}
+    existing, applied = _existing(run.year, list(policies))
     citations = {p.id: catalogue.citation(p) for p in pack.policies}
     lines = {p.id: p.budget_line for p in pack.policies}
     counts = {"created": 0, "updated": 0, "unchanged": 0, "kept_decided": 0,
-              "withdrawn": 0, "insufficient_data": 0, "amount_pending": 0, "invalid_data": 0,
-              "proposed_yuan": 0}
-    new, changed, seen, new_keys = [], [], set(), []
+              "kept_application": 0, "withdrawn": 0, "insufficient_data": 0,
+              "amount_pending": 0, "invalid_data": 0, "proposed_yuan": 0, "messages": 0}
+    kept = Counter()
+    new, changed, seen = [], [], set()
+    texts = {}  # (enterprise, policy) -> the result row, for the award's message
     for r in rows.to_pylist():
-        key = (r["enterprise_id"], r["policy_id"], r["tier"] or "")
+        key = (r["enterprise_id"], r["policy_id"])
         seen.add(key)
+        tier = r["tier"] or ""
+        slot = catalogue.slot(policies[key[1]], tier)
         unpriced = r["status"] in UNPRICED
         status = UNPRICED.get(r["status"], S.PROPOSED)
         amount = None if unpriced else r["amount_yuan"]
         if unpriced:
             counts[r["status"]] += 1
         counts["proposed_yuan"] += amount or 0
+        texts[key] = r
         old = existing.get(key)
-        if old is None:
+        if key in applied:
+            counts["kept_application"] += 1  # the enterprise applied: the reviewer decides it
+        elif old is None:
             new.append(Award(
-                enterprise_id=key[0], policy_id=key[1], year=run.year, tier=key[2],
+                enterprise_id=key[0], policy_id=key[1], year=run.year, tier=tier, slot=slot,
                 status=status, amount_yuan=amount, cap_bound=bool(r["cap_bound"]),
                 budget_line=lines[key[1]], cluster_code=cluster_of.get(key[0]) or "",
                 pack_id=run.pack_id, pack_version=run.pack_version,
                 citation=citations[key[1]], explanation_zh=r["explanation_zh"] or "",
                 explanation_en=r["explanation_en"] or "",
                 inputs=_json(r["inputs"]), run=run))
-            new_keys.append(key)
         elif old[1] not in OPEN:
-            counts["kept_decided"] += 1  # paid, approved once, held or rejected: not re-proposed
-        elif (old[1], old[2], old[3]) == (status, amount, r["explanation_zh"] or ""):
+            kept[old[1]] += 1  # paid, approved once, held or rejected: not re-proposed
+        elif (old[1], old[2], old[3], old[4], old[5]) == (
+                status, amount, r["explanation_zh"] or "", tier, slot):
             counts["unchanged"] += 1
         else:
-            changed.append(Award(pk=old[0], status=status, amount_yuan=amount,
-                                 cap_bound=bool(r["cap_bound"]), explanation_zh=r["explanation_zh"] or "",
+            changed.append(Award(pk=old[0], enterprise_id=key[0], policy_id=key[1],
+                                 tier=tier, slot=slot, status=status,
+                                 amount_yuan=amount, cap_bound=bool(r["cap_bound"]),
+                                 explanation_zh=r["explanation_zh"] or "",
                                  explanation_en=r["explanation_en"] or "",
-                                 inputs=_json(r["inputs"]), run=run, pack_version=run.pack_version,
-                                 updated_at=timezone.now()))
+                                 inputs=_json(r["inputs"]), run=run,
+                                 pack_version=run.pack_version, updated_at=timezone.now()))
     gone = [old[0] for key, old in existing.items()
             if key not in seen and old[1] in (S.PROPOSED, *UNPRICED.values())]
     total = len(new) + len(changed) + 1
     done = 0
-    for i in range(0, len(new), CHUNK):
-        with transaction.atomic():
-            Award.objects.bulk_create(new[i:i + CHUNK])
-            dataversion.bump(dataversion.AWARDS)
-        done += len(new[i:i + CHUNK])
-        counts["created"] += len(new[i:i + CHUNK])
-        _progress(run, "store", 50 + 45 * done // total)
+
+    def step(n):
+        nonlocal done
+        done += n
+        if job is not None:
+            job.progress("store", 50 + 45 * done // total)
         if PAUSE:
             time.sleep(PAUSE)
-    fields = ["status", "amount_yuan", "cap_bound", "explanation_zh", "explanation_en",
-              "inputs", "run", "pack_version", "updated_at"]
+
+    for i in range(0, len(new), CHUNK):
+        chunk = new[i:i + CHUNK]
+        _hook(run, "create", i // CHUNK, job)
+        with transaction.atomic():
+            # A key taken since the read (an application approved meanwhile) is skipped by
+            # the database, not overwritten.
+            Award.objects.bulk_create(chunk, ignore_conflicts=True)
+            made = _made_by(run, chunk)
+            counts["created"] += len(made)
+            counts["kept_application"] += len(chunk) - len(made)
+            counts["messages"] += _award_messages(
+                run, pack, [(e, p) for e, p, st in made if st == S.PROPOSED], texts)
+            dataversion.bump(dataversion.AWARDS)
+        step(len(chunk))
+    fields = ["tier", "slot", "status", "amount_yuan", "cap_bound", "explanation_zh",
+              "explanation_en", "inputs", "run", "pack_version", "updated_at"]
     for i in range(0, len(changed), CHUNK):
+        chunk = changed[i:i + CHUNK]
+        _hook(run, "update", i // CHUNK, job)
         with transaction.atomic():
-            Award.objects.bulk_update(changed[i:i + CHUNK], fields)
+            # Re-read under row locks: what a person decided since the read stays decided.
+            still = dict(Award.objects.select_for_update().filter(
+                pk__in=[a.pk for a in chunk], status__in=OPEN,
+                source=Award.Source.RUN).values_list("pk", "status"))
+            todo = [a for a in chunk if a.pk in still]
+            if todo:
+                Award.objects.bulk_update(todo, fields)
+            for st in Award.objects.filter(pk__in=[a.pk for a in chunk if a.pk not in still]
+                                           ).values_list("status", flat=True):
+                kept[st] += 1
+            counts["updated"] += len(todo)
+            became = [a for a in todo if a.status == S.PROPOSED and still[a.pk] != S.PROPOSED]
+            counts["messages"] += _award_messages(run, pack, _keyed(became), texts)
             dataversion.bump(dataversion.AWARDS)
-        done += len(changed[i:i + CHUNK])
-        counts["updated"] += len(changed[i:i + CHUNK])
-        _progress(run, "store", 50 + 45 * done // total)
-    if gone:
+        step(len(chunk))
+    for i in range(0, len(gone), CHUNK):
+        _hook(run, "withdraw", i // CHUNK, job)
         with transaction.atomic():
             dataversion.bump(dataversion.AWARDS)
-            for i in range(0, len(gone), CHUNK):
-                counts["withdrawn"] += Award.objects.filter(
-                    pk__in=gone[i:i + CHUNK], status__in=(S.PROPOSED, *UNPRICED.values())).update(
-                    status=S.WITHDRAWN, amount_yuan=None,
-                    reason=_("重新测算后不再符合条件"), run=run)
-    if new:
+            counts["withdrawn"] += Award.objects.filter(
+                pk__in=gone[i:i + CHUNK], status__in=(S.PROPOSED, *UNPRICED.values()),
+                source=Award.Source.RUN).update(
+                status=S.WITHDRAWN, amount_yuan=None,
+                reason=_("重新测算后不再符合条件"), run=run)
+    counts["kept_decided"] = sum(kept.values())
+    for st, n in sorted(kept.items()):
+        counts[f"kept_{st}"] = n
+    if counts["created"] or counts["updated"]:
         audit.record(run.created_by, "proposals", run, detail={
-            "created": counts["created"], "updated": counts["updated"], "year": run.year})
-    counts["_new_keys"] = new_keys
+            "created": counts["created"], "updated": counts["updated"], "year": run.year,
+            "kept_decided": counts["kept_decided"],
+            "kept_application": counts["kept_application"]})
     return counts
+
+
+def _hook(run, phase, index, job):
+    if job is not None:
+        job.beat.check()
+    if chunk_hook is not None:
+        chunk_hook(run, phase, index)
+
+
+def _made_by(run, chunk) -> list:
+    """The awards of ``chunk`` that this run's insert created (ignore_conflicts sets no pks)."""
+    keys = {(a.enterprise_id, a.policy_id) for a in chunk}
+    got = Award.objects.filter(run=run, year=run.year, source=Award.Source.RUN,
+                               enterprise_id__in={k[0] for k in keys},
+                               policy_id__in={k[1] for k in keys}).values_list(
+        "enterprise_id", "policy_id", "status")
+    return [(e, p, st) for e, p, st in got if (e, p) in keys]
+
+
+def _keyed(awards) -> list:
+    return [(a.enterprise_id, a.policy_id) for a in awards]
+
+
+def _award_messages(run, pack, keys, texts) -> int:
+    """The award messages of ``keys``, written in the caller's transaction (the outbox)."""
+    from industrybrain.policies import push
+
+    msgs = [push.award_message(run.year, pack.policy(k[1]), texts[k]) for k in keys]
+    if not msgs:
+        return 0
+    before = Message.objects.filter(year=run.year, kind=Message.Kind.AWARD).count()
+    Message.objects.bulk_create(msgs, ignore_conflicts=True)
+    return Message.objects.filter(year=run.year, kind=Message.Kind.AWARD).count() - before
 
 
 def _json(text):

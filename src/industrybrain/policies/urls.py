@@ -13,6 +13,7 @@ urlpatterns = [
     path("library/", enterprise_views.library, name="library"),
     path("runs/", views.run_list, name="runs"),
     path("runs/<int:pk>/", views.run_detail, name="run"),
+    path("runs/<int:pk>/cancel/", views.run_cancel, name="run_cancel"),
     path("review/", views.review, name="review"),
     path("review/approve/", views.bulk_approve, name="bulk_approve"),
     path("awards/<int:pk>/", views.award_detail, name="award"),

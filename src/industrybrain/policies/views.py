@@ -16,7 +16,7 @@ from industrybrain.core.scope import role_of
 from industrybrain.enterprises.exports import table_response
 from industrybrain.enterprises.models import District
 from industrybrain.industry.models import Cluster
-from industrybrain.policies import access, budgets, catalogue, jobs, ledger, runs, summary
+from industrybrain.policies import access, budgets, catalogue, jobs, ledger, liveness, runs, summary
 from industrybrain.policies.budgets import Refused
 from industrybrain.policies.models import Award, Budget, Run
 
@@ -55,6 +55,7 @@ def run_list(request):
             return redirect("policies:runs")
         jobs.enqueue(run.pk)
         return redirect("policies:run", run.pk)
+    liveness.reap()  # the page shows a dead run as failed, not "running 95%"
     return render(request, "policies/runs.html", {
         "runs": Run.objects.select_related("created_by")[:50],
         "can_run": access.can_run(request.user), "year": _year(request),
@@ -65,12 +66,30 @@ def run_list(request):
 @login_required
 def run_detail(request, pk):
     access.require(access.can_review(request.user) or access.can_run(request.user))
+    liveness.reap(pk=pk)
     run = get_object_or_404(Run, pk=pk)
+    counts = [(runs.count_label(k), v) for k, v in run.counts.items()]
     if request.GET.get("format") == "json":
         return JsonResponse({"status": run.status, "status_label": run.get_status_display(),
                              "stage": run.stage, "progress": run.progress,
-                             "counts": run.counts, "timings": run.timings})
-    return render(request, "policies/run.html", {"run": run})
+                             "counts": dict(counts), "timings": run.timings})
+    return render(request, "policies/run.html", {
+        "run": run, "counts": counts,
+        "can_cancel": access.can_run(request.user) and run.status in ("queued", "running")})
+
+
+@login_required
+@require_POST
+def run_cancel(request, pk):
+    """An officer stops a queued or running run (audited); its worker stops at the next
+    checkpoint, and what it stored stays consistent (whole chunks)."""
+    access.require(access.can_run(request.user))
+    run = get_object_or_404(Run, pk=pk)
+    if runs.cancel(run.pk, request.user):
+        messages.success(request, _("测算已取消"))
+    else:
+        messages.error(request, _("该测算已结束，无需取消"))
+    return redirect("policies:run", run.pk)
 
 
 def _filtered(request, qs):
@@ -123,7 +142,7 @@ def bulk_approve(request):
             messages.error(request, _("请先勾选要审批的奖励"))
             return redirect(request.META.get("HTTP_REFERER") or "policies:review")
         return render(request, "policies/bulk_confirm.html", {
-            "awards": chosen.select_related("enterprise"),
+            "awards": chosen.select_related("enterprise"), "shown": _with_others(chosen[:50]),
             "total": chosen.aggregate(s=Sum("amount_yuan"))["s"], "count": chosen.count(),
             "threshold": ledger.two_person_threshold()})
     out = ledger.approve_many(list(chosen.values_list("pk", flat=True)), request.user)
@@ -157,7 +176,7 @@ def award_detail(request, pk):
         return redirect("policies:award", award.pk)
     p = catalogue.policy(award.policy_id)
     return render(request, "policies/award.html", {
-        "award": award, "policy": p,
+        "award": award, "policy": p, "others": _others(request, award),
         "tier_label": catalogue.tier_label(p, award.tier) if p and award.tier else "",
         "payment": getattr(award, "payment", None) if award.status == S.PAID else None,
         "can_review": access.can_review(request.user),
@@ -222,3 +241,24 @@ def disbursement_export(request):
              e.paid_at.strftime("%Y-%m-%d %H:%M:%S")] for e in qs.iterator())
     audit.record(request.user, "export_disbursement", detail={"year": year, "rows": qs.count()})
     return table_response(f"disbursement-{year}", "xlsx", headers, rows)
+
+
+def _others(request, award) -> list:
+    """Every other award of the enterprise under this policy, for the reviewer (9.3)."""
+    visible = set(access.awards(request.user).filter(
+        enterprise_id=award.enterprise_id).values_list("pk", flat=True))
+    return [a for a in ledger.others(award) if a.pk in visible]
+
+
+def _with_others(awards) -> list:
+    """``awards`` with ``.others``: the enterprise's other awards under the same policy."""
+    shown = list(awards.select_related("enterprise"))
+    keys = {(a.enterprise_id, a.policy_id) for a in shown}
+    siblings = {}
+    for o in Award.objects.filter(enterprise_id__in={k[0] for k in keys},
+                                  policy_id__in={k[1] for k in keys}).order_by("-year", "id"):
+        siblings.setdefault((o.enterprise_id, o.policy_id), []).append(o)
+    for a in shown:
+        a.title = catalogue.title(a.policy_id)
+        a.others = [o for o in siblings.get((a.enterprise_id, a.policy_id), []) if o.pk != a.pk]
+    return shown

@@ -16,7 +16,9 @@ pytestmark = pytest.mark.django_db
 
 
 def make_award(enterprise, amount, policy="dengfeng", tier="over_100yi", year=2022, **kw):
-    defaults = dict(budget_line="policy_funds", pack_id="changzhou_2022",
+    # slot = tier: each award here is a separately payable slot (as where tiers add up), so
+    # that one enterprise can hold several; the one-per-year key is tested in test_one_payment.
+    defaults = dict(budget_line="policy_funds", pack_id="changzhou_2022", slot=tier,
                     cluster_code=enterprise.cluster.code if enterprise.cluster else "")
     return Award.objects.create(enterprise=enterprise, policy_id=policy, year=year, tier=tier,
                                 amount_yuan=amount, **{**defaults, **kw})

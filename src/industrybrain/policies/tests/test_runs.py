@@ -3,7 +3,7 @@ data never pays zero; an invalid pack cannot run; one active run per year."""
 
 import pytest
 
-from industrybrain.policies import jobs, ledger, runs
+from industrybrain.policies import jobs, ledger, liveness, runs
 from industrybrain.policies.budgets import Refused
 from industrybrain.policies.models import Award, LedgerEntry, Message, Run
 
@@ -79,7 +79,7 @@ def test_only_one_active_run_per_year(year2022, users):
 def test_a_run_whose_process_died_frees_the_year(year2022, users):
     Run.objects.create(pack_id="changzhou_2022", year=2022, status="running",
                        worker="nohost-that-exists:1")
-    Run.objects.filter(status="running").update(worker=f"{runs.socket.gethostname()}:999999999")
+    Run.objects.filter(status="running").update(worker=f"{liveness.hostname()}:999999999")
     run = runs.start(2022, users["admin"])
     assert run.status == "queued"
     assert Run.objects.filter(status="failed", error__contains="中断").count() == 1

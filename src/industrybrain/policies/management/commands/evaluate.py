@@ -39,7 +39,13 @@ class Command(BaseCommand):
             run = runs.start(o["year"], None, o["pack"])
         except runs.RunRefused as exc:
             raise CommandError(str(exc)) from exc
-        run = runs.execute(run.pk, parquet=o["parquet"])
+        from industrybrain.policies import liveness
+
+        restore = liveness.stop_on_signals()  # SIGTERM/Ctrl-C: the run is marked failed
+        try:
+            run = runs.execute(run.pk, parquet=o["parquet"])
+        finally:
+            restore()
         if run.status != "done":
             raise CommandError(run.error)
         self.stdout.write(f"run #{run.pk} {run.pack_id} v{run.pack_version} {run.year}: {run.status}")
