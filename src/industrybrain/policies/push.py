@@ -16,6 +16,7 @@ message twice. Mails carry a stable Message-ID per message.
 
 from __future__ import annotations
 
+import itertools
 import logging
 from collections import defaultdict
 
@@ -73,7 +74,7 @@ def award_message(year: int, p, r) -> Message:
                    year=year, title=title, body=body)
 
 
-def from_run(run, pack, result: pa.Table, check=None) -> dict:
+def from_run(run, pack, result: pa.Table, check=None, batch: int = 5000) -> dict:
     """Near-miss messages of ``run`` (award messages were written with the awards), then
     deliver everything undelivered, also what a killed run left; returns counts."""
     messages = []
@@ -93,16 +94,16 @@ def from_run(run, pack, result: pa.Table, check=None) -> dict:
             year=run.year, title=_("离“%(policy)s”只差一点") % {"policy": p.title_zh},
             body=r["explanation_zh"]))
     created = 0
-    for i in range(0, len(messages), 5000):
+    for i in range(0, len(messages), batch):
         if check is not None:
-            check()
+            check("near_miss", i // batch)
         with transaction.atomic():
             before = Message.objects.filter(year=run.year, kind=Message.Kind.NEAR_MISS).count()
-            Message.objects.bulk_create(messages[i:i + 5000], ignore_conflicts=True)
+            Message.objects.bulk_create(messages[i:i + batch], ignore_conflicts=True)
             created += Message.objects.filter(
                 year=run.year, kind=Message.Kind.NEAR_MISS).count() - before
     try:
-        delivered, emailed = deliver(check=check)
+        delivered, emailed = deliver(batch=min(batch, 500), check=check)
     except Stopped:
         raise
     except Exception:  # a mail server down must not fail the run: the outbox keeps them
@@ -146,7 +147,8 @@ def deliver_soon() -> None:
 
 def deliver(batch: int = 500, check=None) -> tuple[int, int]:
     """Send every undelivered message (e-mail to the enterprise's users with an address)
-    and mark it delivered; returns (delivered, e-mailed)."""
+    and mark it delivered; returns (delivered, e-mailed). ``check(phase, index)`` is called
+    before each batch (a run's checkpoint)."""
     User = get_user_model()
     addresses = defaultdict(list)
     for eid, email in User.objects.filter(profile__enterprise__isnull=False).exclude(
@@ -157,9 +159,9 @@ def deliver(batch: int = 500, check=None) -> tuple[int, int]:
     sender = getattr(settings, "DEFAULT_FROM_EMAIL", "noreply@localhost")
     lock = {"skip_locked": True} if db.features.has_select_for_update_skip_locked else {}
     delivered = emailed = 0
-    while True:
+    for index in itertools.count():
         if check is not None:
-            check()
+            check("deliver", index)
         with transaction.atomic():
             pending = list(Message.objects.select_for_update(**lock).filter(
                 delivered_at=None).order_by("pk")[:batch])

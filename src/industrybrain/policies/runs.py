@@ -42,6 +42,9 @@ PAUSE = float(os.environ.get("IB_RUN_PAUSE_AFTER_CHUNK", 0))
 # Test hook: called as chunk_hook(run, phase, index) before each write of ``store``
 # (phase "create", "update" or "withdraw"), after the read: a deterministic race window.
 chunk_hook = None
+# Test hook for the crash tests: the process SIGKILLs itself at this point ("engine",
+# "create:1", "deliver:0", "done", …; see _crash_point), as a power cut would.
+CRASH_AT = "IB_RUN_CRASH_AT"
 
 # What the run page shows for each count (people read words, not keys).
 COUNT_LABELS = {
@@ -117,9 +120,17 @@ class _Job:
 
     def progress(self, stage: str, percent: int, **extra) -> None:
         self.beat.check()
+        _crash_point(stage)
         if not self._mine().update(stage=stage, progress=percent, heartbeat=timezone.now(),
                                    **extra):
             raise Stopped(_("测算已被取消或判定中断"))
+
+    def checkpoint(self, phase: str, index: int) -> None:
+        """Between two committed batches: stop if asked; the test hooks."""
+        self.beat.check()
+        _crash_point(f"{phase}:{index}")
+        if index and PAUSE:
+            time.sleep(PAUSE)
 
     def finish(self, **fields) -> bool:
         return bool(self._mine().update(finished_at=timezone.now(), **fields))
@@ -160,7 +171,8 @@ def execute(run_id: int, parquet: str | None = None) -> Run | None:
             t = time.perf_counter()
             from industrybrain.policies import push
 
-            counts.update(push.from_run(run, pack, result, check=beat.check))
+            counts.update(push.from_run(run, pack, result, check=job.checkpoint, batch=CHUNK))
+            _crash_point("done")
             timings["push"] = round(time.perf_counter() - t, 3)
             if job.finish(status="done", progress=100, stage="done", counts=counts,
                           timings=timings):
@@ -325,9 +337,17 @@ def store(run: Run, pack, result: pa.Table, snap, job: _Job | None = None) -> di
     return counts
 
 
+def _crash_point(name: str) -> None:
+    if os.environ.get(CRASH_AT) == name:
+        import signal
+
+        os.kill(os.getpid(), signal.SIGKILL)
+
+
 def _hook(run, phase, index, job):
     if job is not None:
         job.beat.check()
+    _crash_point(f"{phase}:{index}")
     if chunk_hook is not None:
         chunk_hook(run, phase, index)
 

@@ -8,8 +8,11 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--once", action="store_true", help="drain the queue and exit")
+        parser.add_argument("--poll", type=float, default=None,
+                            help="seconds between polls (default: 2, or the heartbeat interval if shorter)")
 
     def handle(self, *args, **o):
-        from industrybrain.policies import jobs
+        from industrybrain.policies import jobs, liveness
 
-        jobs.work(once=o["once"], log=self.stdout.write)
+        poll = o["poll"] if o["poll"] is not None else min(2.0, liveness.interval())
+        jobs.work(once=o["once"], poll=poll, log=self.stdout.write)
