@@ -29,14 +29,22 @@ def _hold_a_lock_then_let_go(seconds):
     if connection.vendor == "postgresql":
         import psycopg
 
-        connection.ensure_connection()
-        pid = connection.connection.info.backend_pid
         settings = connection.settings_dict
-        with psycopg.connect(host=settings["HOST"], port=settings["PORT"] or 5432,
-                             user=settings["USER"], dbname=settings["NAME"],
-                             autocommit=True) as other:
-            other.execute("SELECT pg_terminate_backend(%s)", [pid])
-        return None
+
+        def restart():  # every session of the test database is cut, again and again
+            with psycopg.connect(host=settings["HOST"], port=settings["PORT"] or 5432,
+                                 user=settings["USER"], dbname=settings["NAME"],
+                                 autocommit=True) as other:
+                end = time.monotonic() + seconds
+                while time.monotonic() < end:
+                    other.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                                  "WHERE datname = current_database() AND pid <> pg_backend_pid()")
+                    time.sleep(0.02)
+
+        thread = threading.Thread(target=restart)
+        thread.start()
+        time.sleep(0.2)
+        return thread
 
     ready = threading.Event()
 
@@ -69,7 +77,7 @@ def test_a_transient_database_error_on_claim_does_not_stop_the_worker(reference_
     jobs.work(poll=0.2, log=lines.append, max_polls=20)
     if holder is not None:
         holder.join()
-    assert any("database unavailable" in line and "OperationalError" in line for line in lines)
+    assert any("database unavailable" in line and "OperationalError" in line for line in lines), lines
     run.refresh_from_db()
     assert run.status == "done", (run.error, lines)  # it retried, claimed and ran it
     assert Award.objects.filter(run=run).exists()
