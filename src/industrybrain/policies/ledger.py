@@ -69,8 +69,8 @@ def approve(award_id: int, user) -> str:
         audit.record(user, "payment", award, detail={
             "amount_yuan": award.amount_yuan, "ledger": entry.pk,
             "budget_line": award.budget_line})
-        push.paid(award)  # the outbox: the message exists exactly when the payment does
-    push.deliver_soon()
+        message = push.paid(award)  # the outbox: it exists exactly when the payment does
+    push.deliver_soon(message)
     return "paid"
 
 

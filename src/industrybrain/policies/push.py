@@ -126,26 +126,27 @@ def send(enterprise_id: int, kind: str, policy_id: str, year: int, title: str, b
     return msg
 
 
-def paid(award) -> None:
-    send(award.enterprise_id, Message.Kind.PAID, award.policy_id, award.year,
+def paid(award) -> Message:
+    return send(award.enterprise_id, Message.Kind.PAID, award.policy_id, award.year,
          _("“%(policy)s”%(amount)s已拨付") % {"policy": catalogue.title(award.policy_id),
                                             "amount": format_yuan(award.amount_yuan)},
          _("财政资金已列入拨付清单，将直达企业账户。") + "\n" + award.explanation_zh)
 
 
-def deliver_soon() -> None:
-    """After a decision or payment has committed: deliver now on the embedded backends; with
-    a separate worker (IB_JOBS=worker or redis) its next poll delivers."""
+def deliver_soon(*messages) -> None:
+    """After a decision or payment has committed: deliver its messages now on the embedded
+    backends (only those: a backlog is the run's and the worker's, not a request's); with a
+    separate worker (IB_JOBS=worker or redis) its next poll delivers."""
     from industrybrain.policies import jobs
 
-    if jobs.backend() in ("thread", "inline"):
+    if jobs.backend() in ("thread", "inline") and messages:
         try:
-            deliver()
+            deliver(only=[m.pk for m in messages if m is not None])
         except Exception:  # the outbox keeps it: the next delivery sends it
             log.exception("delivery failed; the messages stay in the outbox")
 
 
-def deliver(batch: int = 500, check=None) -> tuple[int, int]:
+def deliver(batch: int = 500, check=None, only=None) -> tuple[int, int]:
     """Send every undelivered message (e-mail to the enterprise's users with an address)
     and mark it delivered; returns (delivered, e-mailed). ``check(phase, index)`` is called
     before each batch (a run's checkpoint)."""
@@ -163,8 +164,10 @@ def deliver(batch: int = 500, check=None) -> tuple[int, int]:
         if check is not None:
             check("deliver", index)
         with transaction.atomic():
-            pending = list(Message.objects.select_for_update(**lock).filter(
-                delivered_at=None).order_by("pk")[:batch])
+            pending = Message.objects.select_for_update(**lock).filter(delivered_at=None)
+            if only is not None:
+                pending = pending.filter(pk__in=only)
+            pending = list(pending.order_by("pk")[:batch])
             if not pending:
                 break
             mails, mailed = [], []

@@ -154,3 +154,25 @@ def test_a_running_run_cancelled_stops_at_its_next_checkpoint(year2022, users, m
     assert run.status == "cancelled" and run.stage != "done"
     # It stopped before writing: nothing after the cancel, and the run was not overwritten.
     assert Award.objects.count() <= 1
+
+
+@pytest.mark.django_db
+def test_a_payment_whose_mail_cannot_go_out_is_paid_and_mailed_later(proposed, users, settings,
+                                                                     mailoutbox):
+    """The paid message commits with the payment; a mail server that is down (a real SMTP
+    connection refused on a closed port) delays it, and the next delivery sends it once."""
+    from industrybrain.policies import ledger, push
+    from industrybrain.policies.models import LedgerEntry, Message
+
+    users["owner_a"].email = "finance@a.example"
+    users["owner_a"].save()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", 9, 2
+    push.deliver()  # the run's own messages went out already; nothing is left
+    assert ledger.approve(proposed["a"].pk, users["reviewer"]) == "paid"
+    assert LedgerEntry.objects.filter(award=proposed["a"]).exists()
+    paid = Message.objects.get(kind="paid", enterprise=proposed["a"].enterprise)
+    assert paid.delivered_at is None  # kept in the outbox
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    assert push.deliver() == (1, 1) and push.deliver() == (0, 0)
+    assert [m.subject for m in mailoutbox if "已拨付" in m.subject] == [paid.title]
