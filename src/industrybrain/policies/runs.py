@@ -305,7 +305,7 @@ def store(run: Run, pack, result: pa.Table, snap, job: _Job | None = None) -> di
             # Re-read under row locks: what a person decided since the read stays decided.
             still = dict(Award.objects.select_for_update().filter(
                 pk__in=[a.pk for a in chunk], status__in=OPEN,
-                source=Award.Source.RUN).values_list("pk", "status"))
+                source=Award.Source.RUN).order_by("pk").values_list("pk", "status"))
             todo = [a for a in chunk if a.pk in still]
             if todo:
                 Award.objects.bulk_update(todo, fields)

@@ -98,7 +98,7 @@ class City:
 def template(request, tmp_path_factory):
     tmp = tmp_path_factory.mktemp("city")
     city = City(request.param, tmp, None)
-    _cli(city.env, "demo-data", "--enterprises", "600", "--seed", "7")
+    _cli(city.env, "demo-data", "--enterprises", "600", "--seed", "7", timeout=1200)
     _cli(city.env, "shell", "-c", USERS)
     if request.param == "sqlite":
         import sqlite3
