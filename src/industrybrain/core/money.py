@@ -1,8 +1,10 @@
 """Money is stored as integer 元 and shown in 万元 or 亿元, the units Chinese officials read."""
 
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal, DecimalException
 
 from django.utils.translation import gettext as _
+
+from industrybrain.core.bounds import MONEY_MAX_WAN, OUT_OF_RANGE
 
 YUAN_PER_WAN = 10_000
 YUAN_PER_YI = 100_000_000
@@ -21,17 +23,27 @@ def format_yuan(value, unit: str | None = None, places: int = 2) -> str:
 
 
 def wan_to_yuan(text) -> int:
-    """Parse an amount written in 万元 (at most 4 decimals, so it is exact in 元)."""
+    """Parse an amount written in 万元 (at most 4 decimals, so it is exact in 元).
+
+    Raises ValueError with a reason a person can read: not a number, not finite, more than
+    4 decimals, or beyond the plausible range of any stored amount (core/bounds.py). Digits
+    must be ASCII: Python's Decimal would read full-width or Arabic-Indic digits too."""
+    raw = str(text).strip().replace(",", "")
+    if not raw.isascii() or len(raw) > 40:
+        raise ValueError(_("不是数字"))
     try:
-        amount = Decimal(str(text).strip().replace(",", ""))
-    except InvalidOperation as exc:
+        amount = Decimal(raw)
+    except DecimalException as exc:
         raise ValueError(_("不是数字")) from exc
     if not amount.is_finite():
         raise ValueError(_("不是有限数字"))
-    yuan = amount * YUAN_PER_WAN
-    if yuan != yuan.to_integral_value():
+    # Compare before any arithmetic: 1e999999 * 10000 raises decimal.Overflow.
+    if abs(amount) > MONEY_MAX_WAN:
+        raise ValueError(str(OUT_OF_RANGE))
+    # Inside the range a quantize cannot overflow; a tiny 1e-999999999 is refused, not rounded to 0.
+    if amount != amount.quantize(Decimal("0.0001")):
         raise ValueError(_("万元最多保留4位小数"))
-    return int(yuan)
+    return int(amount * YUAN_PER_WAN)
 
 
 def yuan_to_wan(value) -> Decimal | None:

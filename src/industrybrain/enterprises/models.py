@@ -1,11 +1,14 @@
 """The industrial enterprise database (工业企业数据库): enterprises, yearly figures, honours."""
 
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 from stdnum.cn import uscc as uscc_std
 from stdnum.exceptions import ValidationError as StdnumError
+
+from industrybrain.core import bounds
 
 
 def validate_uscc(value: str) -> None:
@@ -87,6 +90,12 @@ class Enterprise(models.Model):
         return self.name
 
 
+def in_range(column: str) -> list:
+    """Form and admin validators for one AnnualFigures column's plausible range."""
+    bound = bounds.FIGURES[column]
+    return [MinValueValidator(bound.low), MaxValueValidator(bound.high)]
+
+
 class AnnualFigures(models.Model):
     """One enterprise's figures for one year. Money in integer 元; a blank stays blank."""
 
@@ -94,17 +103,25 @@ class AnnualFigures(models.Model):
         Enterprise, on_delete=models.CASCADE, related_name="figures", verbose_name=_("企业")
     )
     year = models.PositiveSmallIntegerField(_("年份"))
-    revenue = models.BigIntegerField(_("营业收入（元）"), null=True, blank=True)
-    industrial_output = models.BigIntegerField(_("工业总产值（元）"), null=True, blank=True)
-    tax = models.BigIntegerField(_("税收（元）"), null=True, blank=True)
-    local_contribution = models.BigIntegerField(_("地方贡献（元）"), null=True, blank=True)
-    rd_spending = models.BigIntegerField(_("研发投入（元）"), null=True, blank=True)
-    employees = models.PositiveIntegerField(_("从业人员（人）"), null=True, blank=True)
-    invention_patents = models.PositiveIntegerField(_("有效发明专利（件）"), null=True, blank=True)
+    revenue = models.BigIntegerField(_("营业收入（元）"), null=True, blank=True,
+                                     validators=in_range("revenue"))
+    industrial_output = models.BigIntegerField(_("工业总产值（元）"), null=True, blank=True,
+                                               validators=in_range("industrial_output"))
+    tax = models.BigIntegerField(_("税收（元）"), null=True, blank=True, validators=in_range("tax"))
+    local_contribution = models.BigIntegerField(_("地方贡献（元）"), null=True, blank=True,
+                                                validators=in_range("local_contribution"))
+    rd_spending = models.BigIntegerField(_("研发投入（元）"), null=True, blank=True,
+                                         validators=in_range("rd_spending"))
+    employees = models.PositiveIntegerField(_("从业人员（人）"), null=True, blank=True,
+                                            validators=in_range("employees"))
+    invention_patents = models.PositiveIntegerField(_("有效发明专利（件）"), null=True, blank=True,
+                                                    validators=in_range("invention_patents"))
     energy_tce = models.DecimalField(
-        _("综合能耗（吨标准煤）"), max_digits=14, decimal_places=2, null=True, blank=True
+        _("综合能耗（吨标准煤）"), max_digits=14, decimal_places=2, null=True, blank=True,
+        validators=in_range("energy_tce"),
     )
-    tech_upgrade_investment = models.BigIntegerField(_("技改投资（元）"), null=True, blank=True)
+    tech_upgrade_investment = models.BigIntegerField(_("技改投资（元）"), null=True, blank=True,
+                                                     validators=in_range("tech_upgrade_investment"))
     above_scale = models.BooleanField(_("规模以上"), null=True, blank=True)
     history = HistoricalRecords()
 
@@ -114,10 +131,13 @@ class AnnualFigures(models.Model):
         ordering = ["enterprise_id", "year"]
         constraints = [
             models.UniqueConstraint(fields=["enterprise", "year"], name="one_figures_per_year"),
-            models.CheckConstraint(
-                condition=models.Q(revenue__gte=0) | models.Q(revenue__isnull=True),
-                name="revenue_not_negative",
-            ),
+            # The database refuses what no import, form or script may store (core/bounds.py):
+            # a value beyond these made the cockpit's SUM overflow on SQLite.
+            *(models.CheckConstraint(
+                condition=models.Q(**{f"{column}__gte": bound.low, f"{column}__lte": bound.high})
+                | models.Q(**{f"{column}__isnull": True}),
+                name=f"figures_{column}_in_range",
+            ) for column, bound in bounds.FIGURES.items()),
         ]
 
     def __str__(self):

@@ -121,6 +121,13 @@ MEDIA_ROOT = DATA_DIR / "media"
 
 # An upload larger than this is refused before it is parsed (bad input must not cost memory).
 IMPORT_MAX_BYTES = int(os.environ.get("IB_IMPORT_MAX_BYTES", 20 * 1024 * 1024))
+# An .xlsx is a zip: what its parts unpack to is bounded too, before openpyxl reads them
+# (enterprises/imports/reader.py). A 20 MB upload of real figures unpacks to well under
+# these; a decompression bomb declares gigabytes and is refused from the zip's directory.
+IMPORT_MAX_SHEET_BYTES = 256 * 2**20  # a worksheet, streamed row by row
+IMPORT_MAX_SHARED_STRINGS_BYTES = 32 * 2**20  # held in memory whole (~1M distinct USCCs fit)
+IMPORT_MAX_OTHER_PART_BYTES = 16 * 2**20  # styles, workbook, relationships: parsed whole
+IMPORT_MAX_UNPACKED_BYTES = 320 * 2**20  # all parts together
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # A new yearly value this many times the enterprise's largest earlier one (or smaller by the

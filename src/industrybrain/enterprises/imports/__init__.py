@@ -43,14 +43,14 @@ def import_bytes(kind, filename, data, user=None) -> Report:
     spec = KINDS[kind]
     report = Report(kind=kind, filename=filename)
     try:
-        headers, body = read_table(filename, data)
+        table = read_table(filename, data)
     except FileError as exc:
         report.rejects.append(Reject(0, _("文件"), str(exc)))
         _batch(report, data, user).save()
         return report
-    report.rows = len(body)
+    report.rows, report.sheet = len(table.body), table.sheet
     spec.prepare()
-    records = spec.parse_rows(headers, body, report.rejects)
+    records = spec.parse_rows(table.headers, table.body, report.rejects)
     spec.check(records, report.rejects)  # also after cell errors: report every problem at once
     if report.rejects:
         report.rejects.sort(key=lambda r: r.row)

@@ -42,16 +42,22 @@ class Report:
     rejects: list[Reject] = field(default_factory=list)
     applied: bool = False
     batch_id: int | None = None
+    sheet: str = ""  # the worksheet read (an .xlsx's active visible sheet)
 
     def summary(self) -> str:
         if self.applied:
-            return _("已导入 %(file)s：共 %(rows)s 行，新增 %(created)s，更新 %(updated)s，"
+            text = _("已导入 %(file)s：共 %(rows)s 行，新增 %(created)s，更新 %(updated)s，"
                      "未变 %(unchanged)s。") % {
                 "file": self.filename, "rows": self.rows, "created": self.created,
                 "updated": self.updated, "unchanged": self.unchanged}
+            return text + self.sheet_note()
         text = _("%(file)s 未导入：发现 %(n)s 处错误，数据库未做任何改动。") % {
             "file": self.filename, "n": len(self.rejects)}
-        return text + (_("第一处：%(reject)s") % {"reject": self.rejects[0]} if self.rejects else "")
+        return text + (_("第一处：%(reject)s") % {"reject": self.rejects[0]} if self.rejects else "") \
+            + self.sheet_note()
+
+    def sheet_note(self) -> str:
+        return _("（读取的工作表：%(sheet)s）") % {"sheet": self.sheet} if self.sheet else ""
 
 
 class Spec:

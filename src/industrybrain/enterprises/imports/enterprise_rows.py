@@ -22,7 +22,7 @@ def ownership(value):
 
 def industry_code(value):
     code = str(value).strip().upper()
-    if not (len(code) in (3, 4, 5) and code[0].isalpha() and code[1:].isdigit()):
+    if not (len(code) in (3, 4, 5) and code.isascii() and code[0].isalpha() and code[1:].isdigit()):
         raise cells.CellError(_("行业代码应为门类字母加2至4位数字，如 C3484（GB/T 4754-2017）"))
     return code
 

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from industrybrain.core import bounds
 from industrybrain.enterprises.imports import cells
 from industrybrain.enterprises.imports.base import Column, Reject, Spec, write_with_history
 from industrybrain.enterprises.models import AnnualFigures, Enterprise
@@ -31,8 +32,8 @@ class FiguresSpec(Spec):
         Column("税收（万元）", "tax", cells.money_wan, False, 5200),
         Column("地方贡献（万元）", "local_contribution", cells.money_wan, False, 2100),
         Column("研发投入（万元）", "rd_spending", cells.money_wan, False, 4300),
-        Column("从业人员（人）", "employees", cells.count, False, 860),
-        Column("有效发明专利（件）", "invention_patents", cells.count, False, 37),
+        Column("从业人员（人）", "employees", cells.count_within(bounds.EMPLOYEES), False, 860),
+        Column("有效发明专利（件）", "invention_patents", cells.count_within(bounds.INVENTION_PATENTS), False, 37),
         Column("综合能耗（吨标准煤）", "energy_tce", cells.tce, False, 5230.25),
         Column("技改投资（万元）", "tech_upgrade_investment", cells.money_wan, False, 3000),
         Column("是否规上", "above_scale", cells.boolean, False, "是"),

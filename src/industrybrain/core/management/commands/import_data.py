@@ -1,4 +1,5 @@
 from django.core.management.base import BaseCommand, CommandError
+from django.db import DatabaseError
 
 from industrybrain.enterprises.imports import KINDS, import_file
 
@@ -11,7 +12,13 @@ class Command(BaseCommand):
         parser.add_argument("path", help="an .xlsx or .csv file with the template's headers")
 
     def handle(self, *args, **options):
-        report = import_file(options["kind"], options["path"])
+        # Every failure is a sentence for the person at the terminal, never a traceback.
+        try:
+            report = import_file(options["kind"], options["path"])
+        except OSError as exc:
+            raise CommandError(f"无法打开文件 {options['path']}：{exc.strerror or exc}") from None
+        except DatabaseError as exc:
+            raise CommandError(f"数据库错误，未导入任何数据：{exc}") from None
         if not report.applied:
             for reject in report.rejects[:200]:
                 self.stderr.write(str(reject))
