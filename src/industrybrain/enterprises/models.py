@@ -195,3 +195,56 @@ class Designation(models.Model):
 
     def __str__(self):
         return f"{self.enterprise} · {self.type}"
+
+
+# --- The import machinery's own tables (enterprises/imports/) ---------------------------
+
+class ImportLock(models.Model):
+    """One row per import kind: who is importing it now. Only one import of a kind runs at a
+    time; a second is refused with "另一个导入正在进行". A holder that stops renewing its
+    heartbeat (killed, crashed) loses the lock after IMPORT_LOCK_STALE_SECONDS."""
+
+    kind = models.CharField(max_length=16, primary_key=True)
+    token = models.CharField(max_length=32, blank=True)  # empty: free
+    holder = models.CharField(max_length=150, blank=True)  # a user name, or the host and PID
+    started_at = models.DateTimeField(null=True, blank=True)
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("导入锁")
+        verbose_name_plural = _("导入锁")
+
+    def __str__(self):
+        return self.kind
+
+
+def _staged_value_fields():
+    """The figures columns twice: the value to write (null: leave as stored) and the value
+    the check step read (what the stored row must still hold when the import applies)."""
+    fields = {}
+    for f in AnnualFigures._meta.concrete_fields:
+        if f.name in ("id", "enterprise", "year"):
+            continue
+        for prefix in ("", "was_"):
+            clone = f.clone()
+            clone.null, clone.blank, clone.validators = True, True, []
+            fields[prefix + f.name] = clone
+    return fields
+
+
+class StagedFigures(models.Model):
+    """A figures import's rows, written in short chunks before one short transaction moves
+    them into AnnualFigures (enterprises/imports/staging.py). Rows of an import that died are
+    deleted by the next import of the same kind."""
+
+    batch_id = models.BigIntegerField(db_index=True)
+    row = models.PositiveIntegerField()
+    enterprise_id = models.BigIntegerField()
+    year = models.PositiveSmallIntegerField()
+    target_id = models.BigIntegerField(null=True)  # the AnnualFigures row, when it existed
+    locals().update(_staged_value_fields())
+
+    class Meta:
+        verbose_name = _("待导入年度数据")
+        verbose_name_plural = _("待导入年度数据")
+        indexes = [models.Index(fields=["enterprise_id", "year"], name="staged_figures_key")]

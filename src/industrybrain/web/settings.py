@@ -83,7 +83,9 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
-    # WAL lets the cockpit read while a batch writes; the timeout rides out short locks.
+    # WAL lets the cockpit read while a batch or an import writes; "timeout" is the busy
+    # timeout in seconds: how long a writer waits for another's write lock before "database
+    # is locked". Imports hold the lock only in short chunks (IMPORT_CHUNK_PAUSE_SECONDS).
     DATABASES["default"]["OPTIONS"] = {
         "timeout": 30,
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
@@ -133,6 +135,13 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # A new yearly value this many times the enterprise's largest earlier one (or smaller by the
 # same factor) is taken for a unit mix-up (元 vs 千元 vs 万元) and refused.
 IMPORT_UNIT_JUMP_RATIO = 500
+# A big import writes in chunks, each its own short transaction (enterprises/imports/staging.py).
+# On SQLite it then leaves the write lock free this long, longer than the 100 ms a waiting
+# writer's busy handler sleeps between tries, so an approval gets in between two chunks.
+IMPORT_CHUNK_PAUSE_SECONDS = 0.12
+# An import renews its lock after every chunk; a lock not renewed for this long belonged to
+# an import that died and passes to the next one.
+IMPORT_LOCK_STALE_SECONDS = 120
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

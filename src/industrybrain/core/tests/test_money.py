@@ -2,6 +2,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from industrybrain.core.bounds import MONEY_YUAN
 from industrybrain.core.money import format_yuan, wan_to_yuan, yuan_to_wan
 
 
@@ -21,9 +22,21 @@ def test_wan_parsing_is_exact_or_refused():
         wan_to_yuan("abc")
 
 
-@given(st.integers(min_value=0, max_value=10**15))
+@given(st.integers(min_value=0, max_value=MONEY_YUAN.high))
 def test_yuan_round_trips_through_wan(amount):
     assert wan_to_yuan(str(yuan_to_wan(amount))) == amount
+
+
+@given(st.integers(min_value=MONEY_YUAN.high + 1, max_value=10**26))
+def test_amounts_beyond_the_plausible_range_are_refused(amount):
+    with pytest.raises(ValueError, match="数值超出合理范围"):
+        wan_to_yuan(str(yuan_to_wan(amount)))
+
+
+@pytest.mark.parametrize("text", ["1e999999", "1e308", "-1e999999", "１２３", "١٢٣", "1e-999999999"])
+def test_huge_tiny_and_non_ascii_amounts_raise_value_error_only(text):
+    with pytest.raises(ValueError):
+        wan_to_yuan(text)
 
 
 def test_wan_is_written_plainly():

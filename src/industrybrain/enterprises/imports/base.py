@@ -130,9 +130,35 @@ class Spec:
     def check(self, records, rejects) -> None:
         """Checks against the database and across rows; append a Reject for each problem."""
 
-    def apply(self, records, user, reason) -> tuple[int, int, int]:
-        """Write the records; return (created, updated, unchanged). Runs inside a transaction."""
+    def apply(self, records, run: "Apply") -> None:
+        """Write the records whole or not at all. The spec opens its own transaction(s); in
+        the last one it calls ``run.finish(created, updated, unchanged)``. When stored rows
+        changed since ``check`` read them it raises a Conflict that ``conflict_rejects`` turns
+        into rejects (optimistic concurrency: nothing is overwritten unseen)."""
         raise NotImplementedError
+
+    def conflict_rejects(self, conflict) -> list[Reject]:
+        return [Reject(row, _("数据"), _("核对之后，库中的数据已被其他导入或人员修改；请重新导入以免覆盖"))
+                for row in conflict.rows]
+
+
+@dataclass
+class Apply:
+    """What a spec's apply needs from the import around it."""
+
+    user: Any
+    reason: str
+    batch: Any  # the ImportBatch, saved, not yet applied
+    after_chunk: Callable[[], None]  # call after each committed chunk: heartbeat and hooks
+    finish: Callable[[int, int, int], None]  # call inside the final transaction
+
+
+class Conflict(Exception):
+    """Stored rows changed between check and apply; ``rows`` are the file's row numbers."""
+
+    def __init__(self, rows, created=()):
+        super().__init__(rows)
+        self.rows, self.created = list(rows), list(created)
 
 
 def write_with_history(model, creates, updates, fields, user, reason) -> None:

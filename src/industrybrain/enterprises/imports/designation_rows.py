@@ -1,5 +1,6 @@
 import datetime as dt
 
+from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from simple_history.utils import bulk_create_with_history
@@ -79,7 +80,9 @@ class DesignationSpec(Spec):
                     _("与库中同一认定的到期日期不同；请在管理后台修改，以免覆盖")
                 )))
 
-    def apply(self, records, user, reason):
+    def apply(self, records, run):
+        """Inserts only, in one transaction; a grant stored by someone else since the check
+        trips the unique constraint and refuses the whole file (see imports.import_bytes)."""
         creates, unchanged = [], 0
         for r in records:
             if _key(r) in self.stored:
@@ -89,9 +92,10 @@ class DesignationSpec(Spec):
                 enterprise_id=r["enterprise_id"], type_id=r["type_id"],
                 granted_on=r["granted_on"], expires_on=r.get("expires_on"), product=r["product"],
             ))
-        bulk_create_with_history(creates, Designation, batch_size=2000, default_user=user,
-                                 default_change_reason=reason)
-        return len(creates), 0, unchanged
+        with transaction.atomic():
+            bulk_create_with_history(creates, Designation, batch_size=2000, default_user=run.user,
+                                     default_change_reason=run.reason)
+            run.finish(len(creates), 0, unchanged)
 
 
 def _key(r):

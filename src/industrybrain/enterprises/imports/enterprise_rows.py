@@ -1,9 +1,16 @@
 
+from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from industrybrain.enterprises.imports import cells
-from industrybrain.enterprises.imports.base import Column, Reject, Spec, write_with_history
+from industrybrain.enterprises.imports.base import (
+    Column,
+    Conflict,
+    Reject,
+    Spec,
+    write_with_history,
+)
 from industrybrain.enterprises.models import District, Enterprise, IndustryCode, Ownership
 from industrybrain.industry.models import Cluster
 from industrybrain.industry.taxonomy import cluster_for_code, prefix_map
@@ -87,33 +94,57 @@ class EnterpriseSpec(Spec):
                 other = names_in_file.setdefault(r["name"], (r["uscc"], row))
                 if other[0] != r["uscc"]:
                     rejects.append(Reject(row, "企业名称", _("与第%(row)s行企业重名") % {"row": other[1]}))
+        # What the stored rows hold as checked: apply writes only if they still hold it.
+        self.seen = Enterprise.objects.in_bulk(
+            [self.existing[r["uscc"]][0] for r in records if r.get("uscc") in self.existing])
 
     def _known_code(self, code):
         return code in self.codes or code[:3] in self.codes
 
-    def apply(self, records, user, reason):
-        creates, updates, unchanged = [], [], 0
-        fields = ["name", "district_id", "industry_code", "ownership", "founded_on",
-                  "is_manufacturing", "is_listed", "cluster_id"]
-        existing = Enterprise.objects.in_bulk(
-            [self.existing[r["uscc"]][0] for r in records if r["uscc"] in self.existing]
-        )
-        for r in records:
-            values = {f: r[f] for f in fields if f in r}
-            if "is_manufacturing" not in values and "industry_code" in values:
-                values["is_manufacturing"] = values["industry_code"].startswith("C")
-            if r["uscc"] in self.existing:
-                obj = existing[self.existing[r["uscc"]][0]]
-                if all(getattr(obj, f) == v for f, v in values.items()):
+    def _values(self, r):
+        values = {f: r[f] for f in FIELDS if f in r}
+        if "is_manufacturing" not in values and "industry_code" in values:
+            values["is_manufacturing"] = values["industry_code"].startswith("C")
+        return values
+
+    def apply(self, records, run):
+        """One transaction (enterprise files are small next to figures). Only the fields a
+        row changes are written, and only if the stored values are still the ones the check
+        step saw; otherwise the whole file is refused (optimistic concurrency)."""
+        ids = [self.existing[r["uscc"]][0] for r in records if r["uscc"] in self.existing]
+        seen = self.seen
+        with transaction.atomic():
+            # PostgreSQL: lock the rows this file updates until it commits; SQLite: the
+            # immediate transaction already holds the write lock.
+            existing = Enterprise.objects.select_for_update().in_bulk(ids)
+            creates, updates, changed_fields, unchanged, conflicts = [], [], set(), 0, []
+            for r in records:
+                values = self._values(r)
+                if r["uscc"] not in self.existing:
+                    creates.append(Enterprise(uscc=r["uscc"], **values))
+                    continue
+                pk = self.existing[r["uscc"]][0]
+                before, obj = seen.get(pk), existing.get(pk)
+                changed = {f: v for f, v in values.items() if before is None or getattr(before, f) != v}
+                if not changed:
                     unchanged += 1
                     continue
-                for f, v in values.items():
+                if before is None or obj is None or any(
+                        getattr(obj, f) != getattr(before, f) for f in changed):
+                    conflicts.append(r["_row"])
+                    continue
+                for f, v in changed.items():
                     setattr(obj, f, v)
+                changed_fields.update(changed)
                 updates.append(obj)
-            else:
-                creates.append(Enterprise(uscc=r["uscc"], **values))
-        write_with_history(Enterprise, creates, updates, fields, user, reason)
-        return len(creates), len(updates), unchanged
+            if conflicts:
+                raise Conflict(conflicts)
+            write_with_history(Enterprise, creates, updates, sorted(changed_fields), run.user, run.reason)
+            run.finish(len(creates), len(updates), unchanged)
+
+
+FIELDS = ["name", "district_id", "industry_code", "ownership", "founded_on", "is_manufacturing",
+          "is_listed", "cluster_id"]
 
 
 def _example_uscc():

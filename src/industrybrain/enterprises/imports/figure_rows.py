@@ -1,13 +1,14 @@
 from collections import defaultdict
 
 from django.conf import settings
+from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from industrybrain.core import bounds
-from industrybrain.enterprises.imports import cells
-from industrybrain.enterprises.imports.base import Column, Reject, Spec, write_with_history
-from industrybrain.enterprises.models import AnnualFigures, Enterprise
+from industrybrain.enterprises.imports import cells, staging
+from industrybrain.enterprises.imports.base import Column, Reject, Spec
+from industrybrain.enterprises.models import AnnualFigures, Enterprise, StagedFigures
 
 VALUE_FIELDS = [
     "revenue", "industrial_output", "tax", "local_contribution", "rd_spending", "employees",
@@ -96,21 +97,43 @@ class FiguresSpec(Spec):
                         % {"times": f"{times:,.0f}"}
                     )))
 
-    def apply(self, records, user, reason):
-        creates, updates, unchanged = [], [], 0
+    def apply(self, records, run):
+        """Stage the changed values in chunks, then move them in one short transaction that
+        first checks nothing changed under them (enterprises/imports/staging.py)."""
+        objects, created, updated, unchanged = [], 0, 0, 0
         for r in records:
-            values = {f: r[f] for f in VALUE_FIELDS if f in r}
+            key = {"batch_id": run.batch.pk, "row": r["_row"], "enterprise_id": r["enterprise_id"],
+                   "year": r["year"]}
             current = self.stored.get((r["enterprise_id"], r["year"]))
             if current is None:
-                creates.append(AnnualFigures(enterprise_id=r["enterprise_id"], year=r["year"], **values))
-            elif all(getattr(current, f) == v for f, v in values.items()):
+                objects.append(StagedFigures(**key, **{f: r[f] for f in VALUE_FIELDS if f in r}))
+                created += 1
+                continue
+            # Only the columns this row changes are written and compared: a file of 税收 and
+            # an edit of 研发投入 to the same row both stand.
+            changed = {f: r[f] for f in VALUE_FIELDS if f in r and getattr(current, f) != r[f]}
+            if not changed:
                 unchanged += 1
-            else:
-                for f, v in values.items():
-                    setattr(current, f, v)
-                updates.append(current)
-        write_with_history(AnnualFigures, creates, updates, VALUE_FIELDS, user, reason)
-        return len(creates), len(updates), unchanged
+                continue
+            was = {f"was_{f}": getattr(current, f) for f in changed}
+            objects.append(StagedFigures(**key, target_id=current.pk, **changed, **was))
+            updated += 1
+        staging.discard(keep=run.batch.pk)  # what a killed import of figures left behind
+        try:
+            staging.stage(objects, run.after_chunk)
+            with transaction.atomic():
+                staging.conflicts(run.batch.pk)
+                staging.swap(run.batch.pk, run.user, run.reason)
+                run.finish(created, updated, unchanged)
+        finally:
+            staging.discard(run.batch.pk)
+
+    def conflict_rejects(self, conflict):
+        key = "、".join(c.header for c in self.columns[:2])
+        return [Reject(row, key, _("核对之后，库中该企业该年度的数据已被其他导入或人员修改；"
+                                    "请重新导入以免覆盖")) for row in conflict.rows] + [
+            Reject(row, key, _("核对之后，库中已新增该企业该年度的数据；请重新导入以免覆盖"))
+            for row in conflict.created]
 
 
 def _in_chunks(manager, lookup, values, size=900):

@@ -40,18 +40,21 @@ def test_templates_download_with_chinese_headers(client_as, city):
 
 
 def test_a_crash_while_writing_leaves_the_database_as_it_was(city, users, monkeypatch):
-    from industrybrain.enterprises.imports import KINDS
+    from industrybrain.enterprises.imports import staging
+    from industrybrain.enterprises.models import StagedFigures
 
-    spec = KINDS["figures"]
-    real_apply = spec.apply
+    real_swap = staging.swap
 
-    def apply_then_crash(records, user, reason):
-        real_apply(records, user, reason)
+    def swap_then_crash(*args):
+        real_swap(*args)  # every row written inside the final transaction, then the power goes
         raise RuntimeError("power cut")
 
-    monkeypatch.setattr(spec, "apply", apply_then_crash)
+    monkeypatch.setattr(staging, "swap", swap_then_crash)
     before = list(AnnualFigures.objects.order_by("pk").values())
     data = f"统一社会信用代码,年份,营业收入（万元）\n{city['a'].uscc},2022,100\n".encode()
     with pytest.raises(RuntimeError):
         import_bytes("figures", "年度.csv", data, users["admin"])
     assert list(AnnualFigures.objects.order_by("pk").values()) == before
+    assert not StagedFigures.objects.exists()
+    monkeypatch.setattr(staging, "swap", real_swap)  # the lock was released: the next one runs
+    assert import_bytes("figures", "年度.csv", data, users["admin"]).applied
