@@ -66,7 +66,7 @@ def import_bytes(kind, filename, data, user=None, on_chunk=None) -> Report:
     try:
         with import_lock(kind, user) as heartbeat:
             _check_and_apply(spec, table, report, data, user, heartbeat, on_chunk)
-    except ImportBusy as exc:
+    except (ImportBusy, LockLost) as exc:  # LockLost here: during the check, before any write
         return _reject_file(report, data, user, str(exc))
     if report.applied:
         import_applied.send(sender=spec.__class__, kind=kind, report=report)
