@@ -7,8 +7,9 @@ The steps: bound and read the file (reader) -> take the kind's lock, so one impo
 kind runs at a time (locking; a second is refused with "另一个导入正在进行") -> parse every
 cell (cells) -> check against the database -> apply: only the values a row changes, and only
 if the stored rows still hold what the check read, else the file is refused (optimistic
-concurrency); figures in short staged chunks and one short final transaction (staging) ->
-``import_applied`` is sent, the one place where every successful import ends.
+concurrency); figures in short staged chunks and one short final transaction (staging),
+which ends in ``finish``: the one place every successful import passes, inside its final
+transaction (the batch is marked applied, the data version bumped).
 """
 
 import hashlib
@@ -16,7 +17,6 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import IntegrityError
-from django.dispatch import Signal
 from django.utils.translation import gettext as _
 
 from industrybrain.core import dataversion
@@ -30,12 +30,7 @@ from industrybrain.enterprises.imports.reader import FileError, read_table
 
 KINDS = {spec.kind: spec for spec in (EnterpriseSpec(), FiguresSpec(), DesignationSpec())}
 
-# Sent after an import has committed, with kind and report: whatever depends on the data
-# (the cockpit's figures, caches) is told here.
-import_applied = Signal()
-
-__all__ = ["KINDS", "Reject", "Report", "import_applied", "import_bytes", "import_file",
-           "import_upload"]
+__all__ = ["KINDS", "Reject", "Report", "import_bytes", "import_file", "import_upload"]
 
 
 def import_upload(kind, upload, user=None) -> Report:
@@ -68,8 +63,6 @@ def import_bytes(kind, filename, data, user=None, on_chunk=None) -> Report:
             _check_and_apply(spec, table, report, data, user, heartbeat, on_chunk)
     except (ImportBusy, LockLost) as exc:  # LockLost here: during the check, before any write
         return _reject_file(report, data, user, str(exc))
-    if report.applied:
-        import_applied.send(sender=spec.__class__, kind=kind, report=report)
     return report
 
 
@@ -92,6 +85,7 @@ def _check_and_apply(spec, table, report, data, user, heartbeat, on_chunk) -> No
             on_chunk()
 
     def finish(created, updated, unchanged):
+        """Inside the import's final transaction: whatever must change with the data."""
         report.created, report.updated, report.unchanged = created, updated, unchanged
         batch.created, batch.updated, batch.unchanged = created, updated, unchanged
         batch.applied = True

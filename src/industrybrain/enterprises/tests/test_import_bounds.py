@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import IntegrityError, transaction
+from django.utils import translation
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -21,6 +22,12 @@ from industrybrain.enterprises.models import AnnualFigures, Enterprise
 from industrybrain.enterprises.tests.test_imports import csv_bytes, snapshot, xlsx_bytes
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _in_chinese():
+    with translation.override("zh-hans"):
+        yield
 
 HEADERS = ["统一社会信用代码", "年份", "营业收入（万元）", "工业总产值（万元）", "从业人员（人）",
            "有效发明专利（件）", "综合能耗（吨标准煤）"]
