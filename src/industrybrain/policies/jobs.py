@@ -73,6 +73,8 @@ def _loop(once, poll, log, max_polls):
     from industrybrain.policies.models import Run
 
     client = _redis() if backend().startswith("redis://") else None
+    log(f"worker {liveness.me()}: polling every {poll:g} s; a run silent for "
+        f"{liveness.stale_after():g} s is failed")
     failures = polls = 0
     while not liveness.STOP.is_set():
         polls += 1

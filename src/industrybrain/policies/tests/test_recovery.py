@@ -167,16 +167,17 @@ def test_the_worker_delivers_what_a_killed_run_left(city, reference):
     assert max(city.mail_ids().values()) == 1
 
 
-def _slow_worker(city, **env):
-    """A queued run and a worker that stores it slowly (5 awards a chunk, 0.3 s apart)."""
+def _slow_worker(city, chunk="5", pause="0.3", stored=10, **env):
+    """A queued run and a worker that stores it slowly (``chunk`` awards at a time,
+    ``pause`` seconds apart); returns once it has stored ``stored`` awards."""
     _cli(city.env, "shell", "-c", "from industrybrain.policies import runs; runs.start(2022)")
-    env = {**city.env, "IB_JOBS": "worker", "IB_RUN_CHUNK": "5",
-           "IB_RUN_PAUSE_AFTER_CHUNK": "0.3", **env}
+    env = {**city.env, "IB_JOBS": "worker", "IB_RUN_CHUNK": chunk,
+           "IB_RUN_PAUSE_AFTER_CHUNK": pause, **env}
     proc = subprocess.Popen([str(BIN), "worker"], env=env, stdout=subprocess.PIPE,
                             stderr=subprocess.STDOUT, text=True)
     deadline = time.monotonic() + 120
     while city.sql("SELECT stage FROM policies_run")[0][0] != "store" or city.one(
-            "SELECT count(*) FROM policies_award") < 10:
+            "SELECT count(*) FROM policies_award") < stored:
         assert proc.poll() is None and time.monotonic() < deadline, proc.stdout.read()
         time.sleep(0.1)
     return proc
@@ -184,21 +185,26 @@ def _slow_worker(city, **env):
 
 def test_a_worker_killed_on_another_host_is_found_dead_by_its_heartbeat(city, capsys):
     short = {"IB_RUN_HEARTBEAT_SECONDS": "0.5", "IB_RUN_STALE_BEATS": "4"}  # dead after 2 s
-    far = _slow_worker(city, IB_HOSTNAME="another-host", **short)
+    # One award every 2 s: it is still storing when this test kills it, however busy.
+    far = _slow_worker(city, chunk="1", pause="2", stored=2, IB_HOSTNAME="another-host", **short)
     assert city.one("SELECT worker FROM policies_run").startswith("another-host:")
-    far.send_signal(signal.SIGKILL)
-    far.wait()
-    killed_at = time.monotonic()
-    # Its PID cannot be asked from here: only the heartbeat tells. A worker on this host
-    # polls, reaps, and the year is free again.
+    # A worker on this host polls and reaps; the far one's PID cannot be asked from here:
+    # only its heartbeat tells. While it beats, the run is left alone.
     here = subprocess.Popen([str(BIN), "worker"], env={**city.env, "IB_JOBS": "worker", **short},
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     try:
+        assert "polling every 0.5 s" in here.stdout.readline()
+        time.sleep(3)  # longer than the stale limit: a live far worker is not reaped
+        assert city.one("SELECT status FROM policies_run") == "running"
+        far.send_signal(signal.SIGKILL)
+        far.wait()
+        killed_at = time.monotonic()
         while city.one("SELECT status FROM policies_run") == "running":
             assert time.monotonic() - killed_at < 60, "a dead run must be found in bounded time"
             time.sleep(0.1)
         detected = time.monotonic() - killed_at
     finally:
+        far.kill()
         here.send_signal(signal.SIGTERM)
         assert here.wait(timeout=60) == 0
     status, error = city.sql("SELECT status, error FROM policies_run")[0]
