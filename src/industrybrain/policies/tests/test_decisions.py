@@ -89,3 +89,59 @@ def test_a_re_run_reports_what_it_left_alone_and_why(proposed, users, client_as)
     assert run.counts["kept_paid"] == 1 and run.counts["kept_rejected"] == 1
     page = client_as("admin").get(f"/policies/runs/{run.pk}/").content.decode()
     assert "已有决定，未改动" in page and "kept_decided" not in page
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_a_decision_from_another_session_inside_the_window_survives(settings, monkeypatch):
+    """The same window, with the reviewer in a session of its own (a real second connection
+    on PostgreSQL), deciding while the run holds its stale read."""
+    import threading
+
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL: make test-postgres")
+    from decimal import Decimal
+
+    from django.contrib.auth import get_user_model
+
+    from industrybrain.core.reference import load_reference
+    from industrybrain.enterprises.models import District, Enterprise
+    from industrybrain.policies.models import Run
+
+    load_reference()
+    settings.IB_JOBS = "inline"
+    reviewer = get_user_model().objects.create_user("r2")
+    from industrybrain.accounts.models import Profile
+
+    Profile.objects.create(user=reviewer, role="reviewer")
+    e = Enterprise.objects.create(uscc="91320412MA0000001X", name="常州测试机械有限公司",
+                                  district=District.objects.get(code="wujin"),
+                                  industry_code="C3484", ownership="private")
+    for year, revenue in ((2021, 90), (2022, 150)):
+        AnnualFigures.objects.create(enterprise=e, year=year, revenue=revenue * 10**8,
+                                     industrial_output=revenue * 10**8, rd_spending=5 * 10**8,
+                                     local_contribution=6 * 10**8, energy_tce=Decimal("1000"),
+                                     above_scale=True)
+    first = runs.execute(runs.start(2022).pk)
+    assert first.status == "done", first.error
+    award = Award.objects.get(enterprise=e, policy_id="dengfeng")
+    AnnualFigures.objects.filter(enterprise=e, year=2022).update(rd_spending=10**8)
+
+    def reject_elsewhere(run, phase, index):
+        def other():
+            try:
+                ledger.reject(award.pk, reviewer, "另一会话驳回")
+            finally:
+                connection.close()
+
+        t = threading.Thread(target=other)
+        t.start()
+        t.join()
+
+    monkeypatch.setattr(runs, "chunk_hook", reject_elsewhere)
+    run = runs.execute(runs.start(2022).pk)
+    award.refresh_from_db()
+    assert run.status == "done" and Run.objects.get(pk=run.pk).counts["kept_rejected"] == 1
+    assert award.status == "rejected" and award.amount_yuan == 2_000_000
