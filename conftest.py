@@ -41,6 +41,18 @@ def fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def default_language():
+    # A test request with Accept-Language: en leaves English active in the thread (the
+    # LocaleMiddleware does not deactivate): every test starts in the site's language.
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
 @pytest.fixture
 def reference(db):
     from industrybrain.enterprises.models import District
