@@ -22,14 +22,32 @@ def role_of(user) -> str | None:
 def scope_enterprises(user, queryset: QuerySet, path: str = "") -> QuerySet:
     """Limit a queryset to what ``user`` may see; ``path`` leads from its model to Enterprise
     (``""`` for Enterprise itself, ``"enterprise__"`` for figures and designations)."""
+    return _scope(user, queryset, f"{path}district_id", f"{path}pk")
+
+
+def scope_projects(user, queryset: QuerySet, path: str = "") -> QuerySet:
+    """The same rule for major projects; ``path`` leads from its model to Project (``""`` for
+    Project itself, ``"project__"`` for needs and inspections). A project belongs to the
+    district it is built in (which may differ from its enterprise's) and to its enterprise;
+    a project of a new enterprise not yet in the database has no enterprise user."""
+    return _scope(user, queryset, f"{path}district_id", f"{path}enterprise_id")
+
+
+def _scope(user, queryset: QuerySet, district_field: str, enterprise_field: str) -> QuerySet:
     role = role_of(user)
     if role in CITY_WIDE_ROLES:
         return queryset
     if role == "district_officer":
-        return queryset.filter(**{f"{path}district_id": user.profile.district_id})
+        return queryset.filter(**{district_field: user.profile.district_id})
     if role == "enterprise_user":
-        return queryset.filter(**{f"{path}pk": user.profile.enterprise_id})
+        return queryset.filter(**{enterprise_field: user.profile.enterprise_id})
     return queryset.none()
+
+
+def can_edit_projects(user) -> bool:
+    """The city administrator and district officers keep the project records (a district
+    officer only the own district's, which scope_projects already limits)."""
+    return role_of(user) in ("city_admin", "district_officer")
 
 
 def can_import(user) -> bool:

@@ -32,3 +32,21 @@ ENTERPRISE_URLS.update({
     "page: cultivation pools of an enterprise": (
         lambda e: reverse("cultivation:enterprise", args=[e.pk]), "page"),
 })
+
+
+def _project_of(e):
+    """A project of the enterprise, built in its district (created on first use)."""
+    from industrybrain.projects.models import Project
+
+    project, _ = Project.objects.get_or_create(
+        code=f"SCOPE-{e.pk}", defaults={"name": f"{e.name}扩产项目", "enterprise": e,
+                                        "district_id": e.district_id, "planned_yuan": 10**9,
+                                        "officer": "张伟"})
+    return project
+
+
+# Major projects (issue 16): a district officer sees the district's, an enterprise its own.
+ENTERPRISE_URLS.update({
+    "page: project": (lambda e: reverse("projects:detail", args=[_project_of(e).pk]), "page"),
+    "api: project": (lambda e: reverse("project-detail", args=[_project_of(e).pk]), "api"),
+})

@@ -4,12 +4,14 @@ from rest_framework.routers import DefaultRouter
 
 from industrybrain.enterprises import api as enterprises_api
 from industrybrain.industry import api as industry_api
+from industrybrain.projects import api as projects_api
 from industrybrain.targets import api as targets_api
 
 router = DefaultRouter()
 enterprises_api.register(router)
 industry_api.register(router)
 targets_api.register(router)
+projects_api.register(router)
 
 urlpatterns = [
     path("token/", obtain_auth_token, name="api-token"),

@@ -3,6 +3,7 @@ from django.core.management.base import BaseCommand
 
 from industrybrain.accounts.roles import ensure_demo_users, password_file
 from industrybrain.core import demo
+from industrybrain.projects import demo as projects_demo
 
 
 class Command(BaseCommand):
@@ -26,11 +27,15 @@ class Command(BaseCommand):
             self.stdout.write(f"演示数据已存在（{loaded:,} 家合成企业），跳过生成；用 --replace 重新生成。")
         else:
             if loaded:
+                projects_demo.clear()  # projects refer to synthetic enterprises
                 demo.clear_synthetic()
             self.stdout.write(f"生成合成城市：{n:,} 家企业，随机种子 {options['seed']} …")
             city = generate_city(n_enterprises=n, seed=options["seed"])
             counts = demo.load_city(city, progress=self.stdout.write)
             self.stdout.write(f"演示数据已载入，用时 {counts['seconds']} 秒。")
+        if not projects_demo.synthetic_count():
+            projects_demo.load(seed=options["seed"], progress=self.stdout.write)
+        if not loaded or options["replace"]:
             # The cockpit reads stored indicator values: compute them for the new city.
             call_command("targets_refresh", verbosity=0)
             # The pools are filled by the pack's rules, year by year (cultivation/recompute.py).

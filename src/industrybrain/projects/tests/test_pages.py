@@ -1,0 +1,102 @@
+"""The overview pages and files: bad parameters answer 400, the bulletin is a PDF with
+Chinese text on a rendered page, the demo pipeline shows projects behind with their causes,
+and a lead becomes a project in one click."""
+
+import datetime as dt
+import os
+import shutil
+import subprocess
+
+import pytest
+
+from industrybrain.projects.models import Project
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.mark.parametrize("url", [
+    "/projects/?district=nowhere", "/projects/?page=0", "/projects/?year=abc", "/projects/?stage=x",
+    "/projects/rates/?month=2022-13", "/projects/rates/?month=%00", "/projects/gantt/?chain=x",
+    "/projects/checklist/?week=yesterday", "/projects/bulletin.pdf?month=20x", "/projects/review.xlsx?quarter=5",
+])
+def test_bad_parameters_answer_400(client_as, users, url):
+    assert client_as("admin").get(url).status_code == 400
+
+
+def test_the_monthly_bulletin_renders_with_chinese_text(client_as, users, twenty, tmp_path):
+    from PIL import Image
+
+    if shutil.which("pdftoppm") is None:
+        if os.environ.get("CI") == "true":
+            pytest.fail("CI=true: apt-get install poppler-utils fonts-wqy-microhei")
+        pytest.skip("needs poppler-utils (pdftoppm)")
+    Project.objects.filter(code="W3").update(delay_cause="用地指标未落实")
+    response = client_as("admin").get("/projects/bulletin.pdf", {"month": "2022-06"})
+    pdf = response.content
+    assert response.status_code == 200 and pdf.startswith(b"%PDF") and b"FontFile2" in pdf
+    (tmp_path / "b.pdf").write_bytes(pdf)
+    subprocess.run(["pdftoppm", "-r", "40", "-png", "-f", "1", "-l", "1", str(tmp_path / "b.pdf"),
+                    str(tmp_path / "p")], check=True, timeout=60)
+    image = Image.open(next(tmp_path.glob("p*.png"))).convert("L")
+    assert sum(1 for px in image.tobytes() if px < 128) > 500, "the first page is blank"
+    text = subprocess.run(["pdftotext", str(tmp_path / "b.pdf"), "-"], capture_output=True, text=True,
+                          check=True).stdout
+    assert "常州市重大项目推进情况月通报（2022年6月）" in text
+    assert "55.6%" in text and "开工率" in text and "用地指标未落实" in text and "测试项目W3" in text
+
+
+def test_the_quarterly_review_xlsx_lists_the_projects_behind(client_as, users, twenty):
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    response = client_as("admin").get("/projects/review.xlsx", {"year": 2022, "quarter": 2})
+    book = load_workbook(BytesIO(response.content))
+    assert book["指标"]["A1"].value == "常州市重大项目季度督查报告（2022年第2季度）"
+    behind = [row[1] for row in book["滞后项目"].iter_rows(min_row=2, values_only=True)]
+    assert "测试项目W3" in behind and "测试项目W1" not in behind
+
+
+def test_the_checklist_lists_an_officers_projects_under_way(client_as, users, twenty):
+    page = client_as("wujin").get("/projects/checklist/", {"officer": "张伟"}).content.decode()
+    assert "责任人：张伟" in page and "测试项目W3" in page and "测试项目X1" not in page
+    assert "测试项目W9" not in page  # in full production: no longer visited
+
+
+def test_the_gantt_view_of_a_district(client_as, users, twenty):
+    response = client_as("admin").get("/projects/gantt/", {"district": "xinbei"})
+    assert response.status_code == 200
+    assert "测试项目X1" in response.content.decode() and "测试项目W1" not in response.content.decode()
+    assert "vendor/echarts-6.1.0.min.js" in response.content.decode()
+
+
+def test_a_lead_becomes_a_project_in_one_click_and_only_once(client_as, users, reference):
+    client = client_as("admin")
+    data = {"name": "某光伏组件项目", "district": "jintan", "chain": "", "planned_yi": "30", "stage": "signed",
+            "lead": "LEAD-42", "investor": "某新能源集团"}
+    first = client.post("/projects/from-lead/", data)
+    second = client.post("/projects/from-lead/", data)
+    assert first.status_code == 302 and first["Location"] == second["Location"]
+    p = Project.objects.get(source_lead="LEAD-42")
+    assert p.stage == "signed" and p.planned_yuan == 30 * 10**8 and p.district.code == "jintan"
+    assert client.post("/projects/from-lead/", {**data, "district": "nowhere"}).status_code == 400
+    assert client_as("analyst").post("/projects/from-lead/", data).status_code == 403
+
+
+def test_the_demo_pipeline_shows_projects_behind_with_their_causes(client_as, users, reference):
+    from industrybrain.projects import demo
+
+    today = dt.date.today()
+    counts = demo.load(seed=7, progress=lambda *_: None)
+    year = today.year - 1
+    listed = Project.objects.registered_in(year)
+    assert listed.count() == 111 and listed.filter(is_large=True).count() == 4
+    assert Project.objects.filter(currency="USD", is_large=True).exists()
+    assert counts["inspections"] > 0
+    page = client_as("admin").get("/projects/", {"alert": "behind"})
+    shown = list(page.context["page"])
+    assert len(shown) >= 10
+    assert all(p.delay_cause for p in shown)  # every project behind says why
+    text = page.content.decode()
+    assert any(c in text for c, _ in demo.CAUSES)
+    assert client_as("admin").get("/projects/rates/").status_code == 200
