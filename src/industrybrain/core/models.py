@@ -6,7 +6,8 @@ from django.utils.translation import gettext_lazy as _
 class ImportBatch(models.Model):
     """One file loaded into the database: who, when, what, and how it ended."""
 
-    KINDS = [("enterprises", _("企业")), ("figures", _("年度数据")), ("designations", _("荣誉认定"))]
+    KINDS = [("enterprises", _("企业")), ("figures", _("年度数据")), ("designations", _("荣誉认定")),
+             ("projects", _("重大项目"))]
     kind = models.CharField(_("类型"), max_length=16, choices=KINDS)
     filename = models.CharField(_("文件名"), max_length=255)
     sha256 = models.CharField(max_length=64)

@@ -33,7 +33,11 @@ from .models import (
 
 PER_YEAR = 111  # 004: 新增入库市重大产业项目111个
 LARGE_PER_YEAR = 4  # 004: 其中超100亿元或10亿美元项目4个
-USD_RATE = Decimal("6.4515")  # 2021 average central parity, 元 per dollar
+# 元 per dollar for the demo's dollar projects: annual averages of the central parity where
+# known, 7.1 after (synthetic data: a plausible rate, kept with its date on each project).
+USD_RATES = {2021: Decimal("6.4515"), 2022: Decimal("6.7261"), 2023: Decimal("7.0467"),
+             2024: Decimal("7.1217")}
+FIRST_YEAR = 2021  # the year 004 reports: 111 listed, 4 of them large
 DISTRICT_WEIGHTS = {"wujin": 24, "xinbei": 22, "jintan": 14, "liyang": 13, "tianning": 8,
                     "zhonglou": 8, "jingkai": 11}
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗"
@@ -75,7 +79,7 @@ def clear() -> None:
 
 
 def load(seed: int = 2022, today: dt.date | None = None, progress=print) -> dict:
-    """Write the pipeline of the last three years (this year up to today) in one transaction."""
+    """Write the pipeline from 2021 to today (this year up to today) in one transaction."""
     rnd = random.Random(seed)
     today = today or timezone.localdate()
     c = config()
@@ -88,7 +92,7 @@ def load(seed: int = 2022, today: dt.date | None = None, progress=print) -> dict
     leaders = {code: [f"{_name(rnd)}（副区长）" for _ in range(2)] for code in districts}
     projects = []
     serial = 0
-    for year in (today.year - 2, today.year - 1, today.year):
+    for year in range(FIRST_YEAR, today.year + 1):
         days_in = (min(today, dt.date(year, 12, 31)) - dt.date(year, 1, 1)).days + 1
         count = round(PER_YEAR * days_in / 365)
         large = set(rnd.sample(range(count), min(LARGE_PER_YEAR if days_in > 300 else 2, count)))
@@ -159,7 +163,8 @@ def _project(rnd, year, i, serial, district, clusters, segments, enterprises, of
     if large:
         if large == "usd":  # one a year in dollars: 10亿美元 counts whatever the rate
             p.currency, p.planned_foreign = "USD", Decimal(rnd.choice([10, 12, 15]))
-            p.fx_rate, p.fx_date = USD_RATE, registered - dt.timedelta(days=3)
+            p.fx_rate = USD_RATES.get(registered.year, Decimal("7.1"))
+            p.fx_date = registered - dt.timedelta(days=3)
         else:
             p.planned_yuan = rnd.choice([100, 120, 150, 200]) * 10**8
         p.level = "province"
@@ -260,12 +265,12 @@ def _inspections(rnd, p, today):
     stop = today - dt.timedelta(days=rnd.randint(0, 6))
     if rnd.random() < 0.125:
         stop = today - dt.timedelta(days=rnd.randint(15, 40))
-    out, day = [], start
-    while day <= stop:
+    out, day = [], stop  # backwards from the last visit, so the cadence holds up to it
+    while day >= start:
         kind = "quarterly_review" if day.month % 3 == 0 and day.day <= 7 else "weekly_inspection"
         out.append(Inspection(project=p, kind=kind, inspector=p.officer, inspected_on=day,
                               findings=rnd.choice(FINDINGS) if not p.delay_cause else f"{rnd.choice(FINDINGS)}；{p.delay_cause}"))
-        day += _days(rnd, 6, 8)
+        day -= _days(rnd, 5, 7)
     return out
 
 

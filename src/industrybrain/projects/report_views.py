@@ -96,7 +96,7 @@ def gantt(request):
                     b = today  # under way: the bar runs to today
                 if a and b:
                     data.append({"row": i, "kind": kind, "from": a.isoformat(), "to": b.isoformat(),
-                                 "span": f"{Stage(s).label}→{Stage(nxt).label}"})
+                                 "span": f"{Stage(s).label}→{Stage(nxt).label}", "step": k - 2})
         p.slip = slip
     payload = {"rows": [f"{p.name}" for p in rows], "bars": data, "today": today.isoformat(),
                "behind": [i for i, p in enumerate(rows) if p.slip],

@@ -13,14 +13,16 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Q
-from django.http import FileResponse, HttpResponseBadRequest
+from django.http import FileResponse, Http404, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from industrybrain.core import audit
-from industrybrain.core.scope import can_edit_projects, role_of, scope_projects
+from industrybrain.core.scope import can_edit_projects, can_import, role_of, scope_projects
+from industrybrain.enterprises.exports import table_response
+from industrybrain.enterprises.imports import import_upload
 
 from . import alerts
 from .config import config
@@ -34,6 +36,7 @@ from .forms import (
     NeedForm,
     ProjectForm,
 )
+from .imports import ProjectSpec
 from .models import (
     STAGES,
     ElementNeed,
@@ -340,3 +343,29 @@ def _next_code(year: int) -> str:
     while f"{prefix}{n:04d}" in taken:
         n += 1
     return f"{prefix}{n:04d}"
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def import_view(request):
+    """The city's project list from .xlsx or .csv: applied whole, or not at all."""
+    if not can_import(request.user):
+        raise PermissionDenied(_("只有市级管理员可以导入项目清单"))
+    report = None
+    if request.method == "POST":
+        upload = request.FILES.get("file")
+        if upload is None:
+            messages.error(request, _("请选择要导入的文件。"))
+        else:
+            report = import_upload("projects", upload, user=request.user, spec=ProjectSpec())
+            (messages.success if report.applied else messages.error)(request, report.summary())
+    return render(request, "projects/import.html", {"report": report, "spec": ProjectSpec()},
+                  status=400 if report and not report.applied else 200)
+
+
+@login_required
+def import_template(request, fmt):
+    if fmt not in ("xlsx", "csv"):
+        raise Http404(fmt)
+    spec = ProjectSpec()
+    return table_response("template-projects", fmt, spec.headers(), [spec.example_row()])

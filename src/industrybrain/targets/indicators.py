@@ -281,6 +281,19 @@ def _awards_paid(rest: str, years: list[int]) -> dict[Key, Decimal]:
     return dict(out)
 
 
+def _count_projects(rest: str, years: list[int]) -> dict[Key, Decimal]:
+    """Major projects entered into the city's list (入库) per (year, district); ``registered
+    large`` only those above 100亿元 or 10亿美元 (projects.yaml large_project)."""
+    from industrybrain.projects.models import Project  # the projects app sits beside targets
+
+    if rest not in ("registered", "registered large"):
+        raise MeasureError(f"count_projects 应写 registered 或 registered large，而不是 {rest!r}")
+    rows = Project.objects.filter(registered_actual__year__in=years)
+    if rest.endswith("large"):
+        rows = rows.filter(is_large=True)
+    return _counts(rows.values_list("registered_actual__year", "district_id", "pk"))
+
+
 def compute(measure: str, unit: str, years: list[int], scale: float = 1.0) -> dict[Key, Decimal]:
     """Values of ``measure`` for ``years`` in ``unit``: city (district None) and districts.
     ``scale`` shrinks the amounts a measure itself contains (3000亿元) for a demo sample."""
@@ -308,6 +321,8 @@ def compute(measure: str, unit: str, years: list[int], scale: float = 1.0) -> di
         return _with_city(_count_chain_leader(rest, years))
     if op == "count_clusters":
         return _count_clusters(rest, years, scale)
+    if op == "count_projects":
+        return _with_city(_count_projects(rest, years))
     if op == "sum_awards_paid":
         return _money(_with_city(_awards_paid(rest, years)), unit)
     raise MeasureError(f"未知的计算口径：{measure!r}")

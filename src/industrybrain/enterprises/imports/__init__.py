@@ -33,11 +33,11 @@ KINDS = {spec.kind: spec for spec in (EnterpriseSpec(), FiguresSpec(), Designati
 __all__ = ["KINDS", "Reject", "Report", "import_bytes", "import_file", "import_upload"]
 
 
-def import_upload(kind, upload, user=None) -> Report:
+def import_upload(kind, upload, user=None, spec=None) -> Report:
     limit = settings.IMPORT_MAX_BYTES
     if upload.size > limit:
         return _refused(kind, upload.name, _too_large(upload.size, limit))
-    return import_bytes(kind, upload.name, upload.read(), user)
+    return import_bytes(kind, upload.name, upload.read(), user, spec=spec)
 
 
 def import_file(kind, path, user=None) -> Report:
@@ -48,10 +48,11 @@ def import_file(kind, path, user=None) -> Report:
     return import_bytes(kind, path.name, path.read_bytes(), user)
 
 
-def import_bytes(kind, filename, data, user=None, on_chunk=None) -> Report:
+def import_bytes(kind, filename, data, user=None, on_chunk=None, spec=None) -> Report:
     """Import one file. ``on_chunk`` (tests, benchmarks) is called after each committed chunk,
-    while the import is under way and holds no database lock."""
-    spec = type(KINDS[kind])()  # its own instance: a spec keeps the rows it read
+    while the import is under way and holds no database lock. ``spec`` lets another app run
+    its own kind through the same machinery (the project list: projects.imports.ProjectSpec)."""
+    spec = spec or type(KINDS[kind])()  # its own instance: a spec keeps the rows it read
     report = Report(kind=kind, filename=filename)
     try:
         table = read_table(filename, data)

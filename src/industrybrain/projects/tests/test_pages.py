@@ -86,11 +86,10 @@ def test_a_lead_becomes_a_project_in_one_click_and_only_once(client_as, users, r
 def test_the_demo_pipeline_shows_projects_behind_with_their_causes(client_as, users, reference):
     from industrybrain.projects import demo
 
-    today = dt.date.today()
     counts = demo.load(seed=7, progress=lambda *_: None)
-    year = today.year - 1
-    listed = Project.objects.registered_in(year)
-    assert listed.count() == 111 and listed.filter(is_large=True).count() == 4
+    for year in range(2021, dt.date.today().year):  # every full year: 111 listed, 4 of them large
+        listed = Project.objects.registered_in(year)
+        assert listed.count() == 111 and listed.filter(is_large=True).count() == 4
     assert Project.objects.filter(currency="USD", is_large=True).exists()
     assert counts["inspections"] > 0
     page = client_as("admin").get("/projects/", {"alert": "behind"})
@@ -100,3 +99,16 @@ def test_the_demo_pipeline_shows_projects_behind_with_their_causes(client_as, us
     text = page.content.decode()
     assert any(c in text for c, _ in demo.CAUSES)
     assert client_as("admin").get("/projects/rates/").status_code == 200
+
+
+def test_the_target_monitor_counts_the_listed_projects(reference):
+    """新增入库市重大产业项目111个，其中超100亿元或10亿美元项目4个 (004): the two baselines are
+    computed from the project list, per district and for the city."""
+    from industrybrain.projects import demo
+    from industrybrain.targets import indicators
+
+    demo.load(seed=7, progress=lambda *_: None)
+    new = indicators.compute("count_projects: registered", "个", [2021, 2022])
+    large = indicators.compute("count_projects: registered large", "个", [2021])
+    assert new[(2021, None)] == new[(2022, None)] == 111 and large[(2021, None)] == 4
+    assert sum(v for (y, d), v in new.items() if y == 2021 and d is not None) == 111

@@ -6,9 +6,10 @@
   if (!data.rows.length) { el.dataset.ready = "1"; return; }
   var behind = {};
   data.behind.forEach(function (i) { behind[i] = true; });
-  var colours = {planned: "#b0c4de", actual: "#1565c0"};
+  // one hue per span (入库→开工, 开工→竣工, 竣工→达产): light planned, solid actual
+  var colours = {planned: ["#cfd8dc", "#b3cde8", "#c8e6c9"], actual: ["#607d8b", "#1565c0", "#2e7d32"]};
   var items = data.bars.map(function (b) {
-    return {value: [b.row, +new Date(b.from), +new Date(b.to), b.kind, b.span]};
+    return {value: [b.row, +new Date(b.from), +new Date(b.to), b.kind, b.span, b.step]};
   });
   var chart = echarts.init(el);
   chart.setOption({
@@ -32,7 +33,7 @@
         var shape = echarts.graphic.clipRectByRect(
           {x: start[0], y: y, width: Math.max(end[0] - start[0], 2), height: h},
           {x: params.coordSys.x, y: params.coordSys.y, width: params.coordSys.width, height: params.coordSys.height});
-        return shape && {type: "rect", shape: shape, style: {fill: colours[kind]}};
+        return shape && {type: "rect", shape: shape, style: {fill: colours[kind][api.value(5)]}};
       },
       markLine: {symbol: "none", silent: true, lineStyle: {color: "#c62828"},
                  data: [{xAxis: +new Date(data.today)}]}
