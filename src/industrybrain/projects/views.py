@@ -7,6 +7,8 @@ officers (core.scope.can_edit_projects). Every parameter passes a form: bad valu
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -302,38 +304,93 @@ def attachment(request, pk):
     return FileResponse(att.file.open("rb"), as_attachment=True, filename=att.name)
 
 
-@login_required
-@require_POST
-def create_from_lead(request):
-    """One click on a 招商 lead (the chain map's watch list): a project at stage 招引 or 签约,
-    dated today, with the lead's number kept. Answers the new project's page."""
-    if not can_edit_projects(request.user):
-        raise PermissionDenied(_("只有市级管理员和辖市区专员可以维护项目"))
-    form = LeadForm(request.POST)
-    if not form.is_valid():
-        return refuse(form)
-    d = form.cleaned_data
+def _project_from(request, d) -> Project:
+    """The project a lead becomes, or the one it already became (a second click finds it)."""
     district = own_district(request.user)
     if district is not None and d["district_obj"] != district:
         raise PermissionDenied(_("只能登记本辖市区的项目"))
     if d["lead"]:
         existing = Project.objects.filter(source_lead=d["lead"]).first()
-        if existing is not None:  # a second click finds the project the first one made
-            return redirect("projects:detail", pk=existing.pk)
+        if existing is not None:
+            return existing
     today = timezone.localdate()
+    segment = d["segment_obj"]
     with transaction.atomic():
         project = Project(
-            code=_next_code(today.year), name=d["name"], district=d["district_obj"], chain=d["chain_obj"],
-            segment=d["segment_obj"], enterprise=d["enterprise_obj"], investor=d["investor"],
+            code=_next_code(today.year), name=d["name"], district=d["district_obj"],
+            chain=d["chain_obj"] or (segment.chain if segment else None),
+            cluster=segment.cluster if segment else None, segment=segment,
+            enterprise=d["enterprise_obj"], investor=d["investor"],
             is_new_enterprise=d["enterprise_obj"] is None, planned_yuan=d["planned_yuan"],
-            officer=d["officer"] or request.user.username, lead_actual=today, source_lead=d["lead"],
-            signed_actual=today if d["stage"] == "signed" else None,
+            officer=d["officer"] or request.user.username, lead_actual=d.get("first_contact") or today,
+            source_lead=d["lead"], signed_actual=today if d["stage"] == "signed" else None,
         )
         project._change_reason = _("由招商线索生成")
         project.save()
     audit.record(request.user, "project_from_lead", project, detail={"lead": d["lead"]})
     messages.success(request, _("已由招商线索生成项目“%(name)s”") % {"name": project.name})
-    return redirect("projects:detail", pk=project.pk)
+    return project
+
+
+def _require_editor(request):
+    if not can_edit_projects(request.user):
+        raise PermissionDenied(_("只有市级管理员和辖市区专员可以维护项目"))
+
+
+@login_required
+@require_POST
+def create_from_values(request):
+    """A lead given by its values (any source: a form elsewhere, a script) becomes a project
+    at stage 招引 or 签约, dated today, with the lead's number kept."""
+    _require_editor(request)
+    form = LeadForm(request.POST)
+    if not form.is_valid():
+        return refuse(form)
+    return redirect("projects:detail", pk=_project_from(request, form.cleaned_data).pk)
+
+
+def _lead_model():
+    from django.apps import apps
+
+    try:  # the chain maps' 招商 watch list (industry app, issue 14)
+        return apps.get_model("industry", "InvestmentLead")
+    except LookupError:
+        return None
+
+
+def lead_initial(lead) -> dict:
+    """The project form's values from a lead of the watch list."""
+    segment = lead.segment
+    yi = Decimal(lead.investment_wan) / 10**4 if lead.investment_wan else None
+    return {"name": f"{lead.company}{segment.name_zh}项目", "district": lead.district.code if lead.district_id else "",
+            "chain": segment.chain.code if segment.chain_id else "", "segment": segment.pk,
+            "investor": lead.company, "planned_yi": yi, "officer": lead.officer[:32],
+            "stage": "signed" if lead.stage in ("signed", "landed") else "lead",
+            "lead": f"{lead._meta.label}#{lead.pk}"}
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def create_from_lead(request, lead):
+    """One click on a 招商 lead of the chain maps: the form arrives filled from the lead; the
+    officer checks the values (a lead may lack the district or the amount) and confirms."""
+    _require_editor(request)
+    model = _lead_model()
+    if model is None:
+        raise Http404(_("招商目标清单尚未启用"))
+    obj = get_object_or_404(model.objects.select_related("segment", "segment__chain", "district"), pk=lead)
+    initial = lead_initial(obj)
+    existing = Project.objects.filter(source_lead=initial["lead"]).first()
+    if existing is not None:
+        return redirect("projects:detail", pk=existing.pk)
+    form = LeadForm(request.POST or None, initial=initial)
+    if request.method == "POST":
+        if form.is_valid():
+            form.cleaned_data["lead"] = initial["lead"]
+            form.cleaned_data["first_contact"] = obj.first_contact_on
+            return redirect("projects:detail", pk=_project_from(request, form.cleaned_data).pk)
+    return render(request, "projects/from_lead.html", {"form": form, "lead": obj},
+                  status=400 if form.errors else 200)
 
 
 def _next_code(year: int) -> str:

@@ -112,3 +112,11 @@ def test_the_target_monitor_counts_the_listed_projects(reference):
     large = indicators.compute("count_projects: registered large", "个", [2021])
     assert new[(2021, None)] == new[(2022, None)] == 111 and large[(2021, None)] == 4
     assert sum(v for (y, d), v in new.items() if y == 2021 and d is not None) == 111
+
+
+def test_the_lead_link_waits_for_the_watch_list(client_as, users):
+    from industrybrain.projects.views import _lead_model
+
+    response = client_as("admin").get("/projects/from-lead/1/")
+    assert response.status_code == 404 if _lead_model() is None else response.status_code in (200, 404)
+    assert client_as("analyst").get("/projects/from-lead/1/").status_code == 403
