@@ -56,6 +56,8 @@ CAUSES = [
     ("关键设备进口到货延迟", None),
     ("投资方战略调整，建设节奏放缓", None),
 ]
+# Why a deal is not signed by its planned date.
+LEAD_CAUSES = ["投资方仍在比选落地城市", "合作条款（用地价格、奖补）仍在谈判", "投资方内部决策程序未完成"]
 FINDINGS = ["现场施工正常，主体结构按计划推进", "厂房钢结构吊装中，设备基础施工", "设备安装调试中",
             "现场停工待料", "场地平整完成，桩基施工中", "部分产线已试生产"]
 ISSUES = ["施工现场临时用电容量不足", "周边道路未接通，影响材料进场", "用工缺口约80人", "消防验收资料不全",
@@ -116,6 +118,8 @@ def load(seed: int = 2022, today: dt.date | None = None, progress=print) -> dict
                     signed_actual=(lead + _days(rnd, 30, 120)) if k % 2 else None, is_synthetic=True)
         if p.signed_actual and p.signed_actual > today:
             p.signed_actual = None
+        if p.signed_actual is None and p.signed_planned < today:
+            p.delay_cause = rnd.choice(LEAD_CAUSES)
         projects.append(p)
     with transaction.atomic():
         for p in projects:

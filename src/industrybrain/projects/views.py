@@ -14,7 +14,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.http import FileResponse, Http404, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -110,7 +110,9 @@ def index(request):
         "inspection": alerts.filter_alert(base, "inspection", today).count(),
         "large": base.filter(is_large=True).count(),
     }
-    page = Paginator(alerts.annotate(projects.order_by("-registered_actual", "code"), today), PER_PAGE) \
+    # Newest on the list first; leads not yet listed after them on every database.
+    order = (F("registered_actual").desc(nulls_last=True), "code")
+    page = Paginator(alerts.annotate(projects.order_by(*order), today), PER_PAGE) \
         .get_page(f["page"] or 1)
     for p in page:
         p.flags = alerts.flags(p, today)
