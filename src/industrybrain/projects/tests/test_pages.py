@@ -120,3 +120,24 @@ def test_the_lead_link_waits_for_the_watch_list(client_as, users):
     response = client_as("admin").get("/projects/from-lead/1/")
     assert response.status_code == 404 if _lead_model() is None else response.status_code in (200, 404)
     assert client_as("analyst").get("/projects/from-lead/1/").status_code == 403
+
+
+def test_a_watch_list_lead_becomes_a_project_in_one_click(client_as, users):
+    from industrybrain.enterprises.models import District
+    from industrybrain.industry.models import ChainSegment, InvestmentLead
+
+    segment = ChainSegment.objects.filter(chain__isnull=False).first()
+    lead = InvestmentLead.objects.create(
+        company="某储能科技集团", segment=segment, district=District.objects.get(code="wujin"),
+        source="chain", stage="signed", officer="王敏", investment_wan=250000)
+    client = client_as("wujin")
+    form = client.get(f"/projects/from-lead/{lead.pk}/")
+    assert form.status_code == 200 and "某储能科技集团" in form.content.decode()
+    data = {k: ("" if v is None else v) for k, v in form.context["form"].initial.items()}
+    created = client.post(f"/projects/from-lead/{lead.pk}/", data)
+    p = Project.objects.get(source_lead=f"industry.InvestmentLead#{lead.pk}")
+    assert created["Location"] == f"/projects/{p.pk}/"
+    assert p.stage == "signed" and p.planned_yuan == 25 * 10**8 and p.segment == segment
+    assert p.chain == segment.chain and p.district.code == "wujin" and p.officer == "王敏"
+    again = client.get(f"/projects/from-lead/{lead.pk}/")  # the second click finds it
+    assert again.status_code == 302 and again["Location"] == f"/projects/{p.pk}/"
