@@ -7,11 +7,11 @@
 Pure Python: imports nothing from Django or the web layer (a test checks it).
 """
 
-from .errors import ExprError, PackError
+from .errors import ExprError, InputError, PackError
 from .evaluate import evaluate, explain_one
 from .model import Pack, Policy
 from .organisations import evaluate_organisations
 from .pack import load_pack
 
-__all__ = ["ExprError", "Pack", "PackError", "Policy", "evaluate", "evaluate_organisations",
+__all__ = ["ExprError", "InputError", "Pack", "PackError", "Policy", "evaluate", "evaluate_organisations",
            "explain_one", "load_pack"]

@@ -17,7 +17,7 @@ from .vocab import ORG_VARIABLES, VARIABLES, Variable, designations
 
 # Functions over an enterprise's history take a figures column as their first argument.
 HISTORY_FUNCS = {"first_time_exceeds", "first_time", "prev", "increase", "has_history"}
-DESIGNATION_FUNCS = {"newly_designated", "holds"}
+DESIGNATION_FUNCS = {"newly_designated", "holds", "entered"}
 MATH_FUNCS = {"min", "max", "clip", "abs", "round_down", "coalesce", "is_known"}
 FUNCTIONS = HISTORY_FUNCS | DESIGNATION_FUNCS | MATH_FUNCS
 FIGURES = [name for name, var in VARIABLES.items() if var.source == "figures"]
@@ -211,7 +211,7 @@ def _check_call(node: Call, scope: Scope, usage: Usage, stack: tuple[str, ...]) 
         # newly_designated(a, b): the first grant of any of the codes falls in this year, so
         # "single champion enterprise or product" is rewarded once, whichever comes first.
         arity(1, at_least=f == "newly_designated")
-        if f == "holds":
+        if f in ("holds", "entered"):
             arity(1)
         for arg in args:
             code = arg.name if isinstance(arg, Name) else \

@@ -18,7 +18,8 @@ from .model import Pack, Policy
 from .sqlexpr import ExprCompiler, SqlDialect
 from .vocab import VARIABLES
 
-STATUSES = ("eligible", "not_eligible", "insufficient_data")
+# invalid_data is set after the SQL (see .evaluate): the enterprise's input broke the contract.
+STATUSES = ("eligible", "amount_pending", "not_eligible", "insufficient_data", "invalid_data")
 
 
 @dataclass(frozen=True)
@@ -26,7 +27,8 @@ class Plan:
     """A compiled pack: SQL text with placeholders filled in at run time by :meth:`sql`.
 
     ``{year}``; ``{near_miss}`` (share of a threshold within which a miss is "near");
-    ``{explain_any}`` / ``{explain_all}`` (TRUE/FALSE: which rows get explanations).
+    ``{explain_any}`` / ``{explain_all}`` (TRUE/FALSE: which rows get explanations);
+    ``{data_since}`` (the first year the data cover, or NULL: see :func:`base_sql`).
     """
 
     base_sql: str
@@ -39,14 +41,21 @@ class Plan:
     # queries in a fraction of the time it takes to plan their union.
     selects: tuple[str, ...] = ()
     bare_selects: tuple[str, ...] = ()
+    # The base without the lists of known years that only explanations read (cheaper).
+    bare_base_sql: str = ""
+
+    def base(self, explain: str) -> str:
+        return self.bare_base_sql if explain == "none" and self.bare_base_sql else self.base_sql
 
     def fill(self, sql: str, year: int, explain: str = "relevant",
-             near_miss: float = 0.2) -> str:
+             near_miss: float = 0.2, data_since: int | None = None) -> str:
         if explain not in ("all", "relevant", "none"):
             raise ValueError("explain is 'all', 'relevant' or 'none'")
+        since = "NULL" if data_since is None else str(int(data_since))
         values = {"{year}": str(int(year)), "{near_miss}": repr(float(near_miss)),
                   "{explain_any}": "FALSE" if explain == "none" else "TRUE",
-                  "{explain_all}": "TRUE" if explain == "all" else "FALSE"}
+                  "{explain_all}": "TRUE" if explain == "all" else "FALSE",
+                  "{data_since}": f"CAST({since} AS INTEGER)"}
         for key, value in values.items():
             sql = sql.replace(key, value)
         return sql
@@ -62,19 +71,37 @@ def folded(pack: Pack, policy: Policy) -> Policy:
         tiers=tuple(replace(t, when=f(t.when), amount=f(t.amount)) for t in policy.tiers))
 
 
-def policy_usage(pack: Pack, policy: Policy) -> Usage:
+def policy_usage(pack: Pack, policy: Policy, amount_only: bool = False) -> Usage:
+    """What the policy reads; with ``amount_only``, what its amount formulas read."""
     usage = Usage()
     scope = Scope(policy.lets, {a: pack.assumptions[a].value for a in policy.assumptions},
                   extra={"cap": MONEY}, entity=policy.entity)
-    for node in (policy.eligibility, policy.trigger, policy.amount,
-                 *(t.when for t in policy.tiers), *(t.amount for t in policy.tiers)):
+    nodes = (policy.amount, *(t.amount for t in policy.tiers)) if amount_only else (
+        policy.eligibility, policy.trigger, policy.amount,
+        *(t.when for t in policy.tiers), *(t.amount for t in policy.tiers))
+    for node in nodes:
         if node is not None:
             check(node, scope, usage)
     return usage
 
 
-def base_sql(dialect: SqlDialect, usage: Usage) -> str:
-    """One row per enterprise with the columns the pack reads, for the year ``{year}``."""
+def history_start(dialect: SqlDialect, founded_on: str) -> str:
+    """The first year of an enterprise's known history: its founding year or the data's
+    first year (``{data_since}``), whichever is later; NULL when neither is known.
+    GREATEST skips NULLs on DuckDB and Spark alike, which is what is wanted here."""
+    return (f"GREATEST(CAST({dialect.year_of(founded_on)} AS INTEGER), {{data_since}})")
+
+
+def base_sql(dialect: SqlDialect, usage: Usage, years: bool = True) -> str:
+    """One row per enterprise with the columns the pack reads, for the year ``{year}``.
+
+    Known history: an enterprise's history runs from :func:`history_start` to last year;
+    inside that span a year without a row is unknown exactly like a row holding a null.
+    So ``hmiss_<v>`` counts the span's years without a known value (NULL: the span's start
+    is unknown), ``hyears_<v>`` lists those with one (for the explanation), and ``hmax_<v>``
+    is the highest value of any earlier row (a known value before the span still counts).
+    Without ``years`` the lists are left out (a run without explanations never reads them).
+    """
     figs = sorted({v for v in usage.variables if VARIABLES[v].source == "figures"}
                   | {v for _, v in usage.history})
     ents = sorted(v for v in usage.variables if VARIABLES[v].source == "enterprises")
@@ -91,9 +118,17 @@ def base_sql(dialect: SqlDialect, usage: Usage) -> str:
     cols += [f"p.{v} AS p_{v}" for v in prevs]
     hist = sorted({v for f, v in usage.history
                    if f in ("first_time_exceeds", "first_time", "has_history")})
-    cols += [f"h.{k}_{v}" for v in hist for k in ("hmax", "hnull", "hcnt")]
+    start = history_start(dialect, "e.founded_on")
+    if hist:
+        cols.append(f"{start} AS hstart")
+    for v in hist:
+        cols += [f"h.hmax_{v}", f"h.hcnt_{v}"] + ([f"h.hyears_{v}"] if years else [])
+        cols.append(f"(CASE WHEN {start} IS NULL THEN NULL ELSE "
+                    f"GREATEST({{year}} - {start}, 0) - COALESCE(h.hin_{v}, 0) END) AS hmiss_{v}")
     codes = sorted({c for _, c in usage.codes})
     cols += [f"d.{k}_{c}" for c in codes for k in ("dfirst", "dheld")]
+    entered = sorted({c for f, c in usage.codes if f == "entered"})
+    cols += [f"d.{k}_{c}" for c in entered for k in ("dnew", "dprev")]
     sql = f"SELECT {', '.join(cols)}\nFROM enterprises e"
     if figs:
         sql += (f"\nLEFT JOIN (SELECT enterprise_id, {', '.join(figs)} FROM figures "
@@ -104,11 +139,17 @@ def base_sql(dialect: SqlDialect, usage: Usage) -> str:
     if hist:
         aggs = []
         for v in hist:
-            val = f"CAST({v} AS INTEGER)" if VARIABLES[v].kind == "bool" else v
-            aggs += [f"MAX({val}) AS hmax_{v}", f"COUNT(*) - COUNT({v}) AS hnull_{v}",
-                     f"COUNT({v}) AS hcnt_{v}"]
-        sql += (f"\nLEFT JOIN (SELECT enterprise_id, {', '.join(aggs)} FROM figures "
-                f"WHERE year < {{year}} GROUP BY enterprise_id) h "
+            val = f"CAST(f.{v} AS INTEGER)" if VARIABLES[v].kind == "bool" else f"f.{v}"
+            inside = f"f.{v} IS NOT NULL AND f.year >= s.hstart"
+            aggs += [f"MAX({val}) AS hmax_{v}", f"COUNT(f.{v}) AS hcnt_{v}",
+                     f"COUNT(CASE WHEN {inside} THEN 1 END) AS hin_{v}"]
+            if years:
+                listed = dialect.collect_years(f"CASE WHEN {inside} THEN CAST(f.year AS BIGINT) END")
+                aggs.append(f"{listed} AS hyears_{v}")
+        sql += (f"\nLEFT JOIN (SELECT f.enterprise_id, {', '.join(aggs)} FROM figures f "
+                f"LEFT JOIN (SELECT enterprise_id, {history_start(dialect, 'founded_on')} "
+                f"AS hstart FROM enterprises) s ON s.enterprise_id = f.enterprise_id "
+                f"WHERE f.year < {{year}} GROUP BY f.enterprise_id) h "
                 f"ON h.enterprise_id = e.enterprise_id")
     if codes:
         aggs = []
@@ -123,6 +164,14 @@ def base_sql(dialect: SqlDialect, usage: Usage) -> str:
             held = (f"code = {q} AND {dialect.year_of('granted_on')} <= {{year}} AND "
                     f"(expires_on IS NULL OR {dialect.year_of('expires_on')} >= {{year}})")
             aggs.append(f"{dialect.bool_or(held)} AS dheld_{code}")
+            if code in entered:
+                # entered(code): a grant dated this year while not held last year (designation
+                # records are complete: no grant means not held).
+                new = f"code = {q} AND {dialect.year_of('granted_on')} = {{year}}"
+                prev = (f"code = {q} AND {dialect.year_of('granted_on')} <= {{year}} - 1 AND "
+                        f"(expires_on IS NULL OR {dialect.year_of('expires_on')} >= {{year}} - 1)")
+                aggs.append(f"{dialect.bool_or(new)} AS dnew_{code}")
+                aggs.append(f"{dialect.bool_or(prev)} AS dprev_{code}")
         in_codes = ", ".join(dialect.quote_text(c) for c in codes)
         sql += (f"\nLEFT JOIN (SELECT enterprise_id, {', '.join(aggs)} FROM designations "
                 f"WHERE code IN ({in_codes}) GROUP BY enterprise_id) d "
@@ -164,7 +213,8 @@ def policy_sql(dialect: SqlDialect, pack: Pack, policy: Policy, words: bool = Tr
         if strict and isinstance(t.when, Call) and t.when.func == "first_time_exceeds":
             inner.append(f"COALESCE(hmax_{var} > {thr_sql}, FALSE) AS x{i}")
             already = f"x{i}"
-        gaps.append((t, f"g{i}", var, describe(thr, "zh"), describe(thr, "en"), already))
+        gaps.append((t, f"g{i}", var, describe(thr, "zh"), describe(thr, "en"), already,
+                     strict))
     n = len(policy.tiers)
     usage = policy_usage(pack, policy)
     inputs = inputs_of(usage)
@@ -194,7 +244,7 @@ def policy_sql(dialect: SqlDialect, pack: Pack, policy: Policy, words: bool = Tr
             amount, raw = pick(amt), pick([f"r{i}" for i in range(n)])
             cap = pick([str(t.cap) for t in policy.tiers])
             bound = pick([f"(r{i} > {t.cap})" for i, t in enumerate(policy.tiers)])
-            known = f"({' OR '.join(match)}) AND {amount} IS NOT NULL"
+            reached = f"({' OR '.join(match)})"
         else:
             # Every true tier is paid; unknown tiers leave the whole result unknown.
             none_null = " AND ".join(f"t{i} IS NOT NULL" for i in range(n))
@@ -207,12 +257,18 @@ def policy_sql(dialect: SqlDialect, pack: Pack, policy: Policy, words: bool = Tr
                              for i, t in enumerate(policy.tiers))
             bound = " OR ".join(f"(t{i} AND r{i} > {t.cap})"
                                 for i, t in enumerate(policy.tiers))
-            known = f"{none_null} AND NOT ({all_false}) AND ({amount}) IS NOT NULL"
+            reached = f"({none_null} AND NOT ({all_false}))"
+        # Eligible with the amount pending: the rule and the tier are decided, only the
+        # figures the amount needs are missing. That is "collect them, re-run, pay", not
+        # "we do not know whether it qualifies".
         status = (f"CASE WHEN elig IS FALSE OR ({all_false}) THEN 'not_eligible' "
-                  f"WHEN elig IS TRUE AND {known} THEN 'eligible' "
+                  f"WHEN elig IS TRUE AND {reached} AND ({amount}) IS NOT NULL "
+                  f"THEN 'eligible' "
+                  f"WHEN elig IS TRUE AND {reached} THEN 'amount_pending' "
                   f"ELSE 'insufficient_data' END")
     labels = {t.id: t for t in policy.tiers}
-    ex = Explainer(d, policy, inputs, gaps)
+    amount_inputs = inputs_of(policy_usage(pack, policy, amount_only=True))
+    ex = Explainer(d, policy, inputs, gaps, amount_inputs)
 
     def tier_label(lang: str) -> str:
         if not labels:
@@ -236,7 +292,7 @@ def policy_sql(dialect: SqlDialect, pack: Pack, policy: Policy, words: bool = Tr
     ex_zh, ex_en = (f"CASE WHEN {shown} THEN {x} END" if words else d.null_text()
                     for x in (ex_zh, ex_en))
     return (f"SELECT enterprise_id, {d.quote_text(policy.id)} AS policy_id, status, "
-            f"CASE WHEN status = 'eligible' THEN tier END AS tier, "
+            f"CASE WHEN status IN ('eligible', 'amount_pending') THEN tier END AS tier, "
             f"CASE WHEN status = 'eligible' THEN CAST(amount AS BIGINT) END AS amount_yuan, "
             f"CASE WHEN status = 'eligible' THEN COALESCE(cap_bound, FALSE) END AS cap_bound, "
             f"{ex_zh} AS explanation_zh, {ex_en} AS explanation_en, "
@@ -274,5 +330,6 @@ def compile_pack(pack: Pack, dialect: SqlDialect, year: int | None = None,
     bare = [policy_sql(dialect, pack, p, words=False) for p in policies]
     union = "\nUNION ALL\n".join
     base = base_sql(dialect, usage) if entity == "enterprise" else organisation_base_sql(dialect)
+    bare_base = base_sql(dialect, usage, years=False) if entity == "enterprise" else base
     return Plan(base, union(selects), union(bare),
-                tuple(p.id for p in policies), tuple(selects), tuple(bare))
+                tuple(p.id for p in policies), tuple(selects), tuple(bare), bare_base)

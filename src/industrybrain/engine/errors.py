@@ -48,3 +48,24 @@ class PackError(Exception):
 
 class ExprError(PackError):
     """An expression does not parse or does not type-check."""
+
+
+class InputError(ValueError):
+    """The snapshot handed to the engine breaks the data contract as a whole (a duplicate key,
+    a wrong type, a year outside the pack's period, an unknown designation code).
+
+    ``table`` and ``column`` name where, ``key`` the row (enterprise id, or (enterprise id,
+    year)), ``value`` what was found there. A bad value of one enterprise is not an
+    InputError: that enterprise gets the status ``invalid_data`` and the others are priced.
+    """
+
+    def __init__(self, message: str, table: str, column: str, key=None, value=None):
+        self.message, self.table, self.column, self.key, self.value = (
+            message, table, column, key, value)
+        super().__init__(str(self))
+
+    def __str__(self) -> str:
+        where = f"{self.table}.{self.column}"
+        if self.key is not None:
+            where += f" [{self.key}]"
+        return f"{where} = {self.value!r}: {self.message}"

@@ -1,8 +1,9 @@
 """Evaluate a pack over a snapshot: pack + Arrow tables in, one row per enterprise x policy out.
 
 Result columns (documented in docs/policy-packs.md): enterprise_id, policy_id, year,
-status (eligible / not_eligible / insufficient_data), tier, amount_yuan (exact integer 元),
-cap_bound, explanation_zh, explanation_en, inputs (JSON of the values used).
+status (eligible / amount_pending / not_eligible / insufficient_data / invalid_data), tier,
+amount_yuan (exact integer 元), cap_bound, explanation_zh, explanation_en, inputs (JSON of
+the values used).
 """
 
 from __future__ import annotations
@@ -11,13 +12,16 @@ import json
 from typing import Any
 
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from .backends import duckdb as duckdb_backend
 from .compile import Plan, compile_pack
-from .contract import conform
+from .errors import InputError
+from .inputs import YEARS, Defect, by_enterprise, check, check_year
 from .model import Pack
 
 BACKENDS = ("duckdb", "spark")
+KINDS = ("enterprises", "figures", "designations")
 
 
 def _backend(name: str):
@@ -45,40 +49,140 @@ def plan_for(pack: Pack, year: int, backend: str = "duckdb",
     return plan
 
 
+def period(pack: Pack, entity: str = "enterprise") -> tuple[int, int]:
+    """The first and last year in which some evaluated policy of the pack is in force."""
+    policies = [p for p in pack.policies if p.entity == entity and p.has_rule]
+    if not policies:
+        return YEARS
+    first = min(p.effective_from.year for p in policies)
+    last = max(YEARS[1] if p.effective_to is None else p.effective_to.year for p in policies)
+    return first, last
+
+
+def checked_inputs(pack: Pack, year: Any, enterprises: Any, figures: Any, designations: Any
+                   ) -> tuple[int, dict[str, pa.Table], dict[int, list[Defect]]]:
+    """The year and the three tables checked against the input contract (docs/data-contract.md):
+    raises InputError for a defect of the whole input; returns the defects of single
+    enterprises (their bad values set to null) by enterprise id."""
+    year = check_year(year, period(pack))
+    tables, defects = {}, []
+    for kind, data in zip(KINDS, (enterprises, figures, designations), strict=True):
+        tables[kind], found = check(data, kind, up_to_year=year)
+        defects += found
+    return year, tables, by_enterprise(defects)
+
+
 def evaluate(pack: Pack, year: int, enterprises: Any, figures: Any, designations: Any,
              *, explain: str = "relevant", near_miss: float = 0.2,
-             backend: str = "duckdb") -> pa.Table:
+             backend: str = "duckdb", data_since: int | None = None) -> pa.Table:
     """Evaluate every enterprise-level policy of ``pack`` in force in ``year``.
 
     Returns one row per enterprise and evaluated policy. A missing input is never read as
-    zero: a rule that needs it gives ``insufficient_data``.
+    zero: a rule that needs it gives ``insufficient_data``; a rule that is met but whose
+    amount needs it gives ``amount_pending`` (the tier is given, the amount is not).
+
+    Known history: an enterprise's history runs from its founding year, or from
+    ``data_since`` (the first year the figures cover, site-wide) if that is later; inside
+    that span a year without a row is unknown exactly like a row with a null. Without
+    ``data_since`` (and without a founding date) earlier years are never complete, so
+    "first time" rules give ``insufficient_data``.
+
+    The input is checked first (:mod:`.inputs`): a defect of the whole input raises
+    :class:`~.errors.InputError`; an enterprise with a bad value (NaN, a negative amount…)
+    gets ``invalid_data`` for every policy, its reason in both languages, and the rest of
+    the city is priced as if it were not there.
 
     ``explain`` says which rows carry explanation_zh/explanation_en/inputs: ``"relevant"``
-    (default) those eligible, with insufficient data, or a near miss — within ``near_miss``
-    (a share of the threshold, 0.2 = 20%) of a tier; ``"all"`` every row; ``"none"`` no row.
+    (default) those eligible, pending, with insufficient or invalid data, or a near miss —
+    within ``near_miss`` (a share of the threshold, 0.2 = 20%) of a tier; ``"all"`` every
+    row; ``"none"`` no row.
 
     ``backend`` is ``"duckdb"`` (embedded, the default) or ``"spark"`` (PySpark; see
     :mod:`.backends.spark`): the same compiled plan, the same table, row for row.
     Rows are sorted by enterprise_id, then policy_id.
     """
+    year, tables, bad = checked_inputs(pack, year, enterprises, figures, designations)
+    return _evaluate(pack, year, tables, bad, explain, near_miss, backend, data_since)
+
+
+def _evaluate(pack: Pack, year: int, tables: dict[str, pa.Table],
+              bad: dict[int, list[Defect]], explain: str, near_miss: float, backend: str,
+              data_since: int | None) -> pa.Table:
+    if data_since is not None and (isinstance(data_since, bool)
+                                   or not isinstance(data_since, int)):
+        raise InputError("data_since must be an integer year", "(argument)", "data_since",
+                         value=data_since)
     plan = plan_for(pack, year, backend)
-    tables = {"enterprises": conform(enterprises, "enterprises"),
-              "figures": conform(figures, "figures"),
-              "designations": conform(designations, "designations")}
-    return _backend(backend).run(plan, year, tables, explain=explain, near_miss=near_miss)
+    result = _backend(backend).run(plan, year, tables, explain=explain, near_miss=near_miss,
+                                   data_since=data_since)
+    return mark_invalid(pack, result, bad, explain) if bad else result
+
+
+def mark_invalid(pack: Pack, result: pa.Table, bad: dict[int, list[Defect]],
+                 explain: str = "relevant") -> pa.Table:
+    """Give every row of an enterprise with a defect the status invalid_data: no tier, no
+    amount, the reasons in both languages and, in ``inputs``, the values to correct."""
+    mask = pc.is_in(result["enterprise_id"].combine_chunks(),
+                    value_set=pa.array(sorted(bad), pa.int64()))
+    rows = pc.indices_nonzero(mask).to_pylist()
+    if not rows:
+        return result
+    ids = result["enterprise_id"].take(rows).to_pylist()
+    policies = result["policy_id"].take(rows).to_pylist()
+    titles = {p.id: (p.title_zh, p.title_en) for p in pack.policies}
+    zh, en, inputs = [], [], []
+    for eid, pid in zip(ids, policies, strict=True):
+        defects = bad[eid]
+        title_zh, title_en = titles.get(pid, (pid, pid))
+        zh.append(f"{title_zh}：数据有误，不能测算：" + "；".join(d.reason("zh") for d in defects)
+                  + "。请更正后重新测算。")
+        en.append(f"{title_en}: invalid data, cannot be evaluated: "
+                  + "; ".join(d.reason("en") for d in defects)
+                  + ". Correct it and run again.")
+        inputs.append(json.dumps({"invalid": [
+            {"table": d.table, "column": d.column, "year": d.year, "value": _jsonable(d.value),
+             "problem": d.problem} for d in defects]}, ensure_ascii=False))
+    n = len(rows)
+    words = explain != "none"
+
+    def put(name: str, values: list | None) -> None:
+        nonlocal result
+        col = result[name].combine_chunks()
+        typ = col.type
+        new = pa.array(values if values is not None else [None] * n, typ)
+        i = result.schema.get_field_index(name)
+        result = result.set_column(i, name, pc.replace_with_mask(col, mask, new))
+
+    put("status", ["invalid_data"] * n)
+    for name in ("tier", "amount_yuan", "cap_bound"):
+        put(name, None)
+    put("explanation_zh", zh if words else None)
+    put("explanation_en", en if words else None)
+    put("inputs", inputs if words else None)
+    return result
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, float) and (value != value or value in (float("inf"), float("-inf"))):
+        return str(value)  # JSON has no NaN or infinity
+    return value
 
 
 def explain_one(pack: Pack, year: int, tables: tuple[Any, Any, Any],
-                enterprise_id: int) -> list[dict[str, Any]]:
-    """Every policy's result for one enterprise, as dicts (inputs decoded from JSON)."""
-    import pyarrow.compute as pc
+                enterprise_id: int, *, data_since: int | None = None) -> list[dict[str, Any]]:
+    """Every policy's result for one enterprise, as dicts (inputs decoded from JSON).
 
-    enterprises, figures, designations = (
-        conform(t, k) for t, k in zip(tables, ("enterprises", "figures", "designations"),
-                                      strict=True))
-    keep = lambda t: t.filter(pc.equal(t["enterprise_id"], enterprise_id))  # noqa: E731
-    result = evaluate(pack, year, keep(enterprises), keep(figures), keep(designations),
-                      explain="all")
+    The whole snapshot is checked first, as by :func:`evaluate`; an enterprise the
+    snapshot does not hold is an InputError, not an empty list."""
+    year, checked, bad = checked_inputs(pack, year, *tables)
+    ids = checked["enterprises"]["enterprise_id"]
+    if isinstance(enterprise_id, bool) or not isinstance(enterprise_id, int) \
+            or not pc.any(pc.equal(ids, enterprise_id)).as_py():
+        raise InputError("no such enterprise in the snapshot", "enterprises", "enterprise_id",
+                         enterprise_id, enterprise_id)
+    keep = {k: t.filter(pc.equal(t["enterprise_id"], enterprise_id)) for k, t in checked.items()}
+    mine = {enterprise_id: bad[enterprise_id]} if enterprise_id in bad else {}
+    result = _evaluate(pack, year, keep, mine, "all", 0.2, "duckdb", data_since)
     rows = result.to_pylist()
     for row in rows:
         row["inputs"] = json.loads(row["inputs"]) if row["inputs"] else {}

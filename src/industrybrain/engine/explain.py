@@ -77,6 +77,9 @@ def describe(node: Node, lang: str = "zh") -> str:
             return f"新认定/新入选{names}" if zh else f"newly {names}"
         if f == "holds":
             return f"为{_code(a[0], lang)}" if zh else f"holds {_code(a[0], lang)}"
+        if f == "entered":
+            return (f"本年入选{_code(a[0], lang)}（上年不在其中）" if zh
+                    else f"entered {_code(a[0], lang)} this year (not on it last year)")
         if f == "prev":
             return f"上年{r(a[0])}" if zh else f"last year's {r(a[0])}"
         if f == "increase":
@@ -113,6 +116,11 @@ class Input:
     label_en: str
     kind: str  # money | count | float | bool | text
     missing_sql: str | None  # SQL true when this input is missing; None: never missing
+    # Which year a missing value belongs to, so that an explanation can name it:
+    # "current" ({year}), "prev" ({year} - 1), "history" (the missing years of the
+    # enterprise's known history), "" (not yearly).
+    when: str = ""
+    var: str = ""
 
 
 def inputs_of(usage: Usage) -> list[Input]:
@@ -121,26 +129,34 @@ def inputs_of(usage: Usage) -> list[Input]:
     for v in usage.variables:
         var = variable(v)
         out.append(Input(v, f"v_{v}", var.label_zh, var.label_en, var.kind,
-                         f"v_{v} IS NULL"))
+                         f"v_{v} IS NULL", "current" if var.source == "figures" else "", v))
     for f, v in usage.history:
         var = VARIABLES[v]
         if f in ("prev", "increase"):
             out.append(Input(f"prev_{v}", f"p_{v}", f"上年{var.label_zh}",
-                             f"last year's {var.label_en}", var.kind, f"p_{v} IS NULL"))
+                             f"last year's {var.label_en}", var.kind, f"p_{v} IS NULL",
+                             "prev", v))
         elif f in ("first_time_exceeds", "first_time"):
-            missing = f"COALESCE(hnull_{v}, 0) > 0"
+            missing = f"(hmiss_{v} IS NULL OR hmiss_{v} > 0)"
             if var.kind == "bool":
                 out.append(Input(f"ever_before_{v}", f"(hmax_{v} = 1)", f"往年曾为{var.label_zh}",
-                                 f"earlier {var.label_en}", "bool", missing))
+                                 f"earlier {var.label_en}", "bool", missing, "history", v))
             else:
                 out.append(Input(f"earlier_max_{v}", f"hmax_{v}", f"往年最高{var.label_zh}",
-                                 f"earlier highest {var.label_en}", var.kind, missing))
+                                 f"earlier highest {var.label_en}", var.kind, missing,
+                                 "history", v))
     for f, code in usage.codes:
         d = designations()[code]
         if f == "newly_designated":
             out.append(Input(f"first_granted_{code}", f"dfirst_{code}",
                              f"首次认定{d['name_zh']}年份", f"first year of {d['name_en']}",
                              "year", None))
+        elif f == "entered":
+            out.append(Input(f"entered_{code}",
+                             f"(COALESCE(dnew_{code}, FALSE) AND NOT COALESCE(dprev_{code}, FALSE))",
+                             f"本年入选{d['name_zh']}且上年不在其中",
+                             f"entered {d['name_en']} this year, not on it last year",
+                             "bool", None))
         else:
             out.append(Input(f"holds_{code}", f"COALESCE(dheld_{code}, FALSE)",
                              f"持有{d['name_zh']}", f"holds {d['name_en']}", "bool", None))
@@ -156,8 +172,10 @@ class Explainer:
     """SQL for the explanation columns of one policy, given its status/tier columns."""
 
     def __init__(self, dialect: SqlDialect, policy: Policy, inputs: list[Input],
-                 gap_sql: list[tuple[Tier, str, str, str, str, str | None] | None]):
+                 gap_sql: list[tuple[Tier, str, str, str, str, str | None, bool] | None],
+                 amount_inputs: list[Input] = ()):
         self.d, self.p, self.inputs, self.gaps = dialect, policy, inputs, gap_sql
+        self.amount_inputs = list(amount_inputs)
 
     def fmt(self, sql: str, kind: str, lang: str) -> str:
         d = self.d
@@ -187,11 +205,28 @@ class Explainer:
         return d.concat([d.quote_text(head), d.concat_ws("；" if lang == "zh" else "; ", parts),
                          d.quote_text(end)])
 
-    def missing(self, lang: str) -> str:
+    def missing_item(self, i: Input, lang: str) -> str:
+        """What to collect, with its years: 2022年研发投入, 2019–2021年营业收入."""
+        d, zh = self.d, lang == "zh"
+        if i.when == "":
+            return d.quote_text(i.label_zh if zh else i.label_en)
+        label = _lab(i.var, lang)
+        if i.when in ("current", "prev"):
+            year = d.as_text("{year}" if i.when == "current" else "({year} - 1)")
+            return (d.concat([year, d.quote_text("年" + label)]) if zh
+                    else d.concat([d.quote_text(label + " for "), year]))
+        years = d.years_text(d.missing_years("hstart", "{year}", f"hyears_{i.var}"), lang)
+        unknown_start = d.quote_text(f"往年{label}（成立日期不详，无从确定应有哪些年份）" if zh
+                                     else f"earlier {label} (founding date unknown, so the "
+                                          "years due are unknown)")
+        known_start = (d.concat([years, d.quote_text("年" + label)]) if zh
+                       else d.concat([d.quote_text(label + " for "), years]))
+        return f"(CASE WHEN hmiss_{i.var} IS NULL THEN {unknown_start} ELSE {known_start} END)"
+
+    def missing(self, lang: str, inputs: list[Input] | None = None) -> str:
         d = self.d
-        parts = [f"(CASE WHEN {i.missing_sql} THEN "
-                 f"{d.quote_text(i.label_zh if lang == 'zh' else i.label_en)} END)"
-                 for i in self.inputs if i.missing_sql]
+        parts = [f"(CASE WHEN {i.missing_sql} THEN {self.missing_item(i, lang)} END)"
+                 for i in (self.inputs if inputs is None else inputs) if i.missing_sql]
         if not parts:
             return d.quote_text("相关数据" if lang == "zh" else "some inputs")
         return d.concat_ws("、" if lang == "zh" else ", ", parts)
@@ -214,7 +249,7 @@ class Explainer:
             return d.quote_text(text)
         smallest = d.least_skip_null([g[1] for g in gaps])
         cases = []
-        for tier, gap, var, thr_zh, thr_en, _ in gaps:
+        for tier, gap, var, thr_zh, thr_en, _, strict in gaps:
             var_label = _lab(var, lang)
             if lang == "zh":
                 msg = d.concat([d.quote_text(f"{var_label}还差 "), self.fmt(gap, 'money', lang)
@@ -224,8 +259,16 @@ class Explainer:
                 msg = d.concat([d.quote_text(f"{var_label} is "), self.fmt(gap, 'money', lang)
                                 if variable(var).kind == "money" else d.fmt_number(gap, lang),
                                 d.quote_text(f" short of the {thr_en} tier ({tier.label_en})")])
+            if strict:
+                # At exactly the threshold there is no gap to close: 超 means strictly more.
+                equal = d.quote_text(
+                    f"{var_label}恰为 {thr_zh}，与门槛相等；「超」须严格大于 {thr_zh}，"
+                    f"故未达到「{tier.label_zh}」" if lang == "zh" else
+                    f"{var_label} equals {thr_en}, the threshold; \u201cabove\u201d means "
+                    f"strictly more, so the tier \u201c{tier.label_en}\u201d is not reached")
+                msg = f"(CASE WHEN {gap} = 0 THEN {equal} ELSE {msg} END)"
             cases.append(f"WHEN {gap} = {smallest} THEN {msg}")
-        for tier, _, var, thr_zh, thr_en, already in gaps:  # highest tier first
+        for tier, _, var, thr_zh, thr_en, already, _strict in gaps:  # highest tier first
             if already is None:
                 continue
             earlier = self.fmt(f"hmax_{var}", "money", lang) \
@@ -270,10 +313,18 @@ class Explainer:
             miss = d.quote_text("不符合条件。" if zh else "does not apply. ")
         not_rule = d.quote_text(f"不符合条件（{rule_text}）。" if zh
                                  else f"does not meet the rule ({rule_text}). ")
-        insufficient = d.concat([d.quote_text("数据不足，无法判断，缺少：" if zh
-                                              else "insufficient data; missing: "),
+        insufficient = d.concat([d.quote_text("数据不足，无法判断：缺少" if zh
+                                              else "insufficient data: missing "),
                                  self.missing(lang), d.quote_text("。" if zh else ". ")])
+        pending = d.concat([
+            d.quote_text("符合条件" if zh else "qualifies"),
+            (d.concat([d.quote_text("，达到「" if zh else " for tier \u201c"), tier_label,
+                       d.quote_text("」" if zh else "\u201d")]) if p.tiers else "''"),
+            d.quote_text("；奖励金额待定，需补充" if zh else "; the amount is pending: collect "),
+            self.missing(lang, self.amount_inputs),
+            d.quote_text("，补齐后重新测算。" if zh else ", then run again. ")])
         body = (f"(CASE WHEN {status} = 'eligible' THEN {got} "
+                f"WHEN {status} = 'amount_pending' THEN {pending} "
                 f"WHEN {status} = 'insufficient_data' THEN {insufficient} "
                 f"WHEN {elig} IS FALSE THEN {not_rule} ELSE {miss} END)")
         return d.concat([title, body, self.values(lang), self.citation(lang)])

@@ -124,6 +124,13 @@ class Pack:
                 return p
         raise KeyError(policy_id)
 
+    def placeholders(self, policy_id: str) -> tuple[Assumption, ...]:
+        """The placeholder assumptions (figures the articles do not give) that a policy
+        reads: what it decides or pays depends on numbers the bureau must still set."""
+        policy = self.policy(policy_id)
+        return tuple(self.assumptions[a] for a in policy.assumptions
+                     if self.assumptions[a].placeholder)
+
     def with_assumptions(self, **values: str) -> Pack:
         """A copy of the pack with some assumptions set to new values (a reform).
 

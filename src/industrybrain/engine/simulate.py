@@ -65,7 +65,8 @@ def grow(figures: pa.Table, from_year: int, to_year: int, scenario: Scenario,
 
 
 def simulate(pack: Pack, tables: tuple[Any, Any, Any], last_year: int, to_year: int,
-             scenario: Scenario = Scenario(), runs: int = 10, seed: int = 0) -> pa.Table:
+             scenario: Scenario = Scenario(), runs: int = 10, seed: int = 0,
+             data_since: int | None = None) -> pa.Table:
     """Cost of the pack for each year after ``last_year`` up to ``to_year``, per run.
 
     Returns rows (run, year, policy_id, district, cluster, awards, amount_yuan).
@@ -80,7 +81,8 @@ def simulate(pack: Pack, tables: tuple[Any, Any, Any], last_year: int, to_year: 
         history = figures
         for year in range(last_year + 1, to_year + 1):
             history = pa.concat_tables([history, grow(history, year - 1, year, scenario, rng)])
-            result = evaluate(pack, year, enterprises, history, designations, explain="none")
+            result = evaluate(pack, year, enterprises, history, designations, explain="none",
+                              data_since=data_since)
             paid = result.filter(pc.greater(pc.fill_null(result["amount_yuan"], 0), 0))
             joined = paid.join(keys, "enterprise_id")
             agg = joined.group_by(["policy_id", "district", "cluster"]).aggregate(
@@ -110,11 +112,12 @@ def summary(simulated: pa.Table, envelope_yuan: int) -> list[dict]:
     return rows
 
 
-def compare(base: Pack, reform: Pack, year: int, tables: tuple[Any, Any, Any]) -> pa.Table:
+def compare(base: Pack, reform: Pack, year: int, tables: tuple[Any, Any, Any],
+            data_since: int | None = None) -> pa.Table:
     """Winners and losers of a reform: one row per enterprise x policy whose amount changes
     (enterprise_id, policy_id, before_yuan, after_yuan, change_yuan)."""
-    before = evaluate(base, year, *tables, explain="none")
-    after = evaluate(reform, year, *tables, explain="none")
+    before = evaluate(base, year, *tables, explain="none", data_since=data_since)
+    after = evaluate(reform, year, *tables, explain="none", data_since=data_since)
     b = before.select(["enterprise_id", "policy_id", "amount_yuan"]).rename_columns(
         ["enterprise_id", "policy_id", "before_yuan"])
     a = after.select(["enterprise_id", "policy_id", "amount_yuan"]).rename_columns(

@@ -57,7 +57,7 @@ def read_inputs(spark, directory: str) -> dict:
 
 
 def result_frame(pack_name: str, year: int, input_dir: str, explain: str = "relevant",
-                 near_miss: float = 0.2):
+                 near_miss: float = 0.2, data_since: int | None = None):
     """The whole result as one Spark DataFrame (not collected), in evaluate()'s types."""
     from .backends import spark as spark_backend
     from .backends.duckdb import RESULT_SCHEMA
@@ -66,7 +66,8 @@ def result_frame(pack_name: str, year: int, input_dir: str, explain: str = "rele
     pack = load_pack(pack_name)
     plan = plan_for(pack, year, "spark")
     parts = spark_backend.run_frames(plan, year, read_inputs(spark, input_dir),
-                                     explain=explain, near_miss=near_miss, collect=False)
+                                     explain=explain, near_miss=near_miss, collect=False,
+                                     data_since=data_since)
     # Every column nullable, as in evaluate()'s schema: Spark knows policy_id, year and status
     # are never null and would write them as required Parquet fields. A CASE on a condition
     # that is never true but depends on the data (status; each part's policy_id is a
@@ -97,8 +98,11 @@ def main(argv: list[str] | None = None) -> int:
                         help="which rows carry explanations and inputs (as evaluate())")
     parser.add_argument("--near-miss", type=float, default=0.2,
                         help="share of a tier's threshold that counts as a near miss")
+    parser.add_argument("--data-since", type=int, default=None,
+                        help="first year the figures cover (known history; see evaluate())")
     args = parser.parse_args(argv)
-    frame = result_frame(args.pack, args.year, args.input, args.explain, args.near_miss)
+    frame = result_frame(args.pack, args.year, args.input, args.explain, args.near_miss,
+                         args.data_since)
     frame.write.mode("overwrite").parquet(args.output)
     return 0
 

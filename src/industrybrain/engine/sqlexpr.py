@@ -6,7 +6,10 @@ columns of a ``base`` relation built once per evaluation (see :mod:`.compile`):
 
     v_<var>     value this year (figures) or now (enterprises)
     p_<var>     value last year
-    hmax_<var>  highest value in earlier years; hnull_<var> / hcnt_<var> null / known counts
+    hmax_<var>  highest value in earlier years; hcnt_<var> earlier years with a known value
+    hmiss_<var> years of the enterprise's known history (from its founding year or the data's
+                first year, whichever is later) without a known value; NULL: start unknown
+    hyears_<var> the years of that history with a known value (for explanations)
     dfirst_<code> year of the first grant; dheld_<code> held this year
 """
 
@@ -88,6 +91,37 @@ class SqlDialect:
     def bool_or(self, sql: str) -> str:
         return f"BOOL_OR({sql})"
 
+    # Lists of years (for "缺少2019–2021年营业收入"). DuckDB's spelling; Spark overrides.
+    def collect_years(self, sql: str) -> str:
+        """Aggregate: the sorted non-null values of ``sql`` (BIGINT years) as a list."""
+        return f"list_sort(list_filter(list({sql}), lambda y: y IS NOT NULL))"
+
+    def missing_years(self, start: str, stop: str, known: str) -> str:
+        """The years ``start`` <= y < ``stop`` not in the list ``known`` (NULL: none known)."""
+        return (f"(CASE WHEN {start} < {stop} THEN list_filter(range(CAST({start} AS BIGINT), "
+                f"CAST({stop} AS BIGINT)), lambda y: {known} IS NULL OR NOT "
+                f"list_contains({known}, y)) END)")
+
+    def list_len(self, sql: str) -> str:
+        return f"len({sql})"
+
+    def list_at(self, sql: str, i: int) -> str:
+        return f"({sql})[{i}]"
+
+    def list_join(self, sql: str, sep: str) -> str:
+        return f"array_to_string({sql}, {self.quote_text(sep)})"
+
+    def years_text(self, sql: str, lang: str) -> str:
+        """A list of years as people write them: 2019–2021 when they run on, else
+        2015、2019 (2015, 2019); '' for an empty list. Bare years, no 年."""
+        n, first, last = self.list_len(sql), self.list_at(sql, 1), self.list_at(sql, -1)
+        sep = "、" if lang == "zh" else ", "
+        return (f"(CASE WHEN {sql} IS NULL OR {n} = 0 THEN '' "
+                f"WHEN {n} = 1 THEN {self.as_text(first)} "
+                f"WHEN {last} - {first} + 1 = {n} THEN "
+                f"{self.concat([self.as_text(first), self.quote_text('–'), self.as_text(last)])} "
+                f"ELSE {self.list_join(sql, sep)} END)")
+
 
 class ExprCompiler:
     """Compile one policy's expressions; ``lets`` and ``assumptions`` are inlined."""
@@ -142,12 +176,15 @@ class ExprCompiler:
 
     def call(self, node: Call) -> str:
         f, args, c, d = node.func, node.args, self, self.d
-        if f in ("newly_designated", "holds"):
+        if f in ("newly_designated", "holds", "entered"):
             codes = [a.name if isinstance(a, Name) else a.value  # type: ignore[union-attr]
                      for a in args]
             # No designation row means not designated: absence is the fact, not missing data.
             if f == "holds":
                 return f"COALESCE(dheld_{codes[0]}, FALSE)"
+            if f == "entered":
+                return (f"(COALESCE(dnew_{codes[0]}, FALSE) AND "
+                        f"NOT COALESCE(dprev_{codes[0]}, FALSE))")
             first = codes[0] if len(codes) == 1 else None
             first_year = f"dfirst_{first}" if first else d.least_skip_null(
                 [f"dfirst_{code}" for code in codes])
@@ -155,7 +192,9 @@ class ExprCompiler:
         if f in ("first_time_exceeds", "first_time", "prev", "increase", "has_history"):
             var = args[0].name  # type: ignore[union-attr]
             cur, prev = f"v_{var}", f"p_{var}"
-            hmax, hnull = f"hmax_{var}", f"hnull_{var}"
+            hmax = f"hmax_{var}"
+            # A year of the known history without a row or with a null: unknown, both alike.
+            gap = f"(hmiss_{var} IS NULL OR hmiss_{var} > 0)"
             if f == "prev":
                 return prev
             if f == "increase":
@@ -166,11 +205,11 @@ class ExprCompiler:
                 # Earlier years with an unknown value leave "first" unknown, unless one of
                 # them is known to be true already.
                 return (f"(CASE WHEN {cur} IS NULL THEN NULL WHEN NOT {cur} THEN FALSE "
-                        f"WHEN {hmax} = 1 THEN FALSE WHEN {hnull} > 0 THEN NULL ELSE TRUE END)")
+                        f"WHEN {hmax} = 1 THEN FALSE WHEN {gap} THEN NULL ELSE TRUE END)")
             t = c(args[1])
             return (f"(CASE WHEN {cur} IS NULL OR {t} IS NULL THEN NULL "
                     f"WHEN {cur} <= {t} THEN FALSE WHEN {hmax} > {t} THEN FALSE "
-                    f"WHEN {hnull} > 0 THEN NULL ELSE TRUE END)")
+                    f"WHEN {gap} THEN NULL ELSE TRUE END)")
         parts = [c(a) for a in args]
         if f == "min":
             return d.least(parts)

@@ -11,6 +11,8 @@
         expect: {status: eligible, amount_yuan: 100000, cap_bound: true}
 
 Money may be written with units (80万元); a figure left out is missing (null), never 0.
+The enterprise was founded in the case's first figures year unless ``enterprise`` gives
+``founded_on``: a year between that and the case's year without a row is unknown.
 """
 
 from __future__ import annotations
@@ -102,9 +104,12 @@ def case_tables(cases: list[Case]) -> tuple[pa.Table, pa.Table, pa.Table]:
                             "product": []}
     for i, case in enumerate(cases, start=1):
         e = case.enterprise
+        # Unless the case says otherwise, its enterprise was founded in its first year on
+        # record, so the years a case lists are its whole known history.
+        first = min(case.figures, default=case.year)
         defaults = {"enterprise_id": i, "uscc": "", "name": case.name, "district": "wujin",
                     "industry_code": "C3484", "ownership": "private",
-                    "founded_on": "2010-01-01", "is_manufacturing": True,
+                    "founded_on": f"{first}-01-01", "is_manufacturing": True,
                     "is_listed": False, "cluster": None, "chains": [], "chain_leader": []}
         for key in ent:
             ent[key].append(e.get(key, defaults[key]) if key != "enterprise_id" else i)

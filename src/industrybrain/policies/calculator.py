@@ -23,6 +23,7 @@ CACHE_SECONDS = 3600
 STATUS_ZH = {
     "eligible": gettext_lazy("可享受"), "not_eligible": gettext_lazy("暂不符合"),
     "insufficient_data": gettext_lazy("数据不足"), "application": gettext_lazy("需申请"), "library": gettext_lazy("政策服务"),
+    "amount_pending": gettext_lazy("符合条件，需补充数据"), "invalid_data": gettext_lazy("数据有误"),
 }
 
 
@@ -36,6 +37,8 @@ class Row:
     explanation: str = ""
     inputs: dict = field(default_factory=dict)
     next_tier: object = None
+    # The placeholder assumptions (numbers the articles do not give) the policy reads.
+    placeholders: tuple = ()
 
     @property
     def status_label(self):
@@ -86,10 +89,11 @@ def evaluate_cached(pack, year: int, snap) -> list[dict]:
     """The engine's rows for one enterprise's snapshot. The engine is a pure function of
     pack, year and snapshot, so equal inputs may share a result: one evaluation costs a
     DuckDB query plan (~0.2 s), the digest of a one-enterprise snapshot well under 1 ms."""
-    key = f"ib-calc:{pack.id}:{pack.version}:{year}:{_digest(snap)}"
+    key = f"ib-calc:{pack.id}:{pack.version}:{year}:{snap.data_since}:{_digest(snap)}"
     rows = cache.get(key)
     if rows is None:
-        rows = evaluate(pack, year, *snap.tables, explain="all").to_pylist()
+        rows = evaluate(pack, year, *snap.tables, explain="all",
+                        data_since=snap.data_since).to_pylist()
         cache.set(key, rows, CACHE_SECONDS)
     return rows
 
@@ -113,9 +117,9 @@ def compute(enterprise_id: int, year: int, snap=None) -> list[Row]:
                 p, r["status"], tier, catalogue.tier_label(p, tier) if tier else "",
                 r["amount_yuan"], local(r, "explanation"),
                 json.loads(r["inputs"]) if r["inputs"] else {},
-                catalogue.next_tier(p, tier or None)))
-    order = {"eligible": 0, "insufficient_data": 1, "not_eligible": 2, "application": 3,
-             "library": 4}
+                catalogue.next_tier(p, tier or None), pack.placeholders(p.id)))
+    order = {"eligible": 0, "amount_pending": 1, "insufficient_data": 2, "invalid_data": 2,
+             "not_eligible": 3, "application": 4, "library": 5}
     rows.sort(key=lambda row: (order.get(row.status, 9), -(row.amount_yuan or 0)))
     return rows
 

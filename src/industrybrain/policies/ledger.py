@@ -34,8 +34,11 @@ def approve(award_id: int, user) -> str:
         award = Award.objects.select_for_update().get(pk=award_id)
         if award.status == S.PAID:
             raise Refused(_("该奖励已拨付，不会重复支付"))
-        if award.status in (S.INSUFFICIENT, S.AMOUNT_PENDING, S.INVALID) \
-                or award.amount_yuan is None:
+        if award.status == S.AMOUNT_PENDING:
+            raise Refused(_("符合条件但金额待定：请补充所需数据并重新测算，不能按零或估计值拨付"))
+        if award.status == S.INVALID:
+            raise Refused(_("数据有误：请更正数据并重新测算，不能拨付"))
+        if award.status == S.INSUFFICIENT or award.amount_yuan is None:
             raise Refused(_("数据不足，不能按零或估计值拨付；请补充数据后重新测算"))
         if award.status not in APPROVABLE:
             raise Refused(_("当前状态“%(status)s”不能审批") % {"status": award.get_status_display()})

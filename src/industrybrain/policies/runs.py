@@ -56,6 +56,7 @@ COUNT_LABELS = {
     "invalid_data": S.INVALID.label, "proposed_yuan": gettext_lazy("拟奖励金额（元）"),
     "messages": gettext_lazy("新消息"), "delivered": gettext_lazy("已送达消息"),
     "emails": gettext_lazy("邮件"),
+    "invalid_enterprises": gettext_lazy("数据有误的企业（家）"),
 }
 
 
@@ -157,7 +158,7 @@ def execute(run_id: int, parquet: str | None = None) -> Run | None:
             timings["snapshot"] = round(time.perf_counter() - t, 3)
             job.progress("engine", 25, timings=timings)
             t = time.perf_counter()
-            result = evaluate(pack, run.year, *snap.tables)
+            result = evaluate(pack, run.year, *snap.tables, data_since=snap.data_since)
             timings["engine"] = round(time.perf_counter() - t, 3)
             if parquet:
                 import pyarrow.parquet as pq
@@ -166,6 +167,9 @@ def execute(run_id: int, parquet: str | None = None) -> Run | None:
             job.progress("store", 50, timings=timings)
             t = time.perf_counter()
             counts = store(run, pack, result, snap, job=job)
+            # Enterprises whose data break the contract (each also has invalid_data awards).
+            counts["invalid_enterprises"] = len(pc.unique(result.filter(
+                pc.equal(result["status"], "invalid_data"))["enterprise_id"]))
             timings["store"] = round(time.perf_counter() - t, 3)
             job.progress("push", 95, timings=timings)
             t = time.perf_counter()

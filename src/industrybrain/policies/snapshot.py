@@ -27,6 +27,9 @@ class Snapshot:
     enterprises: pa.Table
     figures: pa.Table
     designations: pa.Table
+    # The first year the database's figures cover (site-wide): the engine's known history
+    # of an enterprise starts there or at its founding, whichever is later.
+    data_since: int | None = None
 
     @property
     def tables(self):
@@ -59,6 +62,19 @@ def _raw_columns(names, values_qs):
             for col, values in zip(cols, zip(*rows, strict=True), strict=True):
                 col.extend(values)
     return dict(zip(names, cols, strict=True))
+
+
+def data_since() -> int | None:
+    """The site-wide first year of the figures: ``settings.IB_DATA_SINCE`` if set, else the
+    earliest year of any AnnualFigures row (so a snapshot of one enterprise reads its
+    history exactly as the batch run over all of them does)."""
+    from django.conf import settings
+    from django.db.models import Min
+
+    configured = getattr(settings, "IB_DATA_SINCE", None)
+    if configured:
+        return int(configured)
+    return AnnualFigures.objects.aggregate(first=Min("year"))["first"]
 
 
 def take(enterprise_ids=None, *, up_to_year: int | None = None) -> Snapshot:
@@ -108,7 +124,7 @@ def take(enterprise_ids=None, *, up_to_year: int | None = None) -> Snapshot:
                    ).iterator(chunk_size=CHUNK))
     des["product"] = [p or None for p in des["product"]]
     return Snapshot(conform(cols, "enterprises"), conform(fig, "figures"),
-                    conform(des, "designations"))
+                    conform(des, "designations"), data_since())
 
 
 def with_changes(snap: Snapshot, enterprise_id: int, year: int, figures: dict | None = None,
@@ -131,4 +147,4 @@ def with_changes(snap: Snapshot, enterprise_id: int, year: int, figures: dict | 
     figures_t = conform(pa.Table.from_pylist(fig), "figures") if fig else snap.figures
     des_t = (conform(pa.Table.from_pylist(des), "designations") if des
              else snap.designations)
-    return Snapshot(snap.enterprises, figures_t, des_t)
+    return Snapshot(snap.enterprises, figures_t, des_t, snap.data_since)

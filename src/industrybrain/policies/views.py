@@ -179,6 +179,8 @@ def award_detail(request, pk):
         "award": award, "policy": p, "others": _others(request, award),
         "tier_label": catalogue.tier_label(p, award.tier) if p and award.tier else "",
         "payment": getattr(award, "payment", None) if award.status == S.PAID else None,
+        # Numbers the articles do not give, which this award's amount depends on.
+        "placeholders": catalogue.pack().placeholders(p.id) if p else (),
         "can_review": access.can_review(request.user),
         "threshold": ledger.two_person_threshold(),
     })

@@ -173,6 +173,9 @@ IB_JOBS = os.environ.get("IB_JOBS", "thread")  # who runs queued runs: thread | 
 IB_RUN_HEARTBEAT_SECONDS = float(os.environ.get("IB_RUN_HEARTBEAT_SECONDS", 5))  # a running run stamps its heartbeat this often
 IB_RUN_STALE_BEATS = float(os.environ.get("IB_RUN_STALE_BEATS", 3))  # silent this many intervals: the run is failed as dead
 IB_HOSTNAME = os.environ.get("IB_HOSTNAME", "")  # this process's host in a run's worker id (default: the hostname)
+# The first year the figures cover, site-wide (known history: an enterprise's history runs from
+# its founding or this year, whichever is later). Unset: the earliest year in the database.
+IB_DATA_SINCE = int(os.environ["IB_DATA_SINCE"]) if os.environ.get("IB_DATA_SINCE") else None
 IB_TWO_PERSON_THRESHOLD_YUAN = int(os.environ.get("IB_TWO_PERSON_THRESHOLD_YUAN", 5_000_000))  # above 500万元 two reviewers must approve
 IB_APPLICATION_MAX_BYTES = int(os.environ.get("IB_APPLICATION_MAX_BYTES", 10 * 1024 * 1024))  # per attachment
 IB_APPLICATION_DECISION_DAYS = int(os.environ.get("IB_APPLICATION_DECISION_DAYS", 15))  # deadline for a reviewer's decision

@@ -64,9 +64,10 @@ def result_sql(plan: Plan, year: int, explain: str, near_miss: float) -> str:
 
 def run(plan: Plan, year: int, tables: dict[str, pa.Table], explain: str = "relevant",
         near_miss: float = 0.2, threads: int | None = None,
-        small: bool | None = None) -> pa.Table:
+        small: bool | None = None, data_since: int | None = None) -> pa.Table:
     """Evaluate ``plan`` for ``year``; ``tables`` maps names (enterprises, figures,
-    designations; or organisations) to Arrow tables in the data contract's shape.
+    designations; or organisations) to Arrow tables in the data contract's shape;
+    ``data_since`` is the first year the data cover (see :func:`..compile.base_sql`).
 
     ``small`` (default: decided by size) runs a snapshot of a few enterprises through a
     prepared statement kept per thread (:mod:`.duckdb_small`); the same SQL, the same bytes.
@@ -77,7 +78,8 @@ def run(plan: Plan, year: int, tables: dict[str, pa.Table], explain: str = "rele
     if small is None:
         small = duckdb_small.is_small(tables)
     if small:
-        table = duckdb_small.run_small(plan, year, tables, explain, near_miss, result_sql)
+        table = duckdb_small.run_small(plan, year, tables, explain, near_miss, result_sql,
+                                       data_since)
         return table.cast(RESULT_SCHEMA)
     con = duckdb.connect(":memory:")
     try:
@@ -87,7 +89,8 @@ def run(plan: Plan, year: int, tables: dict[str, pa.Table], explain: str = "rele
         for name, table in tables.items():
             con.register(name, table)
         # The base is materialised once; every policy's SELECT reads it.
-        con.execute("CREATE TEMP TABLE base AS " + plan.fill(plan.base_sql, year))
+        con.execute("CREATE TEMP TABLE base AS " + plan.fill(plan.base(explain), year,
+                                                            data_since=data_since))
         table = con.sql(result_sql(plan, year, explain, near_miss)).to_arrow_table()
         return table.cast(RESULT_SCHEMA)
     finally:

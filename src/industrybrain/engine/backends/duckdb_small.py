@@ -89,17 +89,17 @@ def is_small(tables: dict[str, pa.Table]) -> bool:
 
 
 def run_small(plan: Plan, year: int, tables: dict[str, pa.Table], explain: str,
-              near_miss: float, final_sql) -> pa.Table:
+              near_miss: float, final_sql, data_since: int | None = None) -> pa.Table:
     """Run ``plan`` through a per-thread prepared statement; ``final_sql(plan, year,
     explain, near_miss)`` is the result query of the plain run (reading ``base``)."""
     cache: OrderedDict | None = getattr(_local, "cache", None)
     if cache is None:
         cache = _local.cache = OrderedDict()
     names = tuple(sorted(tables))
-    key = (plan, year, explain, near_miss, names)
+    key = (plan, year, explain, near_miss, names, data_since)
     prepared = cache.get(key)
     if prepared is None:
-        sql = (f"base AS MATERIALIZED ({plan.fill(plan.base_sql, year)}) "
+        sql = (f"base AS MATERIALIZED ({plan.fill(plan.base(explain), year, data_since=data_since)}) "
                f"{final_sql(plan, year, explain, near_miss)}")
         prepared = cache[key] = _Prepared(sql, names)
         while len(cache) > _PER_THREAD:

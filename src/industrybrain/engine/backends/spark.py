@@ -35,6 +35,23 @@ class SparkDialect(SqlDialect):
         # DuckDB's concat skips NULLs; Spark's returns NULL if any part is NULL.
         return "concat(" + ", ".join(f"COALESCE({p}, '')" for p in parts) + ")"
 
+    def collect_years(self, sql: str) -> str:
+        return f"array_sort(collect_list({sql}))"  # collect_list skips NULLs
+
+    def missing_years(self, start: str, stop: str, known: str) -> str:
+        return (f"(CASE WHEN {start} < {stop} THEN filter(sequence(CAST({start} AS BIGINT), "
+                f"CAST({stop} AS BIGINT) - 1), y -> {known} IS NULL OR NOT "
+                f"array_contains({known}, y)) END)")
+
+    def list_len(self, sql: str) -> str:
+        return f"size({sql})"
+
+    def list_at(self, sql: str, i: int) -> str:
+        return f"element_at({sql}, {i})"
+
+    def list_join(self, sql: str, sep: str) -> str:
+        return f"array_join(transform({sql}, y -> CAST(y AS STRING)), {self.quote_text(sep)})"
+
     def least_skip_null(self, args: list[str]) -> str:
         # Spark's LEAST wants two or more arguments; DuckDB's takes one.
         return args[0] if len(args) == 1 else super().least_skip_null(args)
@@ -117,14 +134,14 @@ def frames_from_arrow(tables: dict[str, pa.Table]) -> dict[str, DataFrame]:
 
 
 def run(plan: Plan, year: int, tables: dict[str, pa.Table], explain: str = "relevant",
-        near_miss: float = 0.2) -> pa.Table:
+        near_miss: float = 0.2, data_since: int | None = None) -> pa.Table:
     """Evaluate ``plan`` for ``year`` on Spark; ``tables`` as for the DuckDB backend."""
     return run_frames(plan, year, frames_from_arrow(tables), explain, near_miss,
-                      collect=True)
+                      collect=True, data_since=data_since)
 
 
 def run_frames(plan: Plan, year: int, frames: dict[str, DataFrame], explain: str = "relevant",
-               near_miss: float = 0.2, collect: bool = True):
+               near_miss: float = 0.2, collect: bool = True, data_since: int | None = None):
     """Evaluate on Spark DataFrames (from Arrow or Parquet). With ``collect`` the result is
     a pyarrow.Table in DuckDB's order and types; without, a list of Spark DataFrames, one
     per policy (to write Parquet on a cluster without pulling rows to the driver)."""
@@ -136,7 +153,8 @@ def run_frames(plan: Plan, year: int, frames: dict[str, DataFrame], explain: str
         if not plan.policy_ids:
             return RESULT_SCHEMA.empty_table() if collect else []
         # Like DuckDB's TEMP TABLE: the base is computed once and every policy reads it.
-        base = spark.sql(plan.fill(plan.base_sql, year)).localCheckpoint(eager=True)
+        base = spark.sql(plan.fill(plan.base(explain), year, data_since=data_since)
+                         ).localCheckpoint(eager=True)
         base.createOrReplaceTempView("base")
         # One query per policy, not their UNION ALL: Catalyst's planning time grows faster
         # than the plan (measured: 28 s for the union, 7 s for its 19 parts).

@@ -3,8 +3,9 @@
 from pathlib import Path
 
 import pyarrow as pa
+import pytest
 
-from industrybrain.engine import evaluate, explain_one, load_pack
+from industrybrain.engine import InputError, evaluate, explain_one, load_pack
 from industrybrain.engine.check import FUNCTIONS
 from industrybrain.engine.vocab import ORG_VARIABLES, VARIABLES
 
@@ -30,10 +31,12 @@ def test_evaluate_accepts_dicts_of_columns():
     assert evaluate(pack, 2022, e, f, d).num_rows > 0
 
 
-def test_no_policies_in_force_gives_an_empty_table():
+def test_a_year_outside_the_packs_period_is_refused_by_name():
+    # Before: 2030 silently gave no rows, as if nobody qualified.
     pack = load_pack("changzhou_2022")
-    result = evaluate(pack, 2019, *snapshot(10))
-    assert result.num_rows == 0 and result.column_names == COLUMNS
+    for year in (2019, 2030):
+        with pytest.raises(InputError, match=f"year = {year}.*2022–2025"):
+            evaluate(pack, year, *snapshot(10))
 
 
 def test_explain_one_explains_every_policy():

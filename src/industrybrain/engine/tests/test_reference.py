@@ -17,14 +17,23 @@ from .synthetic import snapshot
 
 YI, WAN = 10**8, 10**4
 YEAR = 2022
+DATA_SINCE = 2016  # the synthetic snapshot's first year
 
 
-def _first_time_exceeds(cur, earlier, threshold):
+def span(ent):
+    """The enterprise's known history before YEAR: from its founding or the data's first
+    year, whichever is later."""
+    return range(max(ent["founded_on"].year, DATA_SINCE), YEAR)
+
+
+def _first_time_exceeds(cur, earlier, threshold, in_span):
+    """``earlier``: every earlier known row's value; ``in_span``: the values of the span's
+    years (None for a year without a row)."""
     if cur is None:
         return None
     if cur <= threshold or any(v is not None and v > threshold for v in earlier):
         return False
-    return None if any(v is None for v in earlier) else True
+    return None if any(v is None for v in in_span) else True
 
 
 def _pick_highest(conds):
@@ -40,8 +49,8 @@ def _pick_highest(conds):
 def _status(elig, pick, amount):
     if elig is False or pick == "none":
         return "not_eligible"
-    if elig is True and pick not in ("none", "unknown") and amount is not None:
-        return "eligible"
+    if elig is True and pick not in ("none", "unknown"):
+        return "eligible" if amount is not None else "amount_pending"
     return "insufficient_data"
 
 
@@ -53,12 +62,13 @@ def _div(a, b):
     return None if a is None or b is None or b == 0 else a / b
 
 
-def dengfeng(fig, years):
+def dengfeng(ent, fig, years):
     cur = fig.get(YEAR, {})
     rev = cur.get("revenue")
     earlier = [fig[y].get("revenue") for y in years if y < YEAR]
+    in_span = [fig.get(y, {}).get("revenue") for y in span(ent)]
     tiers = [(1000 * YI, 1000 * WAN), (500 * YI, 500 * WAN), (100 * YI, 200 * WAN)]
-    pick = _pick_highest([_first_time_exceeds(rev, earlier, t) for t, _ in tiers])
+    pick = _pick_highest([_first_time_exceeds(rev, earlier, t, in_span) for t, _ in tiers])
     amount = None
     if isinstance(pick, int):
         rd, energy = cur.get("rd_spending"), cur.get("energy_tce")
@@ -74,7 +84,7 @@ def dengfeng(fig, years):
             k = math.floor(score / 0.001)
             amount = min(max(tiers[pick][1] * k // 1000, 0), tiers[pick][1])
     status = _status(True, pick, amount)
-    if status != "eligible":
+    if status not in ("eligible", "amount_pending"):
         return status, None, None
     return status, ["over_1000yi", "over_500yi", "over_100yi"][pick], amount
 
@@ -86,27 +96,30 @@ def designation_rule(ent, first_year, tiers, need_manufacturing):
     pick = _pick_highest(conds)
     amount = tiers[pick][2] if isinstance(pick, int) else None
     status = _status(elig, pick, amount)
-    return status, (tiers[pick][0] if status == "eligible" else None), \
+    return status, (tiers[pick][0] if status in ("eligible", "amount_pending") else None), \
         (amount if status == "eligible" else None)
 
 
-def above_scale(fig, years):
+def above_scale(ent, fig, years):
     cur, prev = fig.get(YEAR, {}), fig.get(YEAR - 1, {})
     now = cur.get("above_scale")
     earlier = [fig[y].get("above_scale") for y in years if y < YEAR]
+    in_span = [fig.get(y, {}).get("above_scale") for y in span(ent)]
     if now is None:
         trig = None
     elif not now or any(v is True for v in earlier):
         trig = False
     else:
-        trig = None if any(v is None for v in earlier) else True
+        trig = None if any(v is None for v in in_span) else True
     a, b = cur.get("local_contribution"), prev.get("local_contribution")
     amount = None if a is None or b is None else min(max(math.floor(0.5 * max(a - b, 0)), 0),
                                                      10 * WAN)
     if trig is False:
         return "not_eligible", None, None
-    if trig is None or amount is None:
+    if trig is None:
         return "insufficient_data", None, None
+    if amount is None:
+        return "amount_pending", "newly_above_scale", None
     return "eligible", "newly_above_scale", amount
 
 
@@ -124,7 +137,8 @@ SPECIALISED = [("single_champion", ["single_champion_enterprise", "single_champi
 def test_engine_agrees_with_plain_python(seed, missing):
     # Some firms grow past the 登峰 thresholds so that every tier is exercised.
     ents, figs, des = snapshot(3000, seed=seed, missing=missing, giants=300)
-    result = evaluate(load_pack("changzhou_2022"), YEAR, ents, figs, des, explain="none")
+    result = evaluate(load_pack("changzhou_2022"), YEAR, ents, figs, des, explain="none",
+                      data_since=DATA_SINCE)
     got = {(r["enterprise_id"], r["policy_id"]): (r["status"], r["tier"], r["amount_yuan"])
            for r in result.to_pylist()}
     years = sorted(set(figs["year"].to_pylist()))
@@ -142,10 +156,10 @@ def test_engine_agrees_with_plain_python(seed, missing):
         eid = ent["enterprise_id"]
         fig = {y: by_ent[eid].get(y, {}) for y in years}
         want = {
-            "dengfeng": dengfeng(fig, years),
+            "dengfeng": dengfeng(ent, fig, years),
             "leading_enterprise": designation_rule(ent, first[eid], LEADING, True),
             "specialised_award": designation_rule(ent, first[eid], SPECIALISED, False),
-            "above_scale_award": above_scale(fig, years),
+            "above_scale_award": above_scale(ent, fig, years),
         }
         for policy, expected in want.items():
             assert got[(eid, policy)] == expected, (eid, policy, fig, first[eid])

@@ -65,14 +65,112 @@ def _differences(left, right, limit=5):
 
 @pytest.mark.parametrize("explain", ["all"])
 def test_whole_pack_same_on_duckdb_and_spark(spark, city, explain):
-    duck = evaluate(PACK, 2022, *city, explain=explain)
-    sp = evaluate(PACK, 2022, *city, explain=explain, backend="spark")
+    # data_since: the synthetic city's first year, so first-time rules have a known history.
+    duck = evaluate(PACK, 2022, *city, explain=explain, data_since=2016)
+    sp = evaluate(PACK, 2022, *city, explain=explain, backend="spark", data_since=2016)
     assert sp.schema == duck.schema
     assert sp.num_rows == duck.num_rows > 0
     assert _differences(duck, sp) == []
     assert sp.equals(duck)
     statuses = set(duck["status"].to_pylist())
-    assert statuses == {"eligible", "not_eligible", "insufficient_data"}
+    assert {"eligible", "not_eligible", "insufficient_data", "amount_pending"} <= statuses
+
+
+def test_holes_and_corrupt_values_same_on_duckdb_and_spark(spark, city):
+    """Known history and the input contract on both backends: a tenth of the figure rows
+    dropped (holes inside the history) and one enterprise in fifty with a bad value."""
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    from industrybrain.synth.corrupt import corrupt_figures
+
+    enterprises, figures, designations = city
+    rng = np.random.default_rng(5)
+    holes = figures.filter(pa.array(rng.random(figures.num_rows) > 0.1))
+    dirty, bad = corrupt_figures(holes, 2022, 0.02, 5)
+    duck = evaluate(PACK, 2022, enterprises, dirty, designations, explain="all",
+                    data_since=2016)
+    sp = evaluate(PACK, 2022, enterprises, dirty, designations, explain="all",
+                  backend="spark", data_since=2016)
+    assert _differences(duck, sp) == []
+    assert sp.equals(duck)
+    invalid = set(duck.filter(pc.equal(duck["status"], "invalid_data"))["enterprise_id"]
+                  .to_pylist())
+    assert invalid == set(bad) and bad
+    explained = " ".join(x for x in duck["explanation_zh"].to_pylist() if x)
+    assert "缺少" in explained and "年营业收入" in explained
+
+
+def _regression_firms():
+    """Every hand-written firm of the issue-9 regression tests (test_known_history,
+    test_pending_and_threshold, test_input_contract, test_reentry_and_placeholders), in one
+    snapshot with distinct ids, as raw columns (so the bad values pass the input check)."""
+    import math
+    from datetime import date
+
+    from .firms import FULL_SCORE, WAN, YI, firm
+
+    full = {2022: {"revenue": 105 * YI, **FULL_SCORE}}
+    top = [{"code": "china_top_500", "granted_on": date(y, 9, 1),
+            "expires_on": date(y + 1, 8, 31)} for y in (2019, 2022)]
+    return [
+        firm(1, figures={2017: {"revenue": 60 * YI}, 2018: {"revenue": 70 * YI}} | full),
+        firm(2, figures=full),
+        firm(3, figures={2018: {"revenue": 60 * YI}, 2020: {"revenue": 80 * YI}} | full),
+        firm(4, founded=2020, figures={2020: {"revenue": 50 * YI}, 2021: {"revenue": 90 * YI}}
+             | full),
+        firm(5, founded=2022, figures=full),
+        firm(6, founded=1995, figures={y: {"revenue": 90 * YI} for y in range(2017, 2022)}
+             | full),
+        firm(7, founded=None, figures={2021: {"revenue": 90 * YI}} | full),
+        firm(8, figures={2015: {"revenue": 120 * YI}, 2022: {"revenue": 130 * YI,
+                                                             **FULL_SCORE}}),
+        firm(9, figures={2021: {"local_contribution": 10 * WAN},
+                         2022: {"above_scale": True, "local_contribution": 50 * WAN}}),
+        firm(10, founded=2021, figures={2021: {"above_scale": False},
+                                        2022: {"above_scale": True,
+                                               "local_contribution": 50 * WAN}}),
+        firm(11, founded=2021, figures={2021: {"revenue": 90 * YI},
+                                        2022: {"revenue": 105 * YI, "energy_tce": 1000.0}}),
+        firm(12, founded=2021, figures={2021: {"revenue": 90 * YI},
+                                        2022: {"revenue": 100 * YI, **FULL_SCORE}}),
+        firm(13, founded=2021, figures={2021: {"revenue": 90 * YI},
+                                        2022: {"revenue": 500 * YI, **FULL_SCORE}}),
+        firm(14, designations=top),
+        firm(15, designations=top[1:]),
+        firm(16, founded=2021, figures={2021: {"revenue": 90 * YI},
+                                        2022: {"revenue": 105 * YI, **FULL_SCORE,
+                                               "energy_tce": math.nan}}),
+        firm(17, founded=2021, figures={2021: {"above_scale": False,
+                                               "local_contribution": -100 * WAN},
+                                        2022: {"above_scale": True,
+                                               "local_contribution": 50 * WAN}}),
+    ]
+
+
+@pytest.mark.parametrize("since, reentry", [(2017, "first_time_ever"),
+                                            (None, "entered_this_year")])
+def test_regression_firms_same_on_duckdb_and_spark(spark, since, reentry):
+    """Known history, amount pending, the threshold wording, the re-entry reading and
+    invalid data: every regression firm, evaluated on both backends, row for row."""
+    from .firms import tables
+
+    pack = PACK.with_assumptions(list_reentry_rule=reentry)
+    raw = tables(*_regression_firms(), raw=True)
+    duck = evaluate(pack, 2022, *raw, explain="all", data_since=since)
+    sp = evaluate(pack, 2022, *raw, explain="all", backend="spark", data_since=since)
+    assert _differences(duck, sp) == []
+    assert sp.equals(duck)
+    statuses = set(duck["status"].to_pylist())
+    assert {"eligible", "amount_pending", "insufficient_data", "invalid_data",
+            "not_eligible"} <= statuses
+    text = " ".join(x for x in duck["explanation_zh"].to_pylist() if x)
+    if since == 2017:
+        assert "缺少2019–2021年营业收入" in text and "缺少2017、2019、2021年营业收入" in text
+        assert "与门槛相等" in text and "需补充2022年研发投入" in text
+    else:
+        assert "成立日期不详" in text
 
 
 def test_organisations_same_on_duckdb_and_spark(spark):

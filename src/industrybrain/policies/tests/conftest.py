@@ -1,5 +1,6 @@
 """A 2022 for the small city: A and C cross 100亿元 revenue for the first time with complete
-data (登峰计划, 200万元 each); B crosses it but its R&D is unknown (insufficient data)."""
+data (登峰计划, 200万元 each); B crosses it but its R&D is unknown (qualifies, amount
+pending)."""
 
 from decimal import Decimal
 

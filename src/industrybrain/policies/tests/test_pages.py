@@ -44,11 +44,12 @@ def test_review_filters_by_district_and_amount(client_as, proposed):
 
 def test_the_award_page_shows_explanation_and_citation_and_refuses_with_reason(client_as, proposed):
     client = client_as("reviewer")
-    b = proposed["b"]
+    b = proposed["b"]  # first above 100亿元, R&D unknown: qualifies, amount pending
     page = client.get(f"/policies/awards/{b.pk}/").content.decode()
-    assert "数据不足" in page and "实施“登峰计划”" in page
+    assert "需补充2022年研发投入" in page and "实施“登峰计划”" in page
     response = client.post(f"/policies/awards/{b.pk}/", {"action": "approve"}, follow=True)
-    assert "数据不足，不能按零或估计值拨付" in response.content.decode()
+    assert "金额待定" in response.content.decode()
+    assert "不能按零或估计值拨付" in response.content.decode()
 
 
 def test_an_enterprise_sees_its_award_explanation_and_next_tier(client_as, proposed):

@@ -28,10 +28,22 @@ def test_a_run_proposes_what_the_engine_finds_with_its_reasons(proposed):
 
 
 def test_insufficient_data_is_marked_never_paid_as_zero(proposed, users):
-    b = proposed["b"]
-    assert b.status == "insufficient_data" and b.amount_yuan is None
-    assert "数据不足" in b.explanation_zh
+    d = proposed["d"]
+    assert d.status == "insufficient_data" and d.amount_yuan is None
+    assert "数据不足" in d.explanation_zh
     with pytest.raises(Refused, match="数据不足"):
+        ledger.approve(d.pk, users["reviewer"])
+    assert not LedgerEntry.objects.exists()
+
+
+def test_qualifying_without_the_amounts_figures_is_amount_pending_not_insufficient(proposed,
+                                                                                  users):
+    # B first passed 100亿元 but its R&D is unknown: "collect this figure, then pay", which a
+    # reviewer must be able to tell from "we do not know whether it qualifies" (D).
+    b = proposed["b"]
+    assert b.status == "amount_pending" and b.amount_yuan is None and b.tier == "over_100yi"
+    assert "需补充2022年研发投入" in b.explanation_zh and "R&D spending for 2022" in b.explanation_en
+    with pytest.raises(Refused, match="金额待定"):
         ledger.approve(b.pk, users["reviewer"])
     assert not LedgerEntry.objects.exists()
 

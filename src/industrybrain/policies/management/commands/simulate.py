@@ -34,14 +34,15 @@ class Command(BaseCommand):
 
     def handle(self, *args, **o):
         pack = load_pack(o["pack"])
-        tables = snapshot.take(up_to_year=o["from_year"]).tables
+        snap = snapshot.take(up_to_year=o["from_year"])
+        tables, self.data_since = snap.tables, snap.data_since
         if o["reform"]:
             return self._reform(pack, tables, o)
         if o["to_year"] <= o["from_year"]:
             raise CommandError("没有可模拟的年份：--to-year 应晚于 --from-year")
         scenario = Scenario(name="cli", growth_mean=o["growth"], growth_sd=o["spread"])
         result = simulate(pack, tables, o["from_year"], o["to_year"], scenario,
-                          runs=o["runs"], seed=o["seed"])
+                          runs=o["runs"], seed=o["seed"], data_since=self.data_since)
         limit = envelope(pack)
         self.stdout.write(f"年度政策性资金 {format_yuan(limit)}；{o['runs']} 次模拟，增长 "
                           f"{o['growth']:.0%}±{o['spread']:.0%}，随机种子 {o['seed']}")
@@ -58,9 +59,19 @@ class Command(BaseCommand):
             return
         by = result.group_by([o["by"], "year"]).aggregate([("amount_yuan", "sum")])
         self.stdout.write(f"\n按{ {'policy_id': '政策', 'district': '辖市区', 'cluster': '集群'}[o['by']] }（各次平均）：")
+        marked = set()
         for row in sorted(by.to_pylist(), key=lambda r: (r["year"], -r["amount_yuan_sum"])):
+            # An amount that depends on a number the articles do not give is marked.
+            mark = ""
+            if o["by"] == "policy_id" and pack.placeholders(row["policy_id"]):
+                mark, _ = "（含暂定参数）", marked.add(row["policy_id"])
             self.stdout.write(f"  {row['year']}  {row[o['by']] or '—':<28} "
-                              f"{format_yuan(row['amount_yuan_sum'] // o['runs'])}")
+                              f"{format_yuan(row['amount_yuan_sum'] // o['runs'])}{mark}")
+        if o["by"] != "policy_id":
+            marked = {p for p in set(result["policy_id"].to_pylist()) if pack.placeholders(p)}
+        for pid in sorted(marked):
+            names = "、".join(f"{a.question_zh}（暂定 {a.text}）" for a in pack.placeholders(pid))
+            self.stdout.write(f"  注：{pack.policy(pid).title_zh}的金额依赖暂定参数：{names}")
 
     def _reform(self, pack, tables, o):
         try:
@@ -71,7 +82,7 @@ class Command(BaseCommand):
             reform = pack.with_assumptions(**values)
         except PackError as exc:
             raise CommandError(f"改革无效：{exc}") from None
-        changed = compare(pack, reform, o["from_year"], tables)
+        changed = compare(pack, reform, o["from_year"], tables, self.data_since)
         change = changed["change_yuan"]
         winners = changed.filter(pc.greater(change, 0))
         losers = changed.filter(pc.less(change, 0))
