@@ -122,3 +122,11 @@ def test_amounts_that_depend_on_placeholders_are_marked(city, settings, client_a
     assert "含暂定参数" in text and "研发投入占营业收入多少算技术创新满分" in text
     response = client_as("owner_a").get("/policies/calculator/", follow=True)
     assert "含暂定参数" in response.content.decode()
+
+
+def test_exactly_at_the_threshold_the_calculator_says_equal_not_zero_short(city, client_as):
+    # The enterprise's own calculator reads the database: revenue exactly 100亿元 in 2022.
+    _figures(city["a"], 2022, revenue=100 * YI, **FULL)
+    text = client_as("owner_a").get("/policies/calculator/", follow=True).content.decode()
+    assert "营业收入恰为 100亿元，与门槛相等；「超」须严格大于 100亿元" in text
+    assert "还差 0" not in text
