@@ -29,16 +29,16 @@ from .contract import CONTRACT
 from .errors import InputError
 from .vocab import VARIABLES, designations
 
-# Plausible ranges of the yearly figures (inclusive). Amounts are whole 元 and never
-# negative (a refund is not a negative tax here); 10^14 元 (100万亿元) is far above the
-# revenue of any enterprise, so a larger number is a unit or typing error.
-MONEY_MAX = 10**14
+# Plausible ranges of the yearly figures (inclusive): the same numbers as core/bounds.py,
+# which the database enforces (a test keeps the two in step; the engine imports no Django).
+# Amounts are whole 元 and never negative (a refund is not a negative tax here).
+MONEY_MAX = 9 * 10**12  # 9万亿元: more than twice the largest Chinese enterprise's revenue
 RANGES: dict[str, tuple[float, float]] = {
     "revenue": (0, MONEY_MAX), "industrial_output": (0, MONEY_MAX), "tax": (0, MONEY_MAX),
     "local_contribution": (0, MONEY_MAX), "rd_spending": (0, MONEY_MAX),
     "tech_upgrade_investment": (0, MONEY_MAX),
-    "employees": (0, 10_000_000), "invention_patents": (0, 10_000_000),
-    "energy_tce": (0, 1e12),
+    "employees": (0, 3_000_000), "invention_patents": (0, 1_000_000),
+    "energy_tce": (0, 10**9),
 }
 YEARS = (1949, 2100)  # a figures year outside this is a wrong input, not a wrong value
 

@@ -83,10 +83,11 @@ def test_an_approved_application_holds_the_year_and_the_run_leaves_it_alone(newl
 
 
 def test_an_application_takes_over_an_award_the_run_could_not_price(year2022, users, settings):
-    # B's dengfeng is "insufficient data" (its R&D is unknown): the enterprise brings evidence.
+    # B's dengfeng qualifies but its amount is pending (its R&D is unknown): the enterprise
+    # brings evidence.
     _run()
     b = Award.objects.get(enterprise=year2022["b"], policy_id="dengfeng")
-    assert b.status == "insufficient_data"
+    assert b.status == "amount_pending"
     app = _apply(users, year2022["b"], "dengfeng")
     assert applications.decide(app.pk, users["reviewer"], True, 150 * WAN, "补充研发数据") == "paid"
     b.refresh_from_db()

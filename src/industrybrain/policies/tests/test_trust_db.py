@@ -72,26 +72,42 @@ def test_data_since_defaults_to_the_first_year_in_the_database(city, settings):
     assert snapshot.take([city["a"].pk]).data_since == 2019  # site-wide, not per firm
 
 
+def test_the_engine_checks_the_same_ranges_the_database_enforces():
+    from industrybrain.core import bounds
+    from industrybrain.engine.inputs import RANGES
+
+    assert {k: (int(b.low), int(b.high)) for k, b in bounds.FIGURES.items()} == {
+        k: (int(lo), int(hi)) for k, (lo, hi) in RANGES.items()}
+
+
 def test_a_bad_value_in_the_database_marks_one_enterprise_and_the_run_goes_on(
         city, settings, client_as, users):
+    from django.db import IntegrityError, transaction
+
+    from industrybrain.enterprises.models import Designation, DesignationType
+
     settings.IB_JOBS = "inline"
     for key in ("a", "c"):
         _figures(city[key], 2022, revenue=150 * YI, **FULL, above_scale=True)
     bad = _firm(city, "B")
-    _figures(bad, 2021, above_scale=False, local_contribution=-100 * WAN)  # impossible
-    _figures(bad, 2022, above_scale=True, local_contribution=50 * WAN)
+    # A negative amount never reaches the database (its CHECK constraint refuses it) ...
+    with pytest.raises(IntegrityError), transaction.atomic():
+        _figures(bad, 2021, above_scale=False, local_contribution=-100 * WAN)
+    # ... but a list membership that expires before it was granted does, and the engine
+    # marks that one enterprise instead of stopping the city.
+    Designation.objects.create(enterprise=bad, type=DesignationType.objects.get(
+        code="china_top_500"), granted_on=dt.date(2022, 9, 1), expires_on=dt.date(2021, 1, 1))
     run = _run(users["admin"])
     assert run.counts["invalid_enterprises"] == 1 and run.counts["invalid_data"] >= 1
-    award = _award(bad, "above_scale_award")
-    # Before: the negative figure made the increase 150万元 and paid the full 10万元 cap.
+    award = _award(bad, "leading_enterprise")
     assert award.status == "invalid_data" and award.amount_yuan is None
-    assert "2021年地方贡献为负数" in award.explanation_zh
-    assert award.inputs["invalid"][0]["column"] == "local_contribution"
+    assert "到期日期早于认定日期" in award.explanation_zh
+    assert award.inputs["invalid"][0]["column"] == "expires_on"
     # The rest of the city is priced.
     assert _award(city["a"], "dengfeng").amount_yuan == 2_000_000
     page = client_as("reviewer").get("/policies/review/?year=2022&status=invalid_data")
     text = page.content.decode()
-    assert page.status_code == 200 and bad.name in text and "地方贡献为负数" in text
+    assert page.status_code == 200 and bad.name in text and "到期日期早于认定日期" in text
 
 
 def test_amount_pending_is_listed_for_collection_and_priced_by_a_rerun(city, settings,
