@@ -105,8 +105,11 @@ def target_rows(rung: Rung, counter: Counter, year: int, district_id=None) -> li
     return out
 
 
-def funnel(ladder: Ladder, years: list[int], year: int, district_id=None) -> list[dict]:
-    counter = Counter(years)
+def funnel(ladder: Ladder, years: list[int], year: int, district_id=None,
+           counter: Counter | None = None) -> list[dict]:
+    """Rows per rung: counts per year, target gaps, the pools leading to it and their
+    expected promotions next year. Pass one ``counter`` for several ladders of a page."""
+    counter = counter or Counter(years)
     expected = {f.pool: f.expected for f in Forecast.objects.filter(year=year)}
     rows = []
     for rung in ladder.rungs:

@@ -90,8 +90,9 @@ def index(request):
     for pool_id in scope_enterprises(request.user, Proposal.objects.filter(status=Decision.PENDING),
                                      "enterprise__").values_list("pool", flat=True):
         pending[pool_id] = pending.get(pool_id, 0) + 1
+    counter = ladders.Counter(years)  # one computation per measure for the whole page
     for ladder in pools().ladders:
-        funnel = ladders.funnel(ladder, years, year, did) if year else []
+        funnel = ladders.funnel(ladder, years, year, did, counter) if year else []
         for step in funnel:
             step["name"] = local(step["rung"])
             step["by_year"] = [step["counts"].get(y) for y in years]
