@@ -31,6 +31,8 @@ ENTERPRISE_URLS.update({
 ENTERPRISE_URLS.update({
     "page: cultivation pools of an enterprise": (
         lambda e: reverse("cultivation:enterprise", args=[e.pk]), "page"),
+    "api: cultivation pools of an enterprise": (
+        lambda e: reverse("enterprise-pools-detail", args=[e.pk]), "api"),
 })
 
 

@@ -2,6 +2,7 @@ from django.urls import include, path
 from rest_framework.authtoken.views import obtain_auth_token
 from rest_framework.routers import DefaultRouter
 
+from industrybrain.cultivation import api as cultivation_api
 from industrybrain.enterprises import api as enterprises_api
 from industrybrain.industry import api as industry_api
 from industrybrain.projects import api as projects_api
@@ -12,6 +13,7 @@ enterprises_api.register(router)
 industry_api.register(router)
 targets_api.register(router)
 projects_api.register(router)
+cultivation_api.register(router)
 
 urlpatterns = [
     path("token/", obtain_auth_token, name="api-token"),

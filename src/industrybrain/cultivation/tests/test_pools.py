@@ -165,6 +165,16 @@ def test_a_district_officer_sees_the_own_district_and_an_enterprise_only_its_own
     assert owner.get(f"/cultivation/enterprise/{other.enterprise_id}/").status_code == 404
     reviewer = client_as("reviewer")
     assert reviewer.post("/cultivation/pool/specialised_sme/push/").status_code == 403
+    # The API holds the same scope, and refuses a pool it does not know.
+    officer = client_as("wujin")  # one test client: log in again
+    rows = officer.get("/api/pool-memberships/?pool=specialised_sme&open=true&page_size=500").json()["results"]
+    assert rows and {r["pool_name"] for r in rows} == {"专精特新中小企业培育库"}
+    assert set(Enterprise.objects.filter(pk__in=[r["enterprise"] for r in rows])
+               .values_list("district__code", flat=True)) == {"wujin"}
+    assert officer.get("/api/pool-memberships/?pool=nope").status_code == 400
+    owner = client_as("owner_a")
+    own = pooled["owner_a"].profile.enterprise_id
+    assert {r["enterprise"] for r in owner.get("/api/pool-memberships/").json()["results"]} <= {own}
 
 
 def test_tasks_are_kept_with_due_dates_and_outcomes(pooled, client_as):
