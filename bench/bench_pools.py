@@ -51,13 +51,10 @@ def pools_as_pack(pools):
 def batch(pools, year, tables, top: int = 200):
     from industrybrain.cultivation import evaluate, margins
 
-    table = evaluate.run(pools, year, *tables, rungs=False)
+    tables_by_pool = evaluate.candidates(pools, year, *tables)
     lists = {}
     for p in pools.pools:
-        entry = table[f"{p.id}__entry"].fill_null(False).to_numpy(zero_copy_only=False)
-        import pyarrow as pa
-
-        m = margins.compute(p, table.filter(pa.array(entry)))
+        m = margins.compute(p, tables_by_pool[p.id])
         order = margins.order(m)[:top]
         lists[p.id] = (len(m.enterprise_id), [int(m.enterprise_id[i]) for i in order])
     return lists

@@ -66,6 +66,38 @@ def plain_sql(pools: Pools, only: list[Pool] | None = None) -> list[str]:
     return cols
 
 
+def _connect(enterprises, figures, designations, threads: int | None):
+    con = duckdb.connect(":memory:")
+    con.execute("SET enable_progress_bar = false")
+    if threads:
+        con.execute(f"SET threads = {int(threads)}")
+    for name, table in (("enterprises", enterprises), ("figures", figures),
+                        ("designations", designations)):
+        con.register(name, conform(table, name))
+    return con
+
+
+def candidates(pools: Pools, year: int, enterprises, figures, designations, *,
+               threads: int | None = None) -> dict[str, pa.Table]:
+    """Per pool, the criteria columns of the enterprises meeting its entry rule only: the
+    batch behind the closest-to-next-rung lists. The base is built once; each pool's
+    criteria are computed for its candidates alone (a tenth of the city or less)."""
+    con = _connect(enterprises, figures, designations, threads)
+    try:
+        y = str(int(year))
+        con.execute("CREATE TEMP TABLE base AS " + base_sql(_DIALECT, pools.usage).replace("{year}", y))
+        c = _compiler()
+        out = {}
+        for p in pools.pools:
+            cols = [x for x in columns_sql(pools, [p], rungs=False)
+                    if not x.endswith(f"AS {p.id}__entry") and f"AS {p.id}__exit__" not in x]
+            sql = f"SELECT {', '.join(cols)} FROM base WHERE COALESCE({c(p.entry)}, FALSE)"
+            out[p.id] = con.sql(sql.replace("{year}", y)).to_arrow_table()
+        return out
+    finally:
+        con.close()
+
+
 def run(pools: Pools, year: int, enterprises, figures, designations, *,
         only: list[Pool] | None = None, rungs: bool = True, plain: bool = False,
         threads: int | None = None) -> pa.Table:

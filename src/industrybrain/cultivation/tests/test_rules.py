@@ -96,3 +96,19 @@ def test_the_logistic_fit_finds_the_margin_that_matters():
     y = (rng.uniform(size=2000) < 1 / (1 + np.exp(-(3 * signed[:, 0] - 1)))).astype(float)
     w = forecast.fit(forecast.features(signed), y)
     assert w[1] > 2 and abs(w[2]) < 0.6
+
+
+def test_the_batch_of_candidates_ranks_as_the_full_evaluation_does():
+    from industrybrain.cultivation import evaluate
+    from industrybrain.cultivation.rules import pools
+    from industrybrain.synth import generate_city
+
+    city = generate_city(n_enterprises=1500, seed=4)
+    tables = (city.enterprises, city.figures, city.designations)
+    full = evaluate.run(pools(), 2022, *tables)
+    batch = evaluate.candidates(pools(), 2022, *tables)
+    for p in pools().pools:
+        entry = full[f"{p.id}__entry"].fill_null(False).to_numpy(zero_copy_only=False)
+        a = margins.compute(p, full.filter(pa.array(entry)))
+        b = margins.compute(p, batch[p.id])
+        assert list(a.enterprise_id[margins.order(a)]) == list(b.enterprise_id[margins.order(b)]), p.id
