@@ -15,6 +15,7 @@ from decimal import Decimal
 
 from django.db.models import Q
 
+from industrybrain.core import dataversion
 from industrybrain.targets import indicators
 from industrybrain.targets.models import RefreshRun, Target
 from industrybrain.targets.refresh import demo_scale, district_goal, goal_of
@@ -48,10 +49,19 @@ class Counter:
     def values(self, measure: str, unit: str = "家") -> dict:
         key = (measure, unit)
         if key not in self.cache:
-            try:
-                self.cache[key] = indicators.compute(measure, unit, self.years, monitor_scale())
-            except indicators.NoData:
-                self.cache[key] = {}
+            scale = monitor_scale()
+
+            def compute():
+                try:
+                    return indicators.compute(measure, unit, self.years, scale)
+                except indicators.NoData:
+                    return {}
+
+            # Kept per data version (core.dataversion): the same numbers until the data or
+            # the targets change, computed once for every reader in between.
+            self.cache[key] = dataversion.remember(
+                "ladder-measure", [dataversion.ENTERPRISES, dataversion.TARGETS],
+                f"{measure}|{unit}|{self.years}|{scale}", compute)
         return self.cache[key]
 
 
