@@ -12,6 +12,7 @@
     industrybrain targets-refresh            recompute the target indicators and statuses
     industrybrain place-segments             place enterprises in the segments of their chains
     industrybrain report OUT.pdf|OUT.xlsx [--district D]
+    industrybrain pools-recompute [--year Y | --all-years] [--accept]
 """
 
 import os
@@ -30,6 +31,7 @@ VERBS = {
     "simulate": "simulate",  # the pack's cost to a future year; a reform's winners and losers
     "place-segments": "place_segments",  # place enterprises in chain segments; counts per rule
     "worker": "run_worker",  # runs queued batch runs when IB_JOBS=worker or redis://
+    "pools-recompute": "pools_recompute",  # the yearly pool review: proposals, standings, forecast
 }
 
 

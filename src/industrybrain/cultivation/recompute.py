@@ -15,6 +15,7 @@ import pyarrow as pa
 from django.db import transaction
 from django.utils import timezone
 
+from industrybrain.engine.explain import describe
 from industrybrain.enterprises.models import AnnualFigures
 from industrybrain.policies import snapshot as snapshots
 
@@ -68,8 +69,9 @@ def passed(pool: Pool, table: pa.Table) -> np.ndarray:
 
 
 def _entry_reason(pool: Pool) -> tuple[str, str]:
-    return (f"符合{pool.name_zh}入库规则：{pool.entry_text}"[:500],
-            f"meets the entry rule of {pool.name_en}: {pool.entry_text}"[:500])
+    # In words (the engine's describe), never the expression's identifiers.
+    return (f"符合{pool.name_zh}入库规则：{describe(pool.entry, 'zh')}"[:500],
+            f"meets the entry rule of the {pool.name_en}: {describe(pool.entry, 'en')}"[:500])
 
 
 def propose(year: int, table: pa.Table) -> dict[str, int]:
@@ -98,7 +100,8 @@ def propose(year: int, table: pa.Table) -> dict[str, int]:
                 rows.append(Proposal(
                     pool=pool.id, enterprise_id=int(eid), year=year, action=Action.EXIT,
                     exit_kind=ExitKind.PROMOTED if x.id == "promoted" else ExitKind.CRITERIA,
-                    reason_zh=f"{x.name_zh}（{x.text}）"[:500], reason_en=f"{x.name_en} ({x.text})"[:500]))
+                    reason_zh=f"{x.name_zh}（{describe(x.node, 'zh')}）"[:500],
+                    reason_en=f"{x.name_en} ({describe(x.node, 'en')})"[:500]))
             is_member = is_member & ~hit
             counts["exit"] += int(hit.sum())
     Proposal.objects.bulk_create(rows, batch_size=5000, ignore_conflicts=True)

@@ -169,7 +169,11 @@ def pool_detail(request, pool_id: str):
     from industrybrain.policies import catalogue
 
     lang = "en" if request_lang_en() else "zh"
+    rung = ladder.rung(pool.rung)
+    targets = ladders.target_rows(rung, ladders.Counter(recompute.data_years()), year,
+                                  district.pk if district else None) if year else []
     return render(request, "cultivation/pool.html", {
+        "targets": targets,
         "pool": pool, "name": local(pool), "ladder": ladder, "ladder_name": local(ladder),
         "rung_name": local(ladder.rung(pool.rung)), "year": year, "form": form, "page": page,
         "rows": _standing_rows(pool, page.object_list), "forecast": fc,

@@ -219,3 +219,29 @@ def test_the_forecast_is_back_tested_on_held_out_years(pooled, client_as):
     assert all(max(r["train_years"]) < r["year"] for r in held)
     page = client_as("admin").get("/cultivation/pool/specialised_sme/").content.decode()
     assert "AUC" in page and f"{held[-1]['year']}→{held[-1]['next_year']}" in page
+
+
+HOSTILE = ["", "0", "-1", "9" * 30, "abc", "2022-02-30", "' OR 1=1 --", "\x00", "<script>", "１２３"]
+
+
+def test_no_form_answers_500_to_hostile_values(pooled, client_as):
+    client = client_as("admin")
+    m = Membership.objects.filter(exited_on__isnull=True).first()
+    task = Task.objects.create(membership=m, kind="visit", due_on=dt.date(2023, 1, 1))
+    posts = {
+        "/cultivation/pool/above_scale/add/": ["uscc", "entered_on", "reason"],
+        f"/cultivation/membership/{m.pk}/exit/": ["exited_on", "reason"],
+        f"/cultivation/membership/{m.pk}/tasks/": ["kind", "due_on", "note"],
+        f"/cultivation/task/{task.pk}/done/": ["done_on", "outcome"],
+        "/cultivation/pool/above_scale/decide/": ["proposals", "decision", "note"],
+    }
+    for url, fields in posts.items():
+        for value in HOSTILE:
+            response = client.post(url, {f: value for f in fields})
+            assert response.status_code < 500, (url, value)
+    for value in HOSTILE:
+        for url in ("/cultivation/", "/cultivation/pool/specialised_sme/"):
+            for key in ("year", "district", "cluster", "chain", "page"):
+                assert client.get(url, {key: value}).status_code in (200, 400), (url, key, value)
+    m.refresh_from_db()
+    assert m.exited_on is None
