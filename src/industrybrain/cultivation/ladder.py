@@ -10,6 +10,7 @@ monitor's scale), so the two pages show the same numbers for the same year.
 
 from __future__ import annotations
 
+import hashlib
 from collections import defaultdict
 from decimal import Decimal
 
@@ -61,7 +62,8 @@ class Counter:
             # the targets change, computed once for every reader in between.
             self.cache[key] = dataversion.remember(
                 "ladder-measure", [dataversion.ENTERPRISES, dataversion.TARGETS],
-                f"{measure}|{unit}|{self.years}|{scale}", compute)
+                hashlib.sha1(f"{measure}|{unit}|{self.years}|{scale}".encode()).hexdigest(),
+                compute)  # hashed: a cache key holds no spaces
         return self.cache[key]
 
 
