@@ -58,20 +58,24 @@ def leave(membership: Membership, day, reason: str, user) -> Membership:
 
 def push_services(pool: Pool, year: int, members) -> int:
     """Tell each open member about each service of the pool (创新贷白名单, 引导基金, 双百…),
-    through push.send: one message per enterprise, service and year, so pushing twice
-    sends nothing new. Returns the number of members × services pushed."""
+    through push.send (the outbox): one message per enterprise, service and year, so pushing
+    twice sends nothing new; delivered once the messages are committed. Returns the number
+    of members × services pushed."""
     from industrybrain.policies import catalogue
 
-    sent = 0
-    for policy_id in pool.services:
-        p = catalogue.policy(policy_id)
-        if p is None:
-            continue
-        title = _("“%(pool)s”成员可享：%(policy)s") % {"pool": pool.name_zh, "policy": p.title_zh}
-        quote = p.citations[0].quote if p.citations else ""
-        body = _("贵企业在%(pool)s中，可享受“%(policy)s”。依据：「%(quote)s」。详情请联系辖市区工信部门。") % {
-            "pool": pool.name_zh, "policy": p.title_zh, "quote": quote}
-        for m in members:
-            push.send(m.enterprise_id, Message.Kind.SERVICE, policy_id, year, title, body)
-            sent += 1
+    sent, messages = 0, []
+    with transaction.atomic():
+        for policy_id in pool.services:
+            p = catalogue.policy(policy_id)
+            if p is None:
+                continue
+            title = _("“%(pool)s”成员可享：%(policy)s") % {"pool": pool.name_zh, "policy": p.title_zh}
+            quote = p.citations[0].quote if p.citations else ""
+            body = _("贵企业在%(pool)s中，可享受“%(policy)s”。依据：「%(quote)s」。详情请联系辖市区工信部门。") % {
+                "pool": pool.name_zh, "policy": p.title_zh, "quote": quote}
+            for m in members:
+                messages.append(push.send(m.enterprise_id, Message.Kind.SERVICE, policy_id, year,
+                                          title, body))
+                sent += 1
+    push.deliver_soon(*messages)
     return sent
