@@ -22,7 +22,7 @@ from industrybrain.industry.models import Chain, Cluster
 
 from . import alerts, rates, report
 from .forms import ChecklistForm, GanttForm, PeriodForm, QuarterForm
-from .models import STAGES, Project, Stage
+from .models import STAGES, ElementNeed, InspectionIssue, Project, Stage
 from .views import refuse
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -125,10 +125,17 @@ def checklist(request):
     if officer:
         under_way = under_way.filter(officer=officer)
     groups: dict[str, list] = {}
-    for p in under_way.order_by("officer", "code").prefetch_related("needs", "inspections__issues"):
+    rows = list(under_way.order_by("officer", "code"))
+    # Only what is still open: a project's whole inspection history is not read for a list.
+    issues, needs = {}, {}
+    for i in InspectionIssue.objects.filter(inspection__project__in=[p.pk for p in rows], closed_on__isnull=True) \
+            .select_related("inspection").order_by("id"):
+        issues.setdefault(i.inspection.project_id, []).append(i)
+    for n in ElementNeed.objects.filter(project__in=[p.pk for p in rows]).exclude(status="secured"):
+        needs.setdefault(n.project_id, []).append(n)
+    for p in rows:
         p.flags = alerts.flags(p, today)
-        p.open_issues = [i for ins in p.inspections.all() for i in ins.issues.all() if i.closed_on is None]
-        p.open_needs = [n for n in p.needs.all() if n.status != "secured"]
+        p.open_issues, p.open_needs = issues.get(p.pk, []), needs.get(p.pk, [])
         groups.setdefault(p.officer, []).append(p)
     return render(request, "projects/checklist.html", {
         "form": form, "groups": groups, "officers": officers, "officer": officer, "district": district,
