@@ -59,9 +59,10 @@ def _links(owner, placements):
     return links
 
 
-def rank(owner, year: int, members=None, settings: dict | None = None) -> list[dict]:
+def rank(owner, year: int, members=None, settings: dict | None = None, stats: dict | None = None) -> list[dict]:
     """Above-scale members of ``owner`` (a Chain or a Cluster) ranked by score, best first,
-    each with its parts, its reasons and whether it is a designated 链主."""
+    each with its parts, its reasons and whether it is a designated 链主. ``stats``, when
+    given, receives the members' median output (the size band of a 招商 target)."""
     settings = settings or pack_settings()["leader_score"]
     weights = {k: float(settings["weights"].get(k, 0)) for k in PARTS}
     levels = settings["designation_levels"]
@@ -95,6 +96,8 @@ def rank(owner, year: int, members=None, settings: dict | None = None) -> list[d
         return np.nan if v is None else float(v)
 
     out = np.array([num(figures[pk][year][0]) for pk in ids])
+    if stats is not None and (~np.isnan(out)).any():
+        stats["median_output"] = float(np.nanmedian(out))
     before = np.array([num(figures[pk].get(year - 1, (None,))[0]) for pk in ids])
     rev = np.array([num(figures[pk][year][1]) for pk in ids])
     rd = np.array([num(figures[pk][year][2]) for pk in ids])

@@ -100,7 +100,6 @@ def page_data(owner, user, year: int | None = None, tables=None) -> dict:
     for r in rows:
         if not r["gap"]:
             continue
-        segment = next(s for s in segments if s.pk == r["id"])
         gap = {**r, "density": None, "best_district": None, "related": [],
                "suppliers": sum(firms_of.get(u, 0) for u in upstream.get(r["id"], [])),
                "customers": sum(firms_of.get(d, 0) for d in r["feeds"])}
@@ -116,12 +115,15 @@ def page_data(owner, user, year: int | None = None, tables=None) -> dict:
                         if k != j and tables.has[best, k] and tables.phi[j, k] > 0]
                 gap["related"] = [names.get(pk) or local(_segment(pk)) for _, pk in sorted(near, reverse=True)[:3]]
         gap["explain"] = _explain_gap(gap)
-        gap["profile"] = _profile(segment, None)
         gaps.append(gap)
     gaps.sort(key=lambda g: (-(g["density"] or 0), -(g["suppliers"] + g["customers"]), g["firms"]))
     for rank, g in enumerate(gaps, 1):
         g["rank"] = rank
-    ranked = leaders.rank(owner, year, members=scope_enterprises(user, leaders.members_of(owner))) if year else []
+    stats = {}
+    ranked = leaders.rank(owner, year, members=scope_enterprises(user, leaders.members_of(owner)),
+                          stats=stats) if year else []
+    for gap in gaps:
+        gap["profile"] = _profile(next(s for s in segments if s.pk == gap["id"]), stats.get("median_output"))
     rule = settings["leader_rule"]
     leader_count = (scope_enterprises(user, ChainMembership.objects.filter(chain=owner, is_leader=True),
                                       "enterprise__").count() if kind_of(owner) == "chain" else None)
@@ -136,7 +138,8 @@ def page_data(owner, user, year: int | None = None, tables=None) -> dict:
         "segments": rows, "gaps": gaps, "leaders": ranked[:20], "leader_count": leader_count,
         "leader_min": rule["min"], "leader_max": rule["max"],
         "leader_target_url": _target_url(f"chain_leaders_{owner.code}") if kind_of(owner) == "chain" else None,
-        "scale_target_url": _target_url(f"cluster_{owner.code}_scale_2025") if kind_of(owner) == "cluster" else None,
+        "scale_target_url": _target_url(f"cluster_{owner.code}_scale_2025" if kind_of(owner) == "cluster"
+                                        else "chains_total_scale_2025_001"),
         "districts": districts,
         "unplaced": _unplaced(owner, user),
         "weights": settings["leader_score"]["weights"],
@@ -160,13 +163,33 @@ def _explain_gap(g) -> str:
     return "；".join(parts)
 
 
-def _unplaced(owner, user) -> int:
-    if kind_of(owner) == "cluster":
-        members = scope_enterprises(user, owner.enterprises.all())
-    else:
-        members = scope_enterprises(user, leaders.members_of(owner))
+def unplaced_members(owner, user):
+    """The owner's members (scoped) that no segment holds."""
     placed = SegmentPlacement.objects.filter(**{kind_of(owner): owner}).values("enterprise_id")
-    return members.exclude(pk__in=placed).count()
+    return scope_enterprises(user, leaders.members_of(owner)).exclude(pk__in=placed)
+
+
+def _unplaced(owner, user) -> int:
+    return unplaced_members(owner, user).count()
+
+
+def unplaced_rows(owner, user, limit: int = 500):
+    """Unplaced members with the reason the rule gives, largest first (at most ``limit``)."""
+    from industrybrain.enterprises.models import Designation
+    from industrybrain.industry.placement import _rules, decide
+
+    year = citytables.latest_year()
+    members = unplaced_members(owner, user).select_related("district")
+    output = dict(AnnualFigures.objects.filter(enterprise__in=members, year=year).values_list(
+        "enterprise_id", Coalesce("industrial_output", "revenue"))) if year else {}
+    chosen = sorted(members, key=lambda e: (-(output.get(e.pk) or 0), e.pk))[:limit]
+    products = {}
+    for pk, product in Designation.objects.filter(enterprise__in=[e.pk for e in chosen]).exclude(
+            product="").values_list("enterprise_id", "product"):
+        products.setdefault(pk, []).append(product)
+    rules = _rules(owner.segments.all())
+    return [{"enterprise": e, "output": output.get(e.pk),
+             "why": decide(rules, e.name, e.industry_code, products.get(e.pk, []))[2]} for e in chosen]
 
 
 def _target_url(code: str) -> str | None:

@@ -92,6 +92,18 @@ def owner_page(request, kind, code):
 
 
 @login_required
+def unplaced(request, kind, code):
+    """The members no segment holds, with the rule's reason, for an officer to place by hand."""
+    owner = _owner(kind, code)
+    return render(request, "industry/unplaced.html", {
+        "owner": owner, "owner_url": mapdata.owner_url(owner),
+        "rows": mapdata.unplaced_rows(owner, request.user),
+        "total": mapdata.unplaced_members(owner, request.user).count(),
+        "segments": owner.segments.all(), "can_steer": can_steer_industry(request.user),
+    })
+
+
+@login_required
 def owner_xlsx(request, kind, code):
     owner = _owner(kind, code)
     form, year = _year(request)

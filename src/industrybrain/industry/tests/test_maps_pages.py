@@ -160,3 +160,44 @@ def test_the_index_links_every_chain_page(client_as, placed):
     page = client_as("analyst").get("/industry/").content.decode()
     assert reverse("industry:chain", args=["robotics"]) in page
     assert reverse("industry:cluster", args=["new_energy"]) in page
+
+
+def test_the_unplaced_are_listed_with_the_reason_and_can_be_placed(client_as, placed):
+    page = client_as("wujin").get("/industry/cluster/high_end_equipment/unplaced/").content.decode()
+    assert placed["b"].name in page and "C3484" in page and "没有环节认领" in page
+    assert 'name="reason"' in page  # an officer may place it from here
+    other = client_as("owner_c").get("/industry/cluster/high_end_equipment/unplaced/").content.decode()
+    assert placed["b"].name not in other and 'name="reason"' not in other
+    robots = ChainSegment.objects.get(cluster__code="high_end_equipment", code="robots")
+    client_as("wujin").post("/industry/placement/override/", {
+        "enterprise": placed["b"].pk, "segment": robots.pk, "reason": "核实为机器人企业"})
+    page = client_as("wujin").get("/industry/cluster/high_end_equipment/unplaced/").content.decode()
+    assert placed["b"].name not in page[page.index('id="unplaced"'):]
+
+
+def test_page_queries_do_not_grow_with_the_enterprises(client_as, placed):
+    """The chain page asks a bounded number of queries however many enterprises it shows."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from conftest import make_uscc
+    from industrybrain.enterprises.models import AnnualFigures, District, Enterprise
+    from industrybrain.industry.placement import place_all
+
+    def count():
+        client = client_as("admin")
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get("/industry/cluster/high_end_equipment/").status_code == 200
+        return len(queries)
+
+    before = count()
+    district = District.objects.get(code="jintan")
+    made = Enterprise.objects.bulk_create([
+        Enterprise(uscc=make_uscc(8000 + i, "320413"), name=f"计数轴承{i}有限公司", district=district,
+                   industry_code="C3451", ownership="private", cluster=placed["a"].cluster)
+        for i in range(30)])
+    AnnualFigures.objects.bulk_create([AnnualFigures(enterprise=e, year=y, industrial_output=10**8,
+                                                     revenue=10**8, above_scale=True)
+                                       for e in made for y in (2020, 2021)])
+    place_all()
+    assert count() <= before + 2  # the cache key and the tables, recomputed for the new data
