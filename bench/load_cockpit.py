@@ -13,6 +13,7 @@ Note the machine's load (uptime) beside the figures: on a shared machine prefer 
 
 import argparse
 import http.client
+import http.cookiejar
 import os
 import subprocess
 import sys
@@ -23,7 +24,7 @@ import urllib.request
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
-from load_calculator import free_port, report, session  # noqa: E402
+from load_calculator import free_port, report  # noqa: E402
 
 BOUNDED_USERS = 200  # a bench, not a denial of service: at most this many client threads
 
@@ -32,9 +33,17 @@ class User:
     """One person's browser: a logged-in session on one keep-alive connection."""
 
     def __init__(self, base, name, password):
-        jar = session(base, name, password).handlers
-        cookies = next(h.cookiejar for h in jar if hasattr(h, "cookiejar"))
-        self.cookie = "; ".join(f"{c.name}={c.value}" for c in cookies)
+        # Log in and land on the login page again (next=), not on the cockpit: the first
+        # view of the cockpit is measured on its own.
+        jar = http.cookiejar.CookieJar()
+        opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+        opener.open(base + "/login/", timeout=60).read()
+        token = next(c.value for c in jar if c.name == "csrftoken")
+        data = urllib.parse.urlencode({"username": name, "password": password, "next": "/login/",
+                                       "csrfmiddlewaretoken": token}).encode()
+        opener.open(urllib.request.Request(base + "/login/", data,
+                                           headers={"Referer": base + "/login/"}), timeout=60).read()
+        self.cookie = "; ".join(f"{c.name}={c.value}" for c in jar)
         self.netloc = urllib.parse.urlsplit(base).netloc
         self.conn = http.client.HTTPConnection(self.netloc, timeout=60)
 

@@ -80,9 +80,10 @@ _computing_guard = threading.Lock()
 
 
 def remember(name: str, kinds, scope: str, compute: Callable[[], Any],
-             timeout: int = 24 * 3600) -> Any:
-    """``compute()``, once per version of ``kinds``, ``scope`` and language, in each process
-    (Django's cache: per process by default, shared if a deployment configures one).
+             timeout: int = 24 * 3600, per_language: bool = True) -> Any:
+    """``compute()``, once per version of ``kinds``, ``scope`` and language (unless the value
+    has no words: ``per_language=False``), in each process (Django's cache: per process by
+    default, shared if a deployment configures one).
 
     ``scope`` must name everything the value depends on besides the data and the language
     (a role's city or district). The versions are read before computing, so a value is
@@ -92,7 +93,7 @@ def remember(name: str, kinds, scope: str, compute: Callable[[], Any],
     again (a new version under load costs one computation, not one per user)."""
     from django.utils.translation import get_language
 
-    key = f"ib:{name}:{current(kinds)}:{scope}:{get_language()}"
+    key = f"ib:{name}:{current(kinds)}:{scope}:{get_language() if per_language else '-'}"
     value = cache.get(key)
     if value is not None:
         return value

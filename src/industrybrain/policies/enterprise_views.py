@@ -12,7 +12,7 @@ from industrybrain.core.localize import local
 from industrybrain.core.scope import role_of, scope_enterprises
 from industrybrain.engine.explain import describe
 from industrybrain.enterprises.models import Enterprise
-from industrybrain.policies import access, calculator, catalogue, push, snapshot
+from industrybrain.policies import access, calculator, catalogue, push
 from industrybrain.policies.forms import WhatIfForm
 from industrybrain.policies.models import Message, Subscription
 
@@ -43,7 +43,7 @@ def calculator_view(request, pk):
         year = int(request.GET.get("year", year))
     except ValueError:
         pass
-    snap = snapshot.take([pk])
+    snap, digest = calculator.snapshot_of(pk)
     rows = calculator.compute(pk, year, snap)
     form, changes = WhatIfForm(initial={"year": year + 1}), None
     if request.GET.get("whatif"):
@@ -59,7 +59,7 @@ def calculator_view(request, pk):
         "enterprise": enterprise, "year": year, "rows": rows, "form": form,
         "whatif": request.GET.get("whatif"), "designations": calculator.designation_choices(),
         # the rendered table is cached by the snapshot's digest: same data, same page
-        "digest": calculator._digest(snap),
+        "digest": digest,
         "changes": changes, "total": sum(r.amount_yuan for r in money),
         "awards": _titled(access.awards(request.user).filter(enterprise=enterprise)
                           .order_by("-year", "-amount_yuan")[:50]),

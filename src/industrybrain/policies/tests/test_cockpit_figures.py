@@ -1,6 +1,8 @@
 """The cockpit's 政策兑现 card is never stale: a run's proposals and a payment show on the
 very next request (the cockpit is kept per data version: core.dataversion)."""
 
+import re
+
 import pytest
 
 from industrybrain.policies import jobs, ledger, runs
@@ -51,3 +53,29 @@ def test_a_district_officer_sees_the_own_district_awards_only(client_as, year202
     assert awards(cockpit(client_as("admin")))["拟奖励"] == "2 笔"  # A (武进) and C (新北)
     wujin = awards(cockpit(client_as("wujin")))
     assert wujin == stored(enterprise__district__code="wujin") and wujin["拟奖励"] == "1 笔"  # A
+
+
+
+def dengfeng(html) -> str:
+    """The calculator's row of 登峰计划, as text."""
+    calc = re.search(r'<table id="calc">.*?</table>', html, re.S).group(0)
+    row = next(r for r in re.findall(r"<tr[^>]*>(.*?)</tr>", calc, re.S) if "登峰计划" in r)
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", row)).strip()
+
+
+def test_the_calculator_shows_an_import_on_the_very_next_request(client_as, proposed, users):
+    """The calculator keeps an enterprise's snapshot per data version: a figures import
+    (here: A's 2022 revenue from 150 to 400 亿元) shows on the next request."""
+    from industrybrain.enterprises.imports import import_bytes
+    from industrybrain.enterprises.tests.test_imports import csv_bytes
+
+    client = client_as("owner_a")
+    url = f"/policies/calculator/{proposed['a'].enterprise_id}/?year=2022"
+    before = dengfeng(client.get(url).content.decode())
+    assert dengfeng(client.get(url).content.decode()) == before
+    report = import_bytes("figures", "营收.csv", csv_bytes(
+        ["统一社会信用代码", "年份", "营业收入（万元）"],
+        [[proposed["a"].enterprise.uscc, 2022, 4_000_000]]), users["admin"])
+    assert report.applied, report.rejects
+    after = dengfeng(client.get(url).content.decode())
+    assert "营业收入=150亿元" in before and "营业收入=400亿元" in after
