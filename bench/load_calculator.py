@@ -23,8 +23,6 @@ import urllib.parse
 import urllib.request
 from pathlib import Path
 
-BIN = Path(sys.executable).parent
-
 
 def free_port():
     with socket.socket() as s:
@@ -88,6 +86,8 @@ def main():
     ap.add_argument("--threads", type=int, default=8, help="waitress threads of the server")
     ap.add_argument("--think", type=float, default=0.0,
                     help="seconds a user reads between requests (0: ask again at once)")
+    ap.add_argument("--src", help="serve the code of another checkout's src/ (e.g. an older "
+                                  "commit from `git archive`), for a before/after comparison")
     a = ap.parse_args()
     creds = dict(line.split("\t")[:2] for line in
                  (Path(a.data_dir) / "demo-users.txt").read_text(encoding="utf-8").splitlines())
@@ -95,9 +95,11 @@ def main():
     base = a.url
     if not base:
         port = free_port()
-        env = {**os.environ, "IB_DATA_DIR": a.data_dir}
-        server = subprocess.Popen([str(BIN / "industrybrain"), "serve", "--port", str(port),
-                                   "--threads", str(a.threads)], env=env,
+        env = {**os.environ, "IB_DATA_DIR": str(Path(a.data_dir).resolve())}
+        if a.src:
+            env["PYTHONPATH"] = str(Path(a.src).resolve())
+        server = subprocess.Popen([sys.executable, "-m", "industrybrain.cli", "serve", "--port",
+                                   str(port), "--threads", str(a.threads)], env=env, cwd="/",
                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         base = f"http://127.0.0.1:{port}"
         for _ in range(200):
