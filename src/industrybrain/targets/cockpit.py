@@ -30,10 +30,9 @@ CHAIN_TOTALS = ["chains_total_scale_2025_001", "chains_total_scale_2025_002"]
 
 def _card(a: Assessment) -> dict:
     t = a.target
-    share = float(a.value / a.goal * 100) if a.value is not None and a.goal else None
     return {"code": t.code, "name": local(t), "status": a.status, "status_label": a.get_status_display(),
             "value": format_measure(a.value, t.measure_unit), "goal": format_measure(a.goal, t.measure_unit),
-            "share": round(share, 1) if share is not None else None, "year": a.year,
+            "share": a.share, "year": a.year,
             "as_written": t.as_written, "url": reverse("targets:detail", args=[t.code]),
             "conflicts": t.conflicts_with}
 

@@ -206,3 +206,12 @@ class Assessment(models.Model):
                 name="one_city_assessment_per_run",
             ),
         ]
+
+    @property
+    def share(self) -> float | None:
+        """完成度: the current value as a percentage of the goal, one decimal. The one
+        progress figure the cockpit, the target list, the detail and the report show
+        (``progress``, the way along the path from the baseline, decides the status)."""
+        if self.value is None or not self.goal:
+            return None
+        return round(float(self.value / self.goal * 100), 1)

@@ -58,7 +58,7 @@ def collect(district=None) -> dict:
             "deadline": t.deadline or t.baseline_year or "", "year": a.year or "",
             "value": format_measure(a.value, t.measure_unit),
             "goal_value": format_measure(a.goal, t.measure_unit),
-            "progress": "" if a.progress is None else f"{a.progress * 100:.0f}%",
+            "progress": "" if a.share is None else f"{a.share:.1f}%",  # 完成度, as on the pages
             "forecast": format_measure(a.forecast, t.measure_unit),
             "status": status, "status_label": str(Status(status).label),
             "indicator": "系统计算" if t.is_computed else "人工录入",
@@ -83,7 +83,7 @@ def to_xlsx(data: dict) -> bytes:
     sheet.title = "目标"
     sheet.append([data["title"], f"编制日期：{cn_date(data['today'])}"])
     headers = ["编号", "类别", "目标", "类型", "目标写法", "年份", "数据年份", "当前值", "目标值（比较用）",
-               "进度", "预测", "状态", "取数方式", "冲突条目", "出处"]
+               "完成度", "预测", "状态", "取数方式", "冲突条目", "出处"]
     keys = ["code", "section", "name", "kind", "goal", "deadline", "year", "value", "goal_value",
             "progress", "forecast", "status_label", "indicator", "conflict", "source"]
     sheet.append(headers)
@@ -192,7 +192,7 @@ def to_pdf(data: dict) -> bytes:
         story.append(Paragraph(f"【{a.get_status_display()}】{a.target.name_zh}：{a.reason}", st["base"]))
     story += [Paragraph("五、全部目标", st["h2"]), Spacer(1, 4)]
     cell = st["small"]
-    table = [[Paragraph(h, cell) for h in ("目标", "目标写法", "年份", "当前值", "进度", "预测", "状态", "取数")]]
+    table = [[Paragraph(h, cell) for h in ("目标", "目标写法", "年份", "当前值", "完成度", "预测", "状态", "取数")]]
     for r in data["table"]:
         table.append([Paragraph(str(x), cell) for x in (
             r["name"], r["goal"], r["deadline"], r["value"], r["progress"], r["forecast"],

@@ -24,13 +24,11 @@ from industrybrain.core.scope import CITY_WIDE_ROLES, role_of
 from industrybrain.enterprises.models import District
 
 from . import report
+from .digest import STATUS_ORDER, count_statuses, current_status, latest_assessments
 from .forecast import RULES
 from .forms import EntryForm, OfficerStatusForm
 from .models import Assessment, IndicatorValue, Kind, RefreshRun, Status, Target
 from .refresh import DISTRICT_SPLIT_NOTE, chosen_values
-
-STATUS_ORDER = ["off_track", "at_risk", "on_track", "achieved", "no_data", "not_started",
-                "in_progress", "baseline"]
 
 
 def viewer_district(user) -> District | None:
@@ -47,31 +45,6 @@ def can_enter(user, district: District | None) -> bool:
     return role_of(user) in ("city_admin", "district_officer")
 
 
-def latest_assessments(district: District | None, run: RefreshRun | None = None) -> dict:
-    """{target_id: Assessment} of the latest run, for the city or one district. For a
-    district, targets that are not split fall back to the city row only when their value
-    is entered (a public statistic), never when it is computed from enterprises."""
-    run = run or RefreshRun.objects.first()
-    if run is None:
-        return {}
-    rows = Assessment.objects.filter(run=run).select_related("target")
-    city = {a.target_id: a for a in rows if a.district_id is None}
-    if district is None:
-        return city
-    own = {a.target_id: a for a in rows if a.district_id == district.pk}
-    for target_id, a in city.items():
-        if target_id not in own and (not a.target.is_computed or a.target.kind == Kind.QUALITATIVE):
-            own[target_id] = a
-    return own
-
-
-def current_status(target: Target, assessment: Assessment | None) -> str:
-    # An officer's status for a qualitative item counts at once, not at the next refresh.
-    if target.kind == Kind.QUALITATIVE:
-        return target.officer_status or Status.NO_DATA
-    return assessment.status if assessment else Status.NO_DATA
-
-
 @login_required
 def index(request):
     district = viewer_district(request.user)
@@ -84,12 +57,12 @@ def index(request):
     for key in ("section", "indicator", "kind"):
         if request.GET.get(key):
             targets = targets.filter(**{key: request.GET[key]})
+    targets = list(targets)
+    counts = count_statuses(targets, assessments)  # the cockpit's and the CLI's count
     rows = []
-    counts = {s: 0 for s in STATUS_ORDER}
     for target in targets:
         a = assessments.get(target.pk)
         status = current_status(target, a)
-        counts[status] = counts.get(status, 0) + 1
         rows.append({"target": target, "a": a, "status": status,
                      "status_label": Status(status).label})
     wanted = request.GET.get("status")
@@ -138,8 +111,9 @@ def detail(request, code):
         v.chosen = chosen.get((v.year, v.district_id)) is v
     districts = []
     if district is None and run is not None:
-        districts = list(Assessment.objects.filter(run=run, target=target, district__isnull=False)
-                         .select_related("district").order_by("-progress"))
+        districts = sorted(Assessment.objects.filter(run=run, target=target, district__isnull=False)
+                           .select_related("district"),
+                           key=lambda d: -(d.share if d.share is not None else -1e18))
     conflicts = list(Target.objects.filter(code__in=target.conflicts_with))
     conflict_rows = latest_assessments(district, run)
     for other in conflicts:

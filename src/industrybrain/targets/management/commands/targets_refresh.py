@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand
 
+from industrybrain.targets.digest import status_counts
 from industrybrain.targets.loading import load_targets
-from industrybrain.targets.models import Assessment, Status
 from industrybrain.targets.refresh import refresh
 
 
@@ -15,8 +15,7 @@ class Command(BaseCommand):
         # Loading first keeps the monitor right even before `setup` loads targets itself.
         counts = load_targets(options["pack"])
         run, missing = refresh()
-        city = Assessment.objects.filter(run=run, district__isnull=True)
-        by_status = {label: city.filter(status=value).count() for value, label in Status.choices}
+        by_status = {label: n for _, label, n in status_counts(None, run)}  # as on the pages
         self.stdout.write(
             f"目标 {counts['targets']} 项（新增 {counts['created']}，更新 {counts['updated']}）；"
             f"数据年份至 {run.latest_year}；用时 {run.seconds} 秒"
