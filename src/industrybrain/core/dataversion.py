@@ -32,7 +32,9 @@ KINDS = (ENTERPRISES, AWARDS, TARGETS)
 
 def bump(kind: str) -> None:
     """Mark data of ``kind`` as changed. Call it inside the transaction of the change, so
-    that the new version and the change become visible together (or not at all)."""
+    that the new version and the change become visible together (or not at all), and
+    after the change's own writes: the version's row is then locked last (on PostgreSQL
+    until the commit), never before rows another transaction may hold while it bumps."""
     if kind not in KINDS:
         raise ValueError(f"unknown data kind {kind!r}; one of {KINDS}")
     fields = {"version": F("version") + 1, "token": secrets.token_hex(8),

@@ -324,12 +324,12 @@ def store(run: Run, pack, result: pa.Table, snap, job: _Job | None = None) -> di
     for i in range(0, len(gone), CHUNK):
         _hook(run, "withdraw", i // CHUNK, job)
         with transaction.atomic():
-            dataversion.bump(dataversion.AWARDS)
             counts["withdrawn"] += Award.objects.filter(
                 pk__in=gone[i:i + CHUNK], status__in=(S.PROPOSED, *UNPRICED.values()),
                 source=Award.Source.RUN).update(
                 status=S.WITHDRAWN, amount_yuan=None,
                 reason=_("重新测算后不再符合条件"), run=run)
+            dataversion.bump(dataversion.AWARDS)  # last: award locks first, as approvals take them
     counts["kept_decided"] = sum(kept.values())
     for st, n in sorted(kept.items()):
         counts[f"kept_{st}"] = n
