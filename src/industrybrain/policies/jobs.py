@@ -76,10 +76,16 @@ def _loop(once, poll, log, max_polls):
     log(f"worker {liveness.me()}: polling every {poll:g} s; a run silent for "
         f"{liveness.stale_after():g} s is failed")
     failures = polls = 0
+    interrupted = set()  # runs this worker claimed whose execution a database error cut
     while not liveness.STOP.is_set():
         polls += 1
         try:
             close_old_connections()
+            for pk in sorted(interrupted):  # back to the queue: a re-run is idempotent
+                if Run.objects.filter(pk=pk, status="running", worker=liveness.me()).update(
+                        status="queued"):
+                    log(f"run #{pk}: cut by a database error; queued again")
+                interrupted.discard(pk)
             if n := liveness.reap():
                 log(f"{n} run(s) without a live process marked failed")
             try:
@@ -93,7 +99,9 @@ def _loop(once, poll, log, max_polls):
             for pk in queued:
                 if liveness.STOP.is_set():
                     break
+                interrupted.add(pk)
                 run = runs.execute(pk)
+                interrupted.discard(pk)
                 if run is not None:
                     log(f"run #{pk}: {run.status} {run.counts} {run.timings}")
             failures = 0
