@@ -10,12 +10,18 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 
+# The test extras (pytest, playwright, ruff, pyspark, ecomplexity): for `make test` and CI.
 $(VENV)/.installed: pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet -e '.[test]'
+	touch $@ $(VENV)/.installed-demo
+
+# What the demo needs and nothing more: no test, Spark or Redis extras.
+$(VENV)/.installed-demo: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e .
 	touch $@
 
 ## Set up, load the demo city (once) and serve it on http://127.0.0.1:8000/
-demo: $(VENV)/.installed
+demo: $(VENV)/.installed-demo
 	$(BIN)/industrybrain demo-data --enterprises $(N)
 	$(BIN)/industrybrain serve --host 127.0.0.1 --port 8000
 

@@ -1,26 +1,46 @@
+"""The navigation, built from what the user may open (tests/test_navigation.py holds every
+link to a 200 and every refused section out of it, for every role)."""
+
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from industrybrain.core.scope import role_of
+from industrybrain.core.scope import CITY_WIDE_ROLES, role_of
 
-# The sections of DESIGN.md §1–2, in the order an official works through them.
+OFFICERS = frozenset(CITY_WIDE_ROLES | {"district_officer"})
+ENTERPRISE = frozenset({"enterprise_user"})
+ANY_ROLE = OFFICERS | ENTERPRISE
+
+# The sections of DESIGN.md §1–2, in the order an official works through them, and who may
+# open each. An enterprise user's home is its own enterprise page, hence its own label; the
+# officers' sections that would show an enterprise user only a sliver of the city (the
+# enterprise list, clusters) or refuse it (targets, cultivation) are not offered to it.
 SECTIONS = [
-    ("home", _("驾驶舱")),
-    ("enterprises:list", _("企业库")),
-    ("policies:index", _("政策与奖励")),
-    ("targets:index", _("指标监测")),
-    ("industry:index", _("集群与产业链")),
-    ("cultivation:index", _("培育库")),
-    ("projects:index", _("重大项目")),
-    ("transform:index", _("智改数转")),
+    ("home", _("驾驶舱"), OFFICERS),
+    ("home", _("我的企业"), ENTERPRISE),
+    ("enterprises:list", _("企业库"), OFFICERS),
+    ("policies:index", _("政策与奖励"), OFFICERS),
+    ("policies:calculator", _("政策计算器"), ENTERPRISE),
+    ("policies:applications", _("政策申报"), ENTERPRISE),
+    ("policies:inbox", _("消息"), ENTERPRISE),
+    ("policies:library", _("政策库"), ENTERPRISE),
+    ("targets:index", _("指标监测"), OFFICERS),
+    ("industry:index", _("集群与产业链"), OFFICERS),
+    ("cultivation:index", _("培育库"), OFFICERS),
+    ("projects:index", _("重大项目"), ANY_ROLE),
+    ("transform:index", _("智改数转"), ANY_ROLE),
 ]
+
+
+def sections_for(user) -> list[tuple[str, str]]:
+    """(url, label) of every section ``user`` may open, in order; none without a role."""
+    role = role_of(user)
+    return [(reverse(name), label) for name, label, roles in SECTIONS if role in roles]
 
 
 def navigation(request):
     path = request.path
     items = []
-    for name, label in SECTIONS:
-        url = reverse(name)
+    for url, label in sections_for(request.user):
         active = path == url if url == "/" else path.startswith(url)
         items.append({"url": url, "label": label, "active": active})
     return {"nav_sections": items, "user_role": role_of(request.user)}

@@ -101,6 +101,7 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
+CSRF_FAILURE_VIEW = "industrybrain.web.errors.csrf_failure"  # a 403 in the reader's language
 LOGOUT_REDIRECT_URL = "login"
 
 LANGUAGE_CODE = "zh-hans"

@@ -22,3 +22,8 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("admin/", admin.site.urls),
 ]
+
+# Error pages in the reader's language (web/errors.py).
+handler403 = "industrybrain.web.errors.permission_denied"
+handler404 = "industrybrain.web.errors.page_not_found"
+handler500 = "industrybrain.web.errors.server_error"

@@ -14,6 +14,37 @@ def test_amounts_are_shown_with_their_unit():
     assert format_yuan(2_000_000_000_000, "万元") == "200,000,000.00 万元"
 
 
+def test_english_pages_read_amounts_in_cny_millions_and_billions():
+    with translation.override("en"):
+        assert format_yuan(12_345_678_900) == "CNY 12.35 bn"
+        assert format_yuan(120_000_000) == "CNY 120.00 million"
+        assert format_yuan(2_865_000) == "CNY 2.87 million"
+        assert format_yuan(50_000) == "CNY 50,000"
+        assert format_yuan(None) == "—"
+        # A column in one Chinese unit keeps one English unit, as exact as the Chinese.
+        assert format_yuan(123_456_789, "亿元") == "CNY 123 million"
+        assert format_yuan(2_865_432, "万元") == "CNY 2,865,432"
+        assert "亿" not in format_yuan(10**12) and "万" not in format_yuan(10**5)
+
+
+@given(st.integers(min_value=-MONEY_YUAN.high, max_value=MONEY_YUAN.high))
+def test_english_amount_is_the_chinese_amount_in_other_words(amount):
+    """The law: both languages name the same number, to the precision each shows."""
+    from decimal import Decimal
+
+    chinese = format_yuan(amount)
+    with translation.override("en"):
+        english = format_yuan(amount)
+    number, unit = chinese.split()
+    yuan = Decimal(number.replace(",", "")) * (10**8 if unit == "亿元" else 10**4)
+    words = english.removeprefix("CNY ").split()
+    scale = {"bn": 10**9, "million": 10**6}.get(words[-1], 1) if len(words) > 1 else 1
+    in_english = Decimal(words[0].replace(",", "")) * scale
+    # Each rounds half a unit of its last shown digit at most.
+    assert abs(in_english - amount) <= scale / 200 + 1
+    assert abs(yuan - amount) <= (10**8 if unit == "亿元" else 10**4) / 200
+
+
 def test_wan_parsing_is_exact_or_refused():
     assert wan_to_yuan("0.0001") == 1
     assert wan_to_yuan("1,234.5") == 12_345_000
