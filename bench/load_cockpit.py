@@ -83,6 +83,27 @@ def hammer(users, path, seconds):
     return times, errors
 
 
+def server_cpu(pid) -> float:
+    """Seconds of CPU the server process has used (user + system), from /proc: what a request
+    costs the server, whatever else the machine is doing (the load shows in latency, not here)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def measured(label, users, path, seconds, pid):
+    """Hammer ``path``, print latency and, for a server this script started, its CPU per request
+    and what that implies on one idle core: the closed-loop floor of N users is N × CPU."""
+    before = server_cpu(pid) if pid else None
+    times, errors = hammer(users, path, seconds)
+    p95 = report(label, times, errors, seconds)
+    if pid and times:
+        per = 1000 * (server_cpu(pid) - before) / len(times)
+        print(f"  server CPU {per:.1f} ms per request: one core serves at most "
+              f"{1000 / per:.0f}/s; {len(users)} users in a closed loop wait at least "
+              f"{len(users) * per:.0f} ms", flush=True)
+    return p95
+
+
 def cold(user, path) -> float:
     t = time.perf_counter()
     user.get(path)
@@ -136,11 +157,10 @@ def main():
             print(f"\n== {users} users, {a.seconds:g} s each ==", flush=True)
             print(f"first view: city {cold(city[0], '/'):.0f} ms, "
                   f"{a.district_user} {cold(district[0], '/'):.0f} ms", flush=True)
-            b95 = report("baseline /login/", *hammer(city, "/login/", a.seconds), a.seconds)
-            times, errors = hammer(city, "/", a.seconds)
-            c95 = report("cockpit, city (admin)", times, errors, a.seconds)
-            times_d, errors_d = hammer(district, "/", a.seconds)
-            d95 = report(f"cockpit, district ({a.district_user})", times_d, errors_d, a.seconds)
+            pid = server.pid if server else None
+            b95 = measured("baseline /login/", city, "/login/", a.seconds, pid)
+            c95 = measured("cockpit, city (admin)", city, "/", a.seconds, pid)
+            d95 = measured(f"cockpit, district ({a.district_user})", district, "/", a.seconds, pid)
             print(f"ratio p95 to baseline: city {c95 / b95:.1f}, district {d95 / b95:.1f}",
                   flush=True)
         print(f"load after: {os.getloadavg()[0]:.2f} {os.getloadavg()[1]:.2f}", flush=True)

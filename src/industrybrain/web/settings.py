@@ -101,6 +101,8 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
+# One query for the user, their profile and its scope on every request (accounts.backends).
+AUTHENTICATION_BACKENDS = ["industrybrain.accounts.backends.ProfileBackend"]
 CSRF_FAILURE_VIEW = "industrybrain.web.errors.csrf_failure"  # a 403 in the reader's language
 LOGOUT_REDIRECT_URL = "login"
 
