@@ -1,5 +1,6 @@
 """The industrial enterprise database (工业企业数据库): enterprises, yearly figures, honours."""
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -248,3 +249,44 @@ class StagedFigures(models.Model):
         verbose_name = _("待导入年度数据")
         verbose_name_plural = _("待导入年度数据")
         indexes = [models.Index(fields=["enterprise_id", "year"], name="staged_figures_key")]
+
+
+class ExportJob(models.Model):
+    """A large export run in the background (exportjobs.py): what was asked (kind, format,
+    the list's filters), by whom, how far it got, and the file when it is done. Its
+    progress writes are its heartbeat: a running job that stops writing is failed."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("排队中")
+        RUNNING = "running", _("导出中")
+        DONE = "done", _("已完成")
+        FAILED = "failed", _("失败")
+
+    kind = models.CharField(_("内容"), max_length=16)
+    fmt = models.CharField(_("格式"), max_length=8)
+    params = models.TextField(_("筛选条件"), blank=True)  # the list's query string
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                                   verbose_name=_("发起人"))
+    status = models.CharField(_("状态"), max_length=16, choices=Status.choices,
+                              default=Status.QUEUED)
+    rows_total = models.PositiveIntegerField(_("总行数"), null=True, blank=True)
+    rows_done = models.PositiveIntegerField(_("已写行数"), default=0)
+    file_name = models.CharField(max_length=255, blank=True)  # under DATA_DIR/exports
+    error = models.TextField(_("错误"), blank=True)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    started_at = models.DateTimeField(_("开始时间"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("结束时间"), null=True, blank=True)
+    heartbeat = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("后台导出")
+        verbose_name_plural = _("后台导出")
+        ordering = ["-created_at", "-id"]
+
+    @property
+    def percent(self) -> int:
+        if self.status == self.Status.DONE:
+            return 100
+        if not self.rows_total:
+            return 0
+        return min(99, self.rows_done * 100 // self.rows_total)

@@ -105,15 +105,6 @@ def template_download(request, kind, fmt):
 
 
 @login_required
-def export_view(request, kind, fmt):
-    if kind not in imports.KINDS or fmt not in ("xlsx", "csv"):
-        raise PermissionDenied
-    enterprises = filter_enterprises(visible(request), request.GET)
-    headers, rows = exports.rows_for(kind, enterprises)
-    return exports.table_response(f"{kind}", fmt, headers, rows)
-
-
-@login_required
 def rejects_download(request):
     """The rejects report of the last failed import in this session, as CSV."""
     rows = request.session.get("last_rejects") or []

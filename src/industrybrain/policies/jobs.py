@@ -1,4 +1,4 @@
-"""The job queue for runs.
+"""The job queue for runs (and the large exports of enterprises/exportjobs.py).
 
 The Run row is the job record (status, progress, heartbeat, claim), so no library table
 would add anything; what differs is only who picks a queued run up (settings.IB_JOBS):
@@ -69,6 +69,7 @@ def work(once: bool = False, poll: float = 2.0, log=print, max_polls: int | None
 def _loop(once, poll, log, max_polls):
     from django.db import Error as DatabaseError
 
+    from industrybrain.enterprises import exportjobs
     from industrybrain.policies import liveness, push, runs
     from industrybrain.policies.models import Run
 
@@ -104,6 +105,10 @@ def _loop(once, poll, log, max_polls):
                 interrupted.discard(pk)
                 if run is not None:
                     log(f"run #{pk}: {run.status} {run.counts} {run.timings}")
+            # Large exports of the enterprise data share the queue (enterprises/exportjobs.py).
+            exportjobs.reap()
+            if not liveness.STOP.is_set():
+                exportjobs.run_queued(log)
             failures = 0
         except DatabaseError as exc:
             failures += 1
