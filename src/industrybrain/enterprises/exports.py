@@ -2,7 +2,7 @@
 loaded back. Text that a spreadsheet would run as a formula is neutralised.
 
 Rows stream from the database in chunks (``values_list``: no model instance per row) into
-openpyxl's write-only workbook, so memory does not grow with the rows; large exports run as
+a streaming .xlsx writer (core/xlsx.py), so memory does not grow with the rows; large exports run as
 background jobs (exportjobs.py) that report their progress through ``progress``."""
 
 import csv
@@ -10,8 +10,8 @@ import io
 
 from django.http import HttpResponse
 from django.utils.translation import gettext_lazy as _
-from openpyxl import Workbook
 
+from industrybrain.core import xlsx
 from industrybrain.core.money import yuan_to_wan
 from industrybrain.enterprises.imports.cells import FORMULA_LEADS
 from industrybrain.enterprises.models import AnnualFigures, Designation
@@ -85,20 +85,20 @@ def _figure_rows(enterprises, wan):
 
 
 def write_xlsx(stream, headers, rows, progress=None):
-    """Write a one-sheet workbook row by row; ``progress(n)`` is called every CHUNK rows
-    with the count so far (and once at the end)."""
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet()
-    sheet.append(headers)
-    n = 0
-    for row in rows:
-        sheet.append([_xlsx_cell(v) for v in row])
-        n += 1
-        if progress is not None and n % CHUNK == 0:
+    """Write a one-sheet workbook row by row (core.xlsx streams it); ``progress(n)`` is
+    called every CHUNK rows with the count so far, and once at the end."""
+    def cells():
+        yield headers
+        n = 0
+        for row in rows:
+            yield [_xlsx_cell(v) for v in row]
+            n += 1
+            if progress is not None and n % CHUNK == 0:
+                progress(n)
+        if progress is not None:
             progress(n)
-    workbook.save(stream)
-    if progress is not None:
-        progress(n)
+
+    xlsx.write(stream, cells())
 
 
 def _xlsx_cell(value):
