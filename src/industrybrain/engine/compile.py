@@ -268,7 +268,7 @@ def policy_sql(dialect: SqlDialect, pack: Pack, policy: Policy, words: bool = Tr
                   f"ELSE 'insufficient_data' END")
     labels = {t.id: t for t in policy.tiers}
     amount_inputs = inputs_of(policy_usage(pack, policy, amount_only=True))
-    ex = Explainer(d, policy, inputs, gaps, amount_inputs)
+    ex = Explainer(d, policy, inputs, gaps, amount_inputs, pack.assumptions, pack.root)
 
     def tier_label(lang: str) -> str:
         if not labels:

@@ -14,7 +14,15 @@ from .check import Usage
 from .expr import Arith, Bool, Call, Compare, If, Logic, Name, Neg, Node, Not, Num, Str
 from .model import Policy, Tier
 from .sqlexpr import SqlDialect
-from .vocab import VARIABLES, designations, format_money, variable
+from .vocab import (
+    VARIABLES,
+    assumption_text,
+    designations,
+    format_money,
+    value_label,
+    value_labels,
+    variable,
+)
 
 _CMP_ZH = {">": "大于", ">=": "不低于", "<": "低于", "<=": "不高于", "==": "等于", "!=": "不等于"}
 _CMP_EN = {">": "above", ">=": "at least", "<": "below", "<=": "at most", "==": "equal to",
@@ -34,10 +42,38 @@ def _code(node: Node, lang: str) -> str:
     return d.get("name_zh" if lang == "zh" else "name_en", code)
 
 
-def describe(node: Node, lang: str = "zh") -> str:
-    """Words for an expression: ``first_time_exceeds(revenue, 100亿元)`` -> 营业收入首次超过100亿元."""
+def _settled(node: Node, assumptions: dict) -> bool | None:
+    """The value of ``assumption == "choice"`` (or !=) when the pack settles it, else None."""
+    if (isinstance(node, Compare) and node.op in ("==", "!=") and isinstance(node.left, Name)
+            and node.left.name in assumptions and isinstance(node.right, Str)):
+        chosen = str(getattr(assumptions[node.left.name].value, "value", ""))
+        return (chosen == node.right.value) == (node.op == "==")
+    return None
+
+
+def describe(node: Node, lang: str = "zh", assumptions: dict | None = None,
+             pack_root=None) -> str:
+    """Words for an expression: ``first_time_exceeds(revenue, 100亿元)`` -> 营业收入首次超过100亿元.
+
+    With the pack's ``assumptions``, a rule reads as the pack settles it: a branch on an
+    assumption's choice shows only the chosen branch, and an assumed number shows its value
+    (3%, 200万元), never the assumption's id. Text values read as words (所有制为民营)."""
     zh = lang == "zh"
-    r = lambda n: describe(n, lang)  # noqa: E731
+    assumptions = assumptions or {}
+    r = lambda n: describe(n, lang, assumptions, pack_root)  # noqa: E731
+    if isinstance(node, If) and _settled(node.cond, assumptions) is not None:
+        return r(node.then if _settled(node.cond, assumptions) else node.otherwise)
+    if isinstance(node, Name) and node.name in assumptions:
+        return assumption_text(assumptions[node.name], lang)
+    if (isinstance(node, Compare) and isinstance(node.left, Name) and isinstance(node.right, Str)
+            and variable(node.left.name) is not None):
+        value = value_label(node.left.name, node.right.value, lang, pack_root)
+        op = (_CMP_ZH if zh else _CMP_EN)[node.op]
+        if node.op == "==":
+            op = "为" if zh else "is"
+        elif node.op == "!=":
+            op = "不为" if zh else "is not"
+        return f"{r(node.left)}{op}{value}" if zh else f"{r(node.left)} {op} {value}"
     if isinstance(node, Num):
         if node.kind == "money":
             return format_money(int(node.value), lang)
@@ -173,12 +209,24 @@ class Explainer:
 
     def __init__(self, dialect: SqlDialect, policy: Policy, inputs: list[Input],
                  gap_sql: list[tuple[Tier, str, str, str, str, str | None, bool] | None],
-                 amount_inputs: list[Input] = ()):
+                 amount_inputs: list[Input] = (), assumptions: dict | None = None,
+                 pack_root=None):
         self.d, self.p, self.inputs, self.gaps = dialect, policy, inputs, gap_sql
         self.amount_inputs = list(amount_inputs)
+        self.assumptions, self.pack_root = assumptions or {}, pack_root
 
-    def fmt(self, sql: str, kind: str, lang: str) -> str:
+    def describe(self, node: Node, lang: str) -> str:
+        return describe(node, lang, self.assumptions, self.pack_root)
+
+    def fmt(self, sql: str, kind: str, lang: str, var: str = "") -> str:
         d = self.d
+        words = value_labels(var, self.pack_root) if kind == "text" and var else {}
+        if words:
+            # A stored code reads as its word (private -> 民营); an unknown code as itself.
+            whens = " ".join(f"WHEN {d.quote_text(code)} THEN "
+                             f"{d.quote_text(zh if lang == 'zh' else en)}"
+                             for code, (zh, en) in words.items())
+            sql = f"(CASE {d.as_text(sql)} {whens} ELSE {d.as_text(sql)} END)"
         if kind == "money":
             return d.fmt_money(sql, lang)
         if kind == "bool":
@@ -199,7 +247,7 @@ class Explainer:
         if not self.inputs:
             return "''"
         parts = [d.concat([d.quote_text((i.label_zh if lang == "zh" else i.label_en) + "="),
-                           self.fmt(i.sql, i.kind, lang)]) for i in self.inputs]
+                           self.fmt(i.sql, i.kind, lang, i.var)]) for i in self.inputs]
         head = "所用数据：" if lang == "zh" else "Values used: "
         end = "。" if lang == "zh" else ". "
         return d.concat([d.quote_text(head), d.concat_ws("；" if lang == "zh" else "; ", parts),
@@ -242,8 +290,8 @@ class Explainer:
         d = self.d
         gaps = [g for g in self.gaps if g is not None]
         if not gaps:
-            words = "；".join(describe(t.when, lang) for t in self.p.tiers) if lang == "zh" \
-                else "; ".join(describe(t.when, lang) for t in self.p.tiers)
+            words = "；".join(self.describe(t.when, lang) for t in self.p.tiers) if lang == "zh" \
+                else "; ".join(self.describe(t.when, lang) for t in self.p.tiers)
             text = (f"未满足任一档位条件（{words}）" if lang == "zh"
                     else f"meets no tier ({words})")
             return d.quote_text(text)
@@ -292,9 +340,9 @@ class Explainer:
         title = d.quote_text(p.title_zh + "：" if zh else p.title_en + ": ")
         rule = []
         if p.eligibility is not None:
-            rule.append(describe(p.eligibility, lang))
+            rule.append(self.describe(p.eligibility, lang))
         if p.trigger is not None:
-            rule.append(describe(p.trigger, lang))
+            rule.append(self.describe(p.trigger, lang))
         rule_text = ("且".join(rule) if zh else " and ".join(rule)) or "—"
         if p.tiers:
             money = lambda s: self.fmt(s, "money", lang)  # noqa: E731

@@ -66,6 +66,73 @@ _ORG_VARS = [
 ORG_VARIABLES: dict[str, Variable] = {v[0]: Variable(*v) for v in _ORG_VARS}
 
 
+# The words for the stored values of text variables, so that an explanation says 民营, not
+# "private". Ownership mirrors enterprises.models.Ownership (a test keeps them equal; the
+# engine imports no Django); clusters come from the pack's taxonomy (cluster_values).
+VALUE_LABELS: dict[str, dict[str, tuple[str, str]]] = {
+    "ownership": {"state": ("国有", "state-owned"), "private": ("民营", "private"),
+                  "foreign": ("外资", "foreign-invested"),
+                  "hmt": ("港澳台", "Hong Kong, Macao or Taiwan-invested"),
+                  "collective": ("集体", "collective"), "other": ("其他", "other")},
+    "kind": {"promotion_body": ("集群促进机构", "cluster promotion body"),
+             "platform": ("公共服务平台项目", "public-service platform project")},
+}
+
+# The words for the choices an assumption may take (assumptions.yaml `choices`).
+CHOICE_LABELS: dict[str, tuple[str, str]] = {
+    "highest": ("只按达到的最高一档", "the highest tier reached only"),
+    "all": ("达到的各档累加", "every tier reached, added up"),
+    "first_time_ever": ("历史上首次", "for the first time ever"),
+    "entered_this_year": ("本年进入（含退出后重新进入）", "entered this year (re-entries count)"),
+}
+
+
+def assumption_text(assumption, lang: str = "zh") -> str:
+    """An assumption's value as a reader reads it: 200万元, 30%, 只按达到的最高一档."""
+    words = CHOICE_LABELS.get(assumption.text)
+    if assumption.choices and words:
+        return words[0] if lang == "zh" else words[1]
+    return assumption.text
+
+
+_DISTRICTS = Path(__file__).resolve().parent.parent / "data" / "districts.yaml"
+
+
+@lru_cache(maxsize=1)
+def district_values() -> dict[str, tuple[str, str]]:
+    with open(_DISTRICTS, encoding="utf-8") as fh:
+        return {d["code"]: (d["name_zh"], d["name_en"]) for d in yaml.safe_load(fh)}
+
+
+@lru_cache(maxsize=8)
+def cluster_values(pack_root: Path | None) -> dict[str, tuple[str, str]]:
+    """Cluster codes to names from a pack's taxonomy.yaml ({} when it has none)."""
+    path = Path(pack_root) / "taxonomy.yaml" if pack_root else None
+    if path is None or not path.exists():
+        return {}
+    with open(path, encoding="utf-8") as fh:
+        data = yaml.safe_load(fh) or {}
+    return {c["code"]: (c.get("name_zh", c["code"]), c.get("name_en", c["code"]))
+            for c in data.get("clusters", []) if isinstance(c, dict) and "code" in c}
+
+
+def value_labels(var: str, pack_root: Path | None = None) -> dict[str, tuple[str, str]]:
+    """{stored value: (zh, en)} for a text variable; {} when its values are shown as they are."""
+    if var == "district":
+        return district_values()
+    if var == "cluster":
+        return cluster_values(pack_root)
+    return VALUE_LABELS.get(var, {})
+
+
+def value_label(var: str, value, lang: str = "zh", pack_root: Path | None = None) -> str:
+    """The word for one stored value of ``var`` (the value itself when none is known)."""
+    words = value_labels(var, pack_root).get(str(value))
+    if words is None:
+        return "" if value is None else str(value)
+    return words[0] if lang == "zh" else words[1]
+
+
 def variable(name: str) -> Variable | None:
     """An enterprise variable, else an organisation variable, else None."""
     return VARIABLES.get(name) or ORG_VARIABLES.get(name)

@@ -33,6 +33,11 @@ class District(models.Model):
     def __str__(self):
         return self.name_zh
 
+    @property
+    def level_label(self) -> str:
+        """国家级 / 省级 / 市级, never the stored code."""
+        return str(dict(self.Level.choices).get(self.level, _("其他")))
+
 
 class IndustryCode(models.Model):
     """A class of GB/T 4754-2017 (国民经济行业分类) that enterprises may be coded with."""
@@ -148,6 +153,12 @@ class AnnualFigures(models.Model):
 class DesignationType(models.Model):
     """The controlled vocabulary of honours and lists (src/industrybrain/data/designations.yaml)."""
 
+    class Level(models.TextChoices):
+        # The words for ``level``; kept off the field (no migration for a label).
+        NATIONAL = "national", _("国家级")
+        PROVINCIAL = "provincial", _("省级")
+        CITY = "city", _("市级")
+
     code = models.SlugField(_("代码"), max_length=48, unique=True)
     name_zh = models.CharField(_("名称"), max_length=64, unique=True)
     name_en = models.CharField(_("英文名称"), max_length=128)
@@ -162,6 +173,11 @@ class DesignationType(models.Model):
 
     def __str__(self):
         return self.name_zh
+
+    @property
+    def level_label(self) -> str:
+        """国家级 / 省级 / 市级, never the stored code."""
+        return str(dict(self.Level.choices).get(self.level, _("其他")))
 
 
 class DesignationQuerySet(models.QuerySet):

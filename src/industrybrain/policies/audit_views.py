@@ -5,12 +5,14 @@ import datetime as dt
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.shortcuts import render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from industrybrain.core import audit
 from industrybrain.core.models import AuditEvent
 from industrybrain.enterprises.exports import table_response
-from industrybrain.policies import access
+from industrybrain.enterprises.models import Enterprise
+from industrybrain.policies import access, catalogue
 
 
 def filter_events(params):
@@ -35,8 +37,6 @@ def filter_events(params):
 
 
 def _by_uscc(value):
-    from industrybrain.enterprises.models import Enterprise
-
     return Enterprise.objects.filter(uscc=value).values_list("pk", flat=True)
 
 
@@ -49,12 +49,23 @@ def audit_log(request):
         audit.record(request.user, "export_audit", detail={"filters": dict(request.GET.items())})
         headers = [_("时间"), _("用户名"), _("动作"), _("对象类型"), _("对象编号"), _("企业编号"),
                    _("政策"), _("详情")]
-        rows = ([e.at.isoformat(), e.username, e.action, e.object_type, e.object_id,
-                 e.enterprise_id, e.policy_id, str(e.detail)] for e in qs.iterator())
+        rows = ([timezone.localtime(e.at).strftime("%Y-%m-%d %H:%M:%S"), e.username,
+                 audit.action_label(e.action), audit.object_label(e.object_type), e.object_id,
+                 e.enterprise_id, catalogue.title(e.policy_id) if e.policy_id else "",
+                 audit.detail_text(e.detail)] for e in qs.iterator())
         return table_response("audit", fmt, headers, rows)
     page = Paginator(qs, 100).get_page(request.GET.get("page"))
     params = request.GET.copy()
     params.pop("page", None)
+    names = dict(Enterprise.objects.filter(pk__in={e.enterprise_id for e in page if e.enterprise_id})
+                 .values_list("pk", "name"))
+    for e in page:
+        e.action_label = audit.action_label(e.action)
+        e.object_label = audit.object_label(e.object_type, e.object_id)
+        e.detail_text = audit.detail_text(e.detail)
+        e.enterprise_name = names.get(e.enterprise_id, "")
+    actions = AuditEvent.objects.order_by().values_list("action", flat=True).distinct()
     return render(request, "policies/audit.html", {
         "page": page, "params": params.urlencode(), "q": request.GET,
-        "actions": AuditEvent.objects.order_by().values_list("action", flat=True).distinct()})
+        "actions": sorted((a, audit.action_label(a)) for a in actions),
+        "policies": catalogue.pack().policies})

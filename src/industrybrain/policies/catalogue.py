@@ -4,12 +4,10 @@ yearly envelope and its citation)."""
 
 from __future__ import annotations
 
-from functools import lru_cache
-
 from django.conf import settings
 
-from industrybrain.core.localize import local
-from industrybrain.engine import Pack, Policy, load_pack
+from industrybrain.core import localize
+from industrybrain.engine import Pack, Policy
 
 MONEY_LINE = "policy_funds"
 
@@ -18,10 +16,10 @@ def pack_id() -> str:
     return getattr(settings, "IB_POLICY_PACK", "changzhou_2022")
 
 
-@lru_cache(maxsize=4)
 def pack(pid: str | None = None) -> Pack:
-    """The validated pack; a pack that fails validation raises PackError and cannot be run."""
-    return load_pack(pid or pack_id())
+    """The validated pack; a pack that fails validation raises PackError and cannot be run.
+    (One cache per process, shared with the labels: core.localize.pack.)"""
+    return localize.pack(pid or pack_id())
 
 
 def policy(policy_id: str, pid: str | None = None) -> Policy | None:
@@ -32,8 +30,7 @@ def policy(policy_id: str, pid: str | None = None) -> Policy | None:
 
 
 def title(policy_id: str) -> str:
-    p = policy(policy_id)
-    return local(p, "title") if p else policy_id
+    return localize.policy_title(policy_id)
 
 
 def carries_money(p: Policy) -> bool:
@@ -53,10 +50,7 @@ def citation(p: Policy) -> dict:
 
 
 def tier_label(p: Policy, tier_id: str) -> str:
-    for t in p.tiers:
-        if t.id == tier_id:
-            return t.label_zh
-    return tier_id
+    return localize.tier_label(p.id, tier_id)
 
 
 def next_tier(p: Policy, tier_id: str | None):

@@ -10,9 +10,9 @@ from django.utils.translation import gettext as _
 
 from industrybrain.core.localize import local
 from industrybrain.core.scope import role_of, scope_enterprises
-from industrybrain.engine.explain import describe
 from industrybrain.enterprises.models import Enterprise
 from industrybrain.policies import access, calculator, catalogue, push
+from industrybrain.policies import library as policy_library
 from industrybrain.policies.forms import WhatIfForm
 from industrybrain.policies.models import Message, Subscription
 
@@ -125,15 +125,20 @@ def library(request):
         text = p.title_zh + p.title_en + (p.target_zh or "") + (p.notes or "")
         if q and q.lower() not in text.lower():
             continue
-        entries.append({
-            "policy": p, "category": push.CATEGORIES.get(p.category, p.category),
-            "condition": " ".join(describe(x) for x in (p.eligibility, p.trigger) if x is not None),
-            "tiers": [{"label": t.label_zh, "cap": t.cap, "when": describe(t.when)} for t in p.tiers],
-            "how": _("需申请（快申快享）") if catalogue.by_application(p) else
-                   (_("免申即享：系统按数据自动测算") if p.evaluated else _("政策服务，向主管部门咨询办理")),
-        })
+        entries.append(policy_library.entry(p))
     amount, cite = catalogue.envelope(catalogue.funded_year(timezone.now().year))
     return render(request, "policies/library.html", {
         "pack": pack, "entries": entries, "categories": push.CATEGORIES.items(),
         "category": category, "q": q, "envelope": amount, "envelope_citation": cite,
     })
+
+
+def policy_page(request, policy_id):
+    """One policy's permanent page in the public library (no login): what it gives, to whom,
+    how much at most, from which article, on which assumptions and figures, how to get it."""
+    p = catalogue.policy(policy_id)
+    if p is None:
+        raise Http404
+    return render(request, "policies/policy.html", {
+        "e": policy_library.entry(p, detail=True), "pack": catalogue.pack(),
+        "can_apply": role_of(request.user) == "enterprise_user" and catalogue.by_application(p)})

@@ -53,11 +53,35 @@ COUNT_LABELS = {
     "kept_decided": gettext_lazy("已有决定，未改动"),
     "kept_application": gettext_lazy("已由企业申请办理，未改动"),
     "insufficient_data": S.INSUFFICIENT.label, "amount_pending": S.AMOUNT_PENDING.label,
-    "invalid_data": S.INVALID.label, "proposed_yuan": gettext_lazy("拟奖励金额（元）"),
+    "invalid_data": S.INVALID.label, "proposed_yuan": gettext_lazy("拟奖励金额"),
     "messages": gettext_lazy("新消息"), "delivered": gettext_lazy("已送达消息"),
     "emails": gettext_lazy("邮件"),
     "invalid_enterprises": gettext_lazy("数据有误的企业（家）"),
 }
+
+
+# The stages a run goes through (Run.stage, Run.timings' keys), in words.
+STAGE_LABELS = {
+    "queued": gettext_lazy("排队中"), "snapshot": gettext_lazy("读取数据"),
+    "engine": gettext_lazy("规则测算"), "store": gettext_lazy("保存结果"),
+    "push": gettext_lazy("推送消息"), "done": gettext_lazy("完成"),
+    "total": gettext_lazy("合计"),
+}
+
+
+def stage_label(stage: str) -> str:
+    if not stage:
+        return ""
+    return str(STAGE_LABELS.get(stage, _("处理中")))
+
+
+def count_value(key: str, value) -> str:
+    """A count as people read it: amounts with their unit, numbers with separators."""
+    from industrybrain.core.money import format_yuan
+
+    if key.endswith("_yuan"):
+        return format_yuan(value)
+    return f"{value:,}" if isinstance(value, int) else str(value)
 
 
 def count_label(key: str) -> str:
@@ -66,7 +90,7 @@ def count_label(key: str) -> str:
         return str(COUNT_LABELS[key])
     if key.startswith("kept_") and key[5:] in S.values:
         return _("未改动（%(status)s）") % {"status": S(key[5:]).label}
-    return key
+    return _("其他")
 
 
 class RunRefused(Exception):

@@ -11,6 +11,7 @@ api.register(router)
 urlpatterns = [
     path("", views.index, name="index"),
     path("library/", enterprise_views.library, name="library"),
+    path("library/<slug:policy_id>/", enterprise_views.policy_page, name="policy"),
     path("runs/", views.run_list, name="runs"),
     path("runs/<int:pk>/", views.run_detail, name="run"),
     path("runs/<int:pk>/cancel/", views.run_cancel, name="run_cancel"),

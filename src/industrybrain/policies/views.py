@@ -68,13 +68,16 @@ def run_detail(request, pk):
     access.require(access.can_review(request.user) or access.can_run(request.user))
     liveness.reap(pk=pk)
     run = get_object_or_404(Run, pk=pk)
-    counts = [(runs.count_label(k), v) for k, v in run.counts.items()]
+    counts = [(runs.count_label(k), runs.count_value(k, v)) for k, v in run.counts.items()]
+    timings = [(runs.stage_label(k), v) for k, v in (run.timings or {}).items()]
     if request.GET.get("format") == "json":
         return JsonResponse({"status": run.status, "status_label": run.get_status_display(),
-                             "stage": run.stage, "progress": run.progress,
-                             "counts": dict(counts), "timings": run.timings})
+                             "stage": run.stage, "stage_label": runs.stage_label(run.stage),
+                             "progress": run.progress, "counts": dict(counts),
+                             "timings": run.timings, "timings_labelled": dict(timings)})
     return render(request, "policies/run.html", {
-        "run": run, "counts": counts,
+        "run": run, "counts": counts, "timings": timings,
+        "stage": runs.stage_label(run.stage), "pack": catalogue.pack(),
         "can_cancel": access.can_run(request.user) and run.status in ("queued", "running")})
 
 
@@ -176,7 +179,7 @@ def award_detail(request, pk):
         return redirect("policies:award", award.pk)
     p = catalogue.policy(award.policy_id)
     return render(request, "policies/award.html", {
-        "award": award, "policy": p, "others": _others(request, award),
+        "award": award, "policy": p, "others": _others(request, award), "pack": catalogue.pack(),
         "tier_label": catalogue.tier_label(p, award.tier) if p and award.tier else "",
         "payment": getattr(award, "payment", None) if award.status == S.PAID else None,
         # Numbers the articles do not give, which this award's amount depends on.

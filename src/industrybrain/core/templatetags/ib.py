@@ -1,5 +1,6 @@
 from django import template
 
+from industrybrain.core import localize
 from industrybrain.core.localize import local
 from industrybrain.core.money import format_yuan
 
@@ -37,3 +38,27 @@ def local_label(obj):
 def local_field(obj, field):
     """{{ award|local:"explanation" }}: explanation_en on an English page, else explanation_zh."""
     return local(obj, field)
+
+
+@register.filter
+def policy_title(policy_id):
+    """{{ award.policy_id|policy_title }}: 登峰计划, never the policy's id."""
+    return localize.policy_title(policy_id)
+
+
+@register.filter
+def tier_of(obj):
+    """{{ award|tier_of }}: the label of the tier an award, payment or application reached."""
+    return localize.tier_label(getattr(obj, "policy_id", ""), getattr(obj, "tier", ""))
+
+
+@register.filter
+def source(seed):
+    """{{ citation.seed|source }}: the article's title, outlet and date, not its file name."""
+    return localize.source_label(seed)
+
+
+@register.filter
+def inputs_of(award):
+    """{{ award|inputs_of }}: the values an award used, as (label, value) in words."""
+    return localize.inputs_shown(award.policy_id, award.inputs)

@@ -40,3 +40,11 @@ def share(value):
 @register.filter
 def percent(value):
     return "—" if value is None or value == "" else f"{float(value) * 100:.0f}%"
+
+
+@register.filter
+def measure_words(measure):
+    """{{ target.measure|measure_words }}: how the system computes it, in words."""
+    from industrybrain.targets.measure_words import describe
+
+    return describe(measure)

@@ -2,6 +2,7 @@ from django.core.management.base import BaseCommand
 
 from industrybrain.targets.digest import status_counts
 from industrybrain.targets.loading import load_targets
+from industrybrain.targets.models import Target
 from industrybrain.targets.refresh import refresh
 
 
@@ -21,7 +22,8 @@ class Command(BaseCommand):
             f"数据年份至 {run.latest_year}；用时 {run.seconds} 秒"
         )
         self.stdout.write("状态：" + "，".join(f"{k} {v}" for k, v in by_status.items() if v))
+        names = dict(Target.objects.filter(code__in=missing).values_list("code", "name_zh"))
         for code, why in sorted(missing.items()):
-            self.stdout.write(f"  暂无数据 {code}：{why}")
+            self.stdout.write(f"  暂无数据：{names.get(code, '未知目标')}（{why}）")
         if counts["stale"]:
             self.stdout.write("  已不在 targets.yaml 中（保留历史）：" + "、".join(counts["stale"]))
