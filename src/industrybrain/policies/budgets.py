@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Sum
+from django.db.models import Count, Sum
 from django.utils.translation import gettext as _
 
 from industrybrain.core.money import format_yuan
@@ -133,4 +133,22 @@ def lines(year: int) -> list[Line]:
         out.append(Line(p.id, p.title_zh, year, budgets.get(p.id), paid_by.get(p.id, 0),
                         by_status.get((p.id, "awaiting_second"), 0),
                         by_status.get((p.id, "proposed"), 0) + by_status.get((p.id, "held"), 0)))
+    return out
+
+
+def by_district(year: int, payments, awards) -> list[dict]:
+    """Spending of ``year`` per district, in one grouped query each for what was paid and
+    what is proposed (``payments`` and ``awards`` already scoped to the reader)."""
+    from industrybrain.enterprises.models import District
+
+    paid_rows = {r["enterprise__district"]: r for r in payments.filter(year=year)
+                 .values("enterprise__district").annotate(s=Sum("amount_yuan"), n=Count("id"))}
+    proposed_rows = {r["enterprise__district"]: r["s"] for r in awards.filter(
+        year=year, status=Award.Status.PROPOSED).values("enterprise__district")
+        .annotate(s=Sum("amount_yuan"))}
+    out = []
+    for d in District.objects.all():
+        row = paid_rows.get(d.pk, {})
+        out.append({"district": d, "paid": row.get("s") or 0, "n": row.get("n") or 0,
+                    "proposed": proposed_rows.get(d.pk) or 0})
     return out

@@ -6,12 +6,14 @@ from django.core.paginator import Paginator
 from django.db.models import Sum
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from industrybrain.core import audit
+from industrybrain.core import localize
 from industrybrain.core.localize import local
-from industrybrain.core.money import wan_to_yuan, yuan_to_wan
+from industrybrain.core.money import format_yuan, wan_to_yuan, yuan_to_wan
 from industrybrain.core.scope import role_of
 from industrybrain.enterprises.exports import table_response
 from industrybrain.enterprises.models import District
@@ -95,8 +97,11 @@ def run_cancel(request, pk):
     return redirect("policies:run", run.pk)
 
 
-def _filtered(request, qs):
-    g = request.GET
+FILTERS = ("year", "status", "policy", "district", "cluster", "min_wan", "max_wan")
+
+
+def _filtered(request, qs, g=None):
+    g = request.GET if g is None else g
     if g.get("policy"):
         qs = qs.filter(policy_id=g["policy"])
     if g.get("district"):
@@ -110,6 +115,13 @@ def _filtered(request, qs):
             except ValueError:
                 messages.error(request, _("金额请填写万元数"))
     return qs
+
+
+def _matching(request, g):
+    """The review queue's rows for the filters in ``g`` (the form's year, status, policy…)."""
+    year = _year(request)
+    status = g.get("status") or S.PROPOSED
+    return _filtered(request, access.awards(request.user).filter(year=year, status=status), g)
 
 
 @login_required
@@ -126,6 +138,8 @@ def review(request):
         a.title = titles.get(a.policy_id, a.policy_id)
     return render(request, "policies/review.html", {
         "page": page, "year": year, "status": status, "statuses": S.choices,
+        "filters": [(k, request.GET.get(k)) for k in FILTERS if request.GET.get(k)]
+        + ([] if request.GET.get("year") else [("year", year)]),
         "params": params.urlencode(), "total": qs.aggregate(s=Sum("amount_yuan"))["s"],
         "policies": [p for p in catalogue.pack().policies if catalogue.carries_money(p)],
         "districts": District.objects.all(), "clusters": Cluster.objects.all(),
@@ -138,16 +152,29 @@ def review(request):
 def bulk_approve(request):
     """Step 1 shows what will be approved and the total; step 2 (confirm=yes) approves."""
     access.require(access.can_review(request.user))
+    everything = request.POST.get("all_matching") == "yes"
     ids = [int(i) for i in request.POST.getlist("award") if i.isdigit()]
-    chosen = access.awards(request.user).filter(pk__in=ids, status__in=ledger.APPROVABLE)
+    if everything:
+        # "Select all N matching": the filters travel, not thousands of ids; what is
+        # approved is what the officer confirmed (same count and total), else ask again.
+        chosen = _matching(request, request.POST).filter(status__in=ledger.APPROVABLE)
+    else:
+        chosen = access.awards(request.user).filter(pk__in=ids, status__in=ledger.APPROVABLE)
+    count, total = chosen.count(), chosen.aggregate(s=Sum("amount_yuan"))["s"]
     if request.POST.get("confirm") != "yes":
-        if not ids:
+        if not everything and not ids:
             messages.error(request, _("请先勾选要审批的奖励"))
             return redirect(request.META.get("HTTP_REFERER") or "policies:review")
         return render(request, "policies/bulk_confirm.html", {
-            "awards": chosen.select_related("enterprise"), "shown": _with_others(chosen[:50]),
-            "total": chosen.aggregate(s=Sum("amount_yuan"))["s"], "count": chosen.count(),
+            "awards": () if everything else chosen, "shown": _with_others(chosen.order_by("-amount_yuan", "id")[:50]),
+            "total": total, "count": count, "everything": everything,
+            "filters": [(k, request.POST.get(k)) for k in FILTERS if request.POST.get(k)],
             "threshold": ledger.two_person_threshold()})
+    if everything and (str(count) != request.POST.get("expect_count")
+                       or str(total or 0) != request.POST.get("expect_total")):
+        messages.error(request, _("符合筛选条件的奖励已有变化（现为 %(n)s 项，合计 %(t)s），请重新确认") % {
+            "n": count, "t": format_yuan(total)})
+        return redirect("policies:review")
     out = ledger.approve_many(list(chosen.values_list("pk", flat=True)), request.user)
     messages.success(request, _("已拨付 %(paid)s 笔，待第二人审批 %(second)s 笔，未通过 %(refused)s 笔") % {
         "paid": out["paid"], "second": out["awaiting_second"], "refused": len(out["refused"])})
@@ -211,14 +238,21 @@ def budget_view(request):
     _amount, cite = catalogue.envelope(year)
     return render(request, "policies/budgets.html", {
         "year": year, "lines": budgets.lines(year), "envelope_citation": cite,
+        "by_district": budgets.by_district(year, access.payments(request.user),
+                                           access.awards(request.user)),
         "can_edit": access.can_run(request.user),
         "group_caps": catalogue.group_caps().get("cluster", []),
     })
 
 
 def _ledger_rows(request, year):
-    return (access.payments(request.user).filter(year=year)
-            .select_related("enterprise", "approver", "second_approver").order_by("paid_at", "id"))
+    qs = access.payments(request.user).filter(year=year)
+    if request.GET.get("district"):
+        qs = qs.filter(enterprise__district__code=request.GET["district"])
+    if request.GET.get("policy"):
+        qs = qs.filter(policy_id=request.GET["policy"])
+    return (qs.select_related("enterprise", "enterprise__district", "approver", "second_approver")
+            .order_by("paid_at", "id"))
 
 
 @login_required
@@ -228,8 +262,12 @@ def ledger_view(request):
     year = _year(request)
     qs = _ledger_rows(request, year)
     page = Paginator(qs, 100).get_page(request.GET.get("page"))
+    params = request.GET.copy()
+    params.pop("page", None)
     return render(request, "policies/ledger.html", {
-        "page": page, "year": year, "total": qs.aggregate(s=Sum("amount_yuan"))["s"]})
+        "page": page, "year": year, "total": qs.aggregate(s=Sum("amount_yuan"))["s"],
+        "districts": District.objects.all(), "params": params.urlencode(),
+        "policies": [p for p in catalogue.pack().policies if catalogue.carries_money(p)]})
 
 
 @login_required
@@ -238,12 +276,17 @@ def disbursement_export(request):
     access.require(access.can_review(request.user) or access.can_audit(request.user))
     year = _year(request)
     qs = _ledger_rows(request, year)
-    headers = [_("台账编号"), _("统一社会信用代码"), _("企业名称"), _("政策"), _("档位"), _("年度"),
-               _("金额（万元）"), _("金额（元）"), _("预算科目"), _("审批人"), _("复核人"), _("拨付时间")]
-    rows = ([e.pk, e.enterprise.uscc, e.enterprise.name, catalogue.title(e.policy_id), e.tier,
-             e.year, yuan_to_wan(e.amount_yuan), e.amount_yuan, e.budget_line,
+    headers = [_("台账编号"), _("统一社会信用代码"), _("企业名称"), _("辖市区"), _("政策"), _("档位"),
+               _("年度"), _("金额（万元）"), _("金额（元）"), _("预算科目"), _("审批人"), _("复核人"),
+               _("拨付时间（北京时间）")]
+    # Beijing time, as on the page (the database keeps UTC).
+    rows = ([e.pk, e.enterprise.uscc, e.enterprise.name,
+             local(e.enterprise.district) if e.enterprise.district else "",
+             catalogue.title(e.policy_id), localize.tier_label(e.policy_id, e.tier),
+             e.year, yuan_to_wan(e.amount_yuan), e.amount_yuan,
+             localize.budget_line_label(e.budget_line),
              e.approver.username, e.second_approver.username if e.second_approver else "",
-             e.paid_at.strftime("%Y-%m-%d %H:%M:%S")] for e in qs.iterator())
+             timezone.localtime(e.paid_at).strftime("%Y-%m-%d %H:%M:%S")] for e in qs.iterator())
     audit.record(request.user, "export_disbursement", detail={"year": year, "rows": qs.count()})
     return table_response(f"disbursement-{year}", "xlsx", headers, rows)
 
