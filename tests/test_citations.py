@@ -189,3 +189,24 @@ def test_iter_citations_finds_both_forms_at_any_depth(tmp_path: Path) -> None:
         ("p.yml", "citations", None, {"seed": "s5", "quote": "q5"}),
     ]
     assert all(check_citation(c.seed, c.quote) for c in iter_citations(tmp_path / "policies"))
+
+
+def test_every_cited_article_is_named_by_its_title_not_its_file():
+    """Pages show 《title》, outlet and date (pack.yaml `sources`), never the seed's file name;
+    each title is the article's own (its front matter, quotes and underscores aside)."""
+    import re
+
+    seeds = _seeds_or_skip()
+    meta = yaml.safe_load((pack_dir("changzhou_2022") / "pack.yaml").read_text(encoding="utf-8"))
+    sources = {s["seed"]: s for s in meta["sources"]}
+    cited = {c.seed for c in iter_citations(pack_dir("changzhou_2022")) if isinstance(c.seed, str)}
+    assert cited <= set(sources), sorted(cited - set(sources))
+
+    def bare(text):
+        return re.sub(r"[\W_]", "", text)
+
+    for seed, source in sources.items():
+        head = (seeds / seed).read_text(encoding="utf-8")[:2000]
+        title = re.search(r"^title:\s*['\"]?(.*?)['\"]?\s*$", head, re.M).group(1)
+        assert bare(title) == bare(source["title"]), seed
+        assert source["outlet"] and re.fullmatch(r"\d{4}-\d{2}-\d{2}", source["date"])

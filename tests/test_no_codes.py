@@ -313,3 +313,20 @@ def test_an_awards_inputs_and_explanation_read_as_words(client_as, city, setting
     assert shown == {"所有制": "民营"}
     shown = dict(inputs_shown("leading_enterprise", {"is_manufacturing": True}))
     assert shown.get("制造业企业") == "是"
+
+
+def test_the_engines_ownership_words_match_the_model_choices():
+    """The engine imports no Django, so the ownership words are written twice: kept equal."""
+    from industrybrain.engine.vocab import VALUE_LABELS
+    from industrybrain.enterprises.models import Ownership
+
+    assert {k: v[0] for k, v in VALUE_LABELS["ownership"].items()} == {
+        value: str(label) for value, label in Ownership.choices}
+
+
+def test_every_assumption_choice_has_words():
+    from industrybrain.engine.vocab import CHOICE_LABELS
+    from industrybrain.policies import catalogue
+
+    for a in catalogue.pack().assumptions.values():
+        assert set(a.choices) <= set(CHOICE_LABELS), a.id

@@ -103,10 +103,10 @@ def source_of(seed: str) -> dict:
 
 
 def source_label(seed: str) -> str:
-    """《夯实常州高质量发展的产业基石》（常州日报，2022年3月29日）."""
+    """《夯实常州高质量发展的产业基石》，常州日报，2022年3月29日 (pages put it in brackets)."""
     s = source_of(seed)
-    parts = "，".join(str(x) for x in (s["outlet"], _date(s["date"])) if x)
-    return f"《{s['title']}》" + (f"（{parts}）" if parts else "")
+    sep = ", " if in_english() else "，"
+    return sep.join(str(x) for x in (f"《{s['title']}》", s["outlet"], _date(s["date"])) if x)
 
 
 def _date(value) -> str:

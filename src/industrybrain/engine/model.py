@@ -86,6 +86,10 @@ class Policy:
     target_zh: str = ""
     notes: str = ""
     sources: dict[str, str] = field(default_factory=dict)  # key -> expression text
+    # What an applicant attaches ((zh, en) each), for 快申快享 policies.
+    documents: tuple[tuple[str, str], ...] = ()
+    # Words for the let names (tech_score -> 技术创新得分), for explanations.
+    let_labels: dict[str, tuple[str, str]] = field(default_factory=dict)
     positions: dict[str, tuple[int, int]] = field(default_factory=dict)  # key -> (line, col)
 
     @property

@@ -29,7 +29,8 @@ PACKS_ROOT = Path(__file__).resolve().parent.parent / "packs"
 
 POLICY_KEYS = {"id", "title_zh", "title_en", "category", "entity", "citation", "citations",
                "effective", "eligibility", "trigger", "tiers", "tier_selection", "amount", "let",
-               "assumptions", "budget_line", "group_cap", "target_zh", "notes"}
+               "assumptions", "budget_line", "group_cap", "target_zh", "notes", "documents",
+               "let_labels"}
 TIER_KEYS = {"id", "label_zh", "label_en", "when", "cap", "amount"}
 ASSUMPTION_KEYS = {"id", "value", "choices", "question_zh", "reason", "placeholder",
                    "citation", "citations"}
@@ -272,7 +273,37 @@ def load_policy(path: Path, rel: str, assumptions: dict[str, Assumption]) -> Pol
         budget_line=ctx.text(m, "budget_line", "budget_line", required=False),
         group_cap=group_cap, target_zh=ctx.text(m, "target_zh", "target_zh", required=False),
         notes=ctx.text(m, "notes", "notes", required=False), sources=sources,
+        documents=_documents(ctx, m), let_labels=_let_labels(ctx, m, lets),
         positions=dict(getattr(m, "positions", {})))
+
+
+def _documents(ctx: _Ctx, m: dict) -> tuple[tuple[str, str], ...]:
+    """What an applicant attaches (快申快享): a list of {zh, en}."""
+    raw = m.get("documents", []) or []
+    if not isinstance(raw, list):
+        raise ctx.error(m, "documents", "documents", "expected a list of {zh, en}")
+    out = []
+    for i, item in enumerate(raw):
+        ctx.mapping(item, raw, i, f"documents[{i}]")
+        ctx.unknown_keys(item, {"zh", "en"}, f"documents[{i}].")
+        out.append((ctx.text(item, "zh", f"documents[{i}].zh"),
+                    ctx.text(item, "en", f"documents[{i}].en")))
+    return tuple(out)
+
+
+def _let_labels(ctx: _Ctx, m: dict, lets: dict) -> dict[str, tuple[str, str]]:
+    """Words for the policy's named intermediate values (let), for its explanations."""
+    raw = m.get("let_labels", {}) or {}
+    ctx.mapping(raw, m, "let_labels", "let_labels")
+    out = {}
+    for name, item in raw.items():
+        if name not in lets:
+            raise ctx.error(raw, name, f"let_labels.{name}", f"{name!r} is not one of the "
+                            f"policy's let names {sorted(lets)}")
+        ctx.mapping(item, raw, name, f"let_labels.{name}")
+        out[name] = (ctx.text(item, "zh", f"let_labels.{name}.zh"),
+                     ctx.text(item, "en", f"let_labels.{name}.en"))
+    return out
 
 
 def _tiers(ctx: _Ctx, m: dict, scope: Scope, amount_scope: Scope,

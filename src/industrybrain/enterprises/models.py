@@ -33,11 +33,6 @@ class District(models.Model):
     def __str__(self):
         return self.name_zh
 
-    @property
-    def level_label(self) -> str:
-        """国家级 / 省级 / 市级, never the stored code."""
-        return str(dict(self.Level.choices).get(self.level, _("其他")))
-
 
 class IndustryCode(models.Model):
     """A class of GB/T 4754-2017 (国民经济行业分类) that enterprises may be coded with."""

@@ -9,11 +9,12 @@ from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from industrybrain.core import panels
 from industrybrain.core.scope import can_import, scope_enterprises
-from industrybrain.enterprises import exports, imports
+from industrybrain.enterprises import exports, imports, listing
 from industrybrain.enterprises.filters import filter_enterprises
 from industrybrain.enterprises.history import history_of
-from industrybrain.enterprises.models import District, Enterprise, Ownership
+from industrybrain.enterprises.models import District, Enterprise, IndustryCode, Ownership
 from industrybrain.industry.models import Chain, Cluster
 
 
@@ -23,14 +24,20 @@ def visible(request):
 
 @login_required
 def enterprise_list(request):
-    queryset = filter_enterprises(visible(request), request.GET).select_related(
-        "district", "cluster"
-    ).order_by("id")
+    year = listing.latest_year()
+    sort = request.GET.get("sort", "")
+    queryset = listing.sorted_by(listing.with_figures(
+        filter_enterprises(visible(request), request.GET).select_related("district", "cluster"),
+        year), sort, year)
     page = Paginator(queryset, 50).get_page(request.GET.get("page"))
+    listing.decorate(page.object_list, year)
     params = request.GET.copy()
     params.pop("page", None)
+    unsorted = params.copy()
+    unsorted.pop("sort", None)
     return render(request, "enterprises/list.html", {
-        "page": page,
+        "page": page, "year": year, "sort": sort, "unsorted": unsorted.urlencode(),
+        "applied": listing.applied_filters(request.GET),
         "params": params.urlencode(),
         "districts": District.objects.all(),
         "clusters": Cluster.objects.all(),
@@ -60,6 +67,9 @@ def enterprise_detail(request, pk):
         "placements": enterprise.placements.select_related("segment__cluster", "segment__chain"),
         "chart": json.dumps(chart, ensure_ascii=False),
         "history": history_of(enterprise)[:50],
+        "panels": panels.render(request, enterprise),
+        "industry_name": IndustryCode.objects.filter(code=(enterprise.industry_code or "")[:3])
+        .values_list("name_zh", flat=True).first(),
     })
 
 

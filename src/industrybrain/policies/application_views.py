@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from industrybrain.core.scope import role_of
 from industrybrain.policies import access, applications, catalogue
+from industrybrain.policies import library as policy_library
 from industrybrain.policies.budgets import Refused
 from industrybrain.policies.forms import ApplicationForm, DecisionForm
 from industrybrain.policies.models import Application, Attachment
@@ -23,7 +24,9 @@ def application_list(request):
     if is_enterprise:
         form = ApplicationForm(request.POST or None, request.FILES or None,
                                policies=applications.open_to_application(),
-                               initial={"year": timezone.localdate().year})
+                               initial={"year": applications.default_year(
+                                   request.user.profile.enterprise_id),
+                                   "policy": request.GET.get("policy")})
         if request.method == "POST" and form.is_valid():
             try:
                 app = applications.submit(
@@ -39,7 +42,9 @@ def application_list(request):
     for a in apps:
         a.title = catalogue.title(a.policy_id)
         a.overdue = a.status == Application.Status.SUBMITTED and a.decide_by < today
-    return render(request, "policies/applications.html", {"apps": apps, "form": form})
+    offered = [policy_library.entry(p, detail=True) for p in applications.open_to_application()]
+    return render(request, "policies/applications.html", {"apps": apps, "form": form,
+                                                          "offered": offered})
 
 
 @login_required

@@ -49,9 +49,19 @@ def _held_refusal(award) -> Refused:
 
 
 def open_to_application():
-    """Every money policy; those the data cannot decide first."""
-    ps = [p for p in catalogue.pack().policies if catalogue.carries_money(p)]
-    return sorted(ps, key=lambda p: not catalogue.by_application(p))
+    """The 快申快享 policies: money the data cannot decide, so the enterprise applies with
+    evidence. 免申即享 policies need no application (the yearly run proposes them)."""
+    return [p for p in catalogue.pack().policies if catalogue.by_application(p)]
+
+
+def default_year(enterprise_id: int | None) -> int:
+    """The year an application is most likely for: the enterprise's latest year with
+    figures, else last year (awards are for a year that has ended)."""
+    from industrybrain.enterprises.models import AnnualFigures
+
+    latest = (AnnualFigures.objects.filter(enterprise_id=enterprise_id)
+              .order_by("-year").values_list("year", flat=True).first())
+    return latest or timezone.localdate().year - 1
 
 
 def deadline(start: dt.date) -> dt.date:

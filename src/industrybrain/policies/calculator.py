@@ -13,10 +13,12 @@ from django.core.cache import cache
 from django.utils.translation import gettext_lazy
 
 from industrybrain.core import dataversion
-from industrybrain.core.localize import local
+from industrybrain.core.localize import in_english, local
 from industrybrain.engine import evaluate
+from industrybrain.engine.breakdown import breakdown, formula_words
 from industrybrain.enterprises.models import AnnualFigures
 from industrybrain.policies import catalogue, snapshot
+from industrybrain.policies import library as policy_library
 
 CACHE_SECONDS = 3600
 
@@ -40,6 +42,9 @@ class Row:
     next_tier: object = None
     # The placeholder assumptions (numbers the articles do not give) the policy reads.
     placeholders: tuple = ()
+    # How the amount came about against the cap (engine.breakdown), and the formula in words.
+    steps: list = field(default_factory=list)
+    formula: str = ""
 
     @property
     def status_label(self):
@@ -113,6 +118,7 @@ def evaluate_cached(pack, year: int, snap) -> list[dict]:
 
 def compute(enterprise_id: int, year: int, snap=None) -> list[Row]:
     pack = catalogue.pack()
+    lang = "en" if in_english() else "zh"
     snap = snap or snapshot_of(enterprise_id)[0]
     by_policy: dict[str, list[dict]] = {}
     for r in evaluate_cached(pack, year, snap):
@@ -122,15 +128,18 @@ def compute(enterprise_id: int, year: int, snap=None) -> list[Row]:
         found = by_policy.get(p.id)
         if not found:
             status = "application" if catalogue.by_application(p) else "library"
-            rows.append(Row(p, status, explanation=p.target_zh or p.notes))
+            rows.append(Row(p, status, explanation=policy_library.entry(p)["summary"]))
             continue
         for r in found:
             tier = r["tier"] or ""
-            rows.append(Row(
-                p, r["status"], tier, catalogue.tier_label(p, tier) if tier else "",
-                r["amount_yuan"], local(r, "explanation"),
-                json.loads(r["inputs"]) if r["inputs"] else {},
-                catalogue.next_tier(p, tier or None), pack.placeholders(p.id)))
+            inputs = json.loads(r["inputs"]) if r["inputs"] else {}
+            row = Row(p, r["status"], tier, catalogue.tier_label(p, tier) if tier else "",
+                      r["amount_yuan"], local(r, "explanation"), inputs,
+                      catalogue.next_tier(p, tier or None), pack.placeholders(p.id))
+            if r["status"] == "eligible" and tier:
+                row.steps = breakdown(pack, p, tier, inputs, lang)
+                row.formula = formula_words(pack, p, lang)
+            rows.append(row)
     order = {"eligible": 0, "amount_pending": 1, "insufficient_data": 2, "invalid_data": 2,
              "not_eligible": 3, "application": 4, "library": 5}
     rows.sort(key=lambda row: (order.get(row.status, 9), -(row.amount_yuan or 0)))
@@ -153,4 +162,20 @@ def changes(before: list[Row], after: list[Row]) -> list[tuple[Row | None, Row]]
         b = old.get(key(r)) or old_by_policy.get(r.policy.id)
         if b is None or (b.status, b.tier, b.amount_yuan) != (r.status, r.tier, r.amount_yuan):
             out.append((b, r))
+    return out
+
+
+def missing_figures(enterprise_id: int, year: int) -> list[tuple[str, str]]:
+    """(variable, label) of the figures the policies read that ``year`` has no value for
+    (all of them when the year has no row): what a what-if on that year lacks."""
+    from industrybrain.engine.vocab import VARIABLES
+
+    row = AnnualFigures.objects.filter(enterprise_id=enterprise_id, year=year).first()
+    lang_en = in_english()
+    out = []
+    for name, var in VARIABLES.items():
+        if var.source != "figures":
+            continue
+        if row is None or getattr(row, name, None) is None:
+            out.append((name, var.label_en if lang_en else var.label_zh))
     return out

@@ -45,15 +45,19 @@ def calculator_view(request, pk):
         pass
     snap, digest = calculator.snapshot_of(pk)
     rows = calculator.compute(pk, year, snap)
-    form, changes = WhatIfForm(initial={"year": year + 1}), None
+    # The what-if starts from the year shown: the latest year with data by default.
+    form, changes, lacking, whatif_year = WhatIfForm(initial={"year": year}), None, [], None
     if request.GET.get("whatif"):
         form = WhatIfForm(request.GET)
         if form.is_valid():
-            y = form.cleaned_data["year"]
+            y = whatif_year = form.cleaned_data["year"]
             before = rows if y == year else calculator.compute(pk, y)
             after = calculator.what_if(pk, y, form.figures(),
                                        form.cleaned_data.get("designation") or None)
             changes = calculator.changes(before, after)
+            # Say what the chosen year lacks (the figures typed in are not lacking).
+            lacking = [label for name, label in calculator.missing_figures(pk, y)
+                       if name not in form.figures()]
     money = [r for r in rows if r.status == "eligible" and r.amount_yuan]
     return render(request, "policies/calculator.html", {
         "enterprise": enterprise, "year": year, "rows": rows, "form": form,
@@ -61,6 +65,8 @@ def calculator_view(request, pk):
         # the rendered table is cached by the snapshot's digest: same data, same page
         "digest": digest,
         "changes": changes, "total": sum(r.amount_yuan for r in money),
+        "lacking": lacking, "whatif_year": whatif_year,
+        "latest_year": calculator.latest_year(pk),
         "awards": _titled(access.awards(request.user).filter(enterprise=enterprise)
                           .order_by("-year", "-amount_yuan")[:50]),
     })

@@ -81,6 +81,7 @@ def entry(p: Policy, detail: bool = False) -> dict:
     }
     if detail:
         out.update({"assumptions": assumptions_of(p), "figures": figures_read(p),
+                    "documents": [en if in_english() else zh for zh, en in p.documents],
                     "cumulative": catalogue.cumulative(p),
                     "budget_line": localize.budget_line_label(p.budget_line)})
     return out

@@ -54,8 +54,9 @@ def wants(subscribed: set[str] | None, p) -> bool:
 
 
 def _award_text(policy, amount, tier_label, explanation):
-    title = _("您可获得“%(policy)s”%(amount)s") % {"policy": policy.title_zh,
-                                                "amount": format_yuan(amount)}
+    # Proposed, not paid: the words say so until the payment's own message (paid()).
+    title = _("拟奖励：“%(policy)s”%(amount)s（待审核）") % {"policy": policy.title_zh,
+                                                     "amount": format_yuan(amount)}
     body = "\n".join([
         explanation,
         _("档位：%(tier)s") % {"tier": tier_label} if tier_label else "",

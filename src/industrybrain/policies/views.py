@@ -10,11 +10,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from industrybrain.core import audit
-from industrybrain.core import localize
+from industrybrain.core import audit, localize
 from industrybrain.core.localize import local
 from industrybrain.core.money import format_yuan, wan_to_yuan, yuan_to_wan
 from industrybrain.core.scope import role_of
+from industrybrain.engine.breakdown import breakdown, formula_words
 from industrybrain.enterprises.exports import table_response
 from industrybrain.enterprises.models import District
 from industrybrain.industry.models import Cluster
@@ -207,6 +207,12 @@ def award_detail(request, pk):
     p = catalogue.policy(award.policy_id)
     return render(request, "policies/award.html", {
         "award": award, "policy": p, "others": _others(request, award), "pack": catalogue.pack(),
+        # How the amount came about against the cap, from the values the award stored.
+        "steps": breakdown(catalogue.pack(), p, award.tier, award.inputs,
+                           "en" if localize.in_english() else "zh")
+        if p and award.tier and award.amount_yuan is not None else [],
+        "formula": formula_words(catalogue.pack(), p, "en" if localize.in_english() else "zh")
+        if p else "",
         "tier_label": catalogue.tier_label(p, award.tier) if p and award.tier else "",
         "payment": getattr(award, "payment", None) if award.status == S.PAID else None,
         # Numbers the articles do not give, which this award's amount depends on.

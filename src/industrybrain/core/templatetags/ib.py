@@ -62,3 +62,11 @@ def source(seed):
 def inputs_of(award):
     """{{ award|inputs_of }}: the values an award used, as (label, value) in words."""
     return localize.inputs_shown(award.policy_id, award.inputs)
+
+
+@register.filter
+def percent(value, places=1):
+    """{{ 0.1234|percent }} -> '12.3%'; '—' when missing."""
+    if value is None or value == "":
+        return "—"
+    return f"{float(value) * 100:.{int(places)}f}%"

@@ -12,7 +12,7 @@ PDF = b"%PDF-1.4\n%fake but well-formed enough\n"
 
 def _apply(client, name="cert.pdf", content=PDF):
     return client.post("/policies/applications/", {
-        "policy": "quality_award_bonus", "year": 2022, "statement": "获中国质量奖，证书附后",
+        "policy": "cluster_promotion_body", "year": 2022, "statement": "集群新获评国家级，认定文件附后",
         "files": SimpleUploadedFile(name, content, content_type="application/pdf")})
 
 
@@ -54,3 +54,17 @@ def test_another_enterprise_cannot_see_the_application(client_as, city):
     att = app.attachments.get()
     assert client_as("owner_c").get(f"/policies/attachments/{att.pk}/").status_code == 404
     assert client_as("owner_a").get(f"/policies/attachments/{att.pk}/").status_code == 200
+
+
+def test_the_form_offers_only_policies_that_need_an_application(client_as, city):
+    """免申即享 (登峰计划) needs no application; 快申快享 shows its cap and documents; the
+    year defaults to the enterprise's latest year with figures (2021), not this year."""
+    import re
+
+    page = client_as("owner_a").get("/policies/applications/").content.decode()
+    select = re.search(r'<select name="policy".*?</select>', page, re.S).group(0)
+    assert "国家级产业集群促进机构奖励" in select and "登峰计划" not in select
+    assert 'value="dengfeng"' not in select and 'value="quality_award_bonus"' not in select
+    offered = re.search(r'<table id="offered">.*?</table>', page, re.S).group(0)
+    assert "100.00 万元" in offered and "国家级产业集群认定文件" in offered
+    assert re.search(r'name="year" value="2021"', page)

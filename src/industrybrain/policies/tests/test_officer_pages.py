@@ -76,7 +76,9 @@ def test_each_policy_has_a_permanent_page_linked_from_the_library(client):
     library = client.get("/policies/library/").content.decode()
     assert reverse("policies:policy", args=["dengfeng"]) in library
     page = client.get(reverse("policies:policy", args=["dengfeng"])).content.decode()
-    assert "登峰计划" in page and "最高1,000.00 万元" in page.replace("最高 ", "最高")
+    assert "登峰计划" in page and "最高1000万元" in page  # the summary
+    tiers = re.search(r'<table id="tiers">.*?</table>', page, re.S).group(0)
+    assert "营业收入首次超1000亿元" in tiers and "1,000.00 万元" in tiers
     assert "免申即享" in page  # no application needed
     assert "常州日报" in page or "科技日报" in page or "新浪财经" in page  # the article, not a file
     assert ".txt" not in page

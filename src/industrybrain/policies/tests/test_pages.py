@@ -122,7 +122,7 @@ def test_the_public_library_needs_no_login(client, db):
 def test_the_inbox_and_subscriptions(client_as, proposed, year2022):
     client = client_as("owner_a")
     page = client.get("/policies/inbox/").content.decode()
-    assert "您可获得“登峰计划”200.00 万元" in page
+    assert "拟奖励：“登峰计划”200.00 万元（待审核）" in page and "您可获得" not in page
     client.post("/policies/inbox/", {"topic": ["financing"], "email": "on"})
     from industrybrain.policies.models import Subscription
 
