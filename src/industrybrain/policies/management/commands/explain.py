@@ -24,6 +24,7 @@ class Command(BaseCommand):
         self.stdout.write(f"{enterprise.name} ({enterprise.uscc}) {year}")
         for r in calculator.compute(enterprise.pk, year):
             amount = f" {format_yuan(r.amount_yuan)}" if r.amount_yuan else ""
-            self.stdout.write(f"- {r.policy.title_zh} [{r.status}{'/' + r.tier if r.tier else ''}]{amount}")
+            tier = f"，{r.tier_label}" if r.tier_label else ""
+            self.stdout.write(f"- {r.policy.title_zh}（{r.status_label}{tier}）{amount}")
             if r.explanation:
                 self.stdout.write(f"    {r.explanation}")

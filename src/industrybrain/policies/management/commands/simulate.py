@@ -5,6 +5,7 @@ and losers."""
 import pyarrow.compute as pc
 from django.core.management.base import BaseCommand, CommandError
 
+from industrybrain.core import localize
 from industrybrain.core.money import format_yuan
 from industrybrain.engine import PackError, load_pack
 from industrybrain.engine.simulate import Scenario, compare, envelope, simulate, summary
@@ -65,7 +66,7 @@ class Command(BaseCommand):
             mark = ""
             if o["by"] == "policy_id" and pack.placeholders(row["policy_id"]):
                 mark, _ = "（含暂定参数）", marked.add(row["policy_id"])
-            self.stdout.write(f"  {row['year']}  {row[o['by']] or '—':<28} "
+            self.stdout.write(f"  {row['year']}  {_label(o['by'], row[o['by']]):<28} "
                               f"{format_yuan(row['amount_yuan_sum'] // o['runs'])}{mark}")
         if o["by"] != "policy_id":
             marked = {p for p in set(result["policy_id"].to_pylist()) if pack.placeholders(p)}
@@ -87,8 +88,20 @@ class Command(BaseCommand):
         winners = changed.filter(pc.greater(change, 0))
         losers = changed.filter(pc.less(change, 0))
         total = pc.sum(change).as_py() or 0
-        self.stdout.write(f"改革 {values}，{o['from_year']}年：成本变化 {format_yuan(total)}；"
+        changed_words = "；".join(
+            f"{pack.assumptions[k].question_zh if k in pack.assumptions else '假设'} 改为 {v}"
+            for k, v in values.items())
+        self.stdout.write(f"改革（{changed_words}），{o['from_year']}年：成本变化 {format_yuan(total)}；"
                           f"得益 {winners.num_rows} 项，受损 {losers.num_rows} 项")
         for row in changed.sort_by([("change_yuan", "ascending")]).to_pylist()[:10]:
-            self.stdout.write(f"  企业#{row['enterprise_id']} {row['policy_id']}: "
+            self.stdout.write(f"  企业#{row['enterprise_id']} {localize.policy_title(row['policy_id'])}: "
                               f"{format_yuan(row['before_yuan'])} → {format_yuan(row['after_yuan'])}")
+
+
+def _label(by: str, code) -> str:
+    """A policy, district or cluster by its name, never its code."""
+    if not code:
+        return "—"
+    if by == "policy_id":
+        return localize.policy_title(code)
+    return localize.value_label(by, code)
