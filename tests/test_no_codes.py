@@ -198,7 +198,10 @@ def identifiers() -> set[str]:
                 if isinstance(value, str):
                     found.add(value)
     # Plain words that are also codes would flag ordinary text; identifiers have shape.
-    return {i for i in found if len(i) >= 4 and re.fullmatch(r"[A-Za-z][A-Za-z0-9_.]*", i)}
+    found = {i for i in found if len(i) >= 4 and re.fullmatch(r"[A-Za-z][A-Za-z0-9_.]*", i)}
+    # The articles' file names: a page names an article by its title.
+    found.update(s["seed"] for s in pack.meta.get("sources", []))
+    return found
 
 
 class _Text(HTMLParser):
@@ -245,7 +248,7 @@ def test_no_page_shows_an_internal_code_to_any_role(client, world):
 
     known = identifiers()
     assert {"dengfeng", "over_100yi", "is_manufacturing", "high_tech", "private",
-            "new_energy", "wujin", "policies.Award", "paid"} <= known
+            "new_energy", "wujin", "policies.Award", "paid", "004_c12720918cdcb871.txt"} <= known
     pattern = re.compile(r"(?<![A-Za-z0-9_.])(" + "|".join(
         re.escape(i) for i in sorted(known, key=len, reverse=True)) + r")(?![A-Za-z0-9_])")
     with_args = _args(world)

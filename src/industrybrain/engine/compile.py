@@ -268,7 +268,8 @@ def policy_sql(dialect: SqlDialect, pack: Pack, policy: Policy, words: bool = Tr
                   f"ELSE 'insufficient_data' END")
     labels = {t.id: t for t in policy.tiers}
     amount_inputs = inputs_of(policy_usage(pack, policy, amount_only=True))
-    ex = Explainer(d, policy, inputs, gaps, amount_inputs, pack.assumptions, pack.root)
+    ex = Explainer(d, policy, inputs, gaps, amount_inputs, pack.assumptions, pack.root,
+                   {s["seed"]: s for s in pack.meta.get("sources", []) or [] if "seed" in s})
 
     def tier_label(lang: str) -> str:
         if not labels:

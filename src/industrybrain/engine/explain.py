@@ -210,10 +210,12 @@ class Explainer:
     def __init__(self, dialect: SqlDialect, policy: Policy, inputs: list[Input],
                  gap_sql: list[tuple[Tier, str, str, str, str, str | None, bool] | None],
                  amount_inputs: list[Input] = (), assumptions: dict | None = None,
-                 pack_root=None):
+                 pack_root=None, sources: dict | None = None):
         self.d, self.p, self.inputs, self.gaps = dialect, policy, inputs, gap_sql
         self.amount_inputs = list(amount_inputs)
         self.assumptions, self.pack_root = assumptions or {}, pack_root
+        # seed file -> {title, outlet, date} (pack.yaml `sources`): a reader sees the article.
+        self.sources = sources or {}
 
     def describe(self, node: Node, lang: str) -> str:
         return describe(node, lang, self.assumptions, self.pack_root)
@@ -281,8 +283,12 @@ class Explainer:
 
     def citation(self, lang: str) -> str:
         c = self.p.citations[0]
-        text = (f"依据：「{c.quote}」（{c.seed}）" if lang == "zh"
-                else f"Source: \u201c{c.quote}\u201d ({c.seed})")
+        s = self.sources.get(c.seed, {})
+        where = "，".join(x for x in (f"《{s['title']}》" if s.get("title") else "",
+                                      s.get("outlet", ""), str(s.get("date", ""))) if x)
+        where = where or ("政策原文" if lang == "zh" else "policy text")
+        text = (f"依据：「{c.quote}」（{where}）" if lang == "zh"
+                else f"Source: \u201c{c.quote}\u201d ({where})")
         return self.d.quote_text(text)
 
     def nearest(self, lang: str) -> str:

@@ -10,6 +10,8 @@ from urllib.parse import quote
 
 from django.utils import timezone
 
+from industrybrain.core import localize
+
 from .digest import digest
 from .models import Kind, Status
 from .templatetags.targets_tags import format_measure
@@ -62,7 +64,7 @@ def collect(district=None) -> dict:
             "forecast": format_measure(a.forecast, t.measure_unit),
             "status": status, "status_label": str(Status(status).label),
             "indicator": "系统计算" if t.is_computed else "人工录入",
-            "source": "；".join(f"{c['seed']}：{c['quote']}" for c in t.citations),
+            "source": "；".join(f"{localize.source_label(c['seed'])}：{c['quote']}" for c in t.citations),
             "conflict": "、".join(t.conflicts_with),
         })
     return {**data, "title": title, "district": district, "today": today, "table": rows,

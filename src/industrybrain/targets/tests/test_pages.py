@@ -65,7 +65,9 @@ def test_the_list_shows_every_target_with_status_and_counts(client_as, monitored
 def test_a_conflict_shows_both_sources(client_as, monitored):
     page = client_as("reviewer").get("/targets/chains_total_scale_2025_001/").content.decode()
     assert "超6500亿元" in page and "5200亿元" in page
-    assert "001_ad50afaed758b5d7.txt" in page and "002_6c68dd992646a33b.txt" in page
+    # Each source by its article (title, outlet, date), never its file name.
+    assert "加快打造长三角产业中轴 奋力建设国际化智造名城" in page and "常州日报" in page
+    assert "推进“532”发展战略 打造长三角产业中轴" in page and ".txt" not in page
     assert "来源冲突" in page
 
 
