@@ -32,6 +32,7 @@ NOT_PAGES = {
     "admin": "Django's admin, for developers", "api": "the JSON API, for programs",
     "enterprises:rejects": "a CSV file", "enterprises:template": "a template file",
     "enterprises:export": "a data file", "enterprises:import": "the import form (no data)",
+    "enterprises:export_download": "a data file",
     "industry:cluster_xlsx": "an .xlsx file", "industry:chain_xlsx": "an .xlsx file",
     "industry:override": "POST only",
     "policies:api-enterprise-awards": "the JSON API, for programs",
@@ -111,7 +112,12 @@ def world(city, settings):
     call_command("pools_recompute", "--year", "2022", stdout=_Null())
     call_command("targets_refresh", stdout=_Null())
     project = _project_of(city["a"])
-    return {"city": city, "people": people, "run": run, "award": paid, "project": project,
+    from industrybrain.enterprises.models import ExportJob
+
+    job = ExportJob.objects.create(kind="figures", fmt="xlsx", params="district=wujin",
+                                   created_by=people["zhang_wei"], status="done",
+                                   rows_total=12, rows_done=12)
+    return {"job": job, "city": city, "people": people, "run": run, "award": paid, "project": project,
             "date": dt.date(2022, 12, 31)}
 
 
@@ -139,6 +145,7 @@ def _args(world):
     pools = load_pools().pools
     pages = {
         "enterprises:detail": [a.pk],
+        "enterprises:export_job": [world["job"].pk],
         "industry:cluster": [Cluster.objects.first().code],
         "industry:chain": [Chain.objects.first().code],
         "industry:cluster_unplaced": [Cluster.objects.first().code],
