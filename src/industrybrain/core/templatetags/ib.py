@@ -70,3 +70,15 @@ def percent(value, places=1):
     if value is None or value == "":
         return "—"
     return f"{float(value) * 100:.{int(places)}f}%"
+
+
+@register.filter
+def district_link(district):
+    """{{ p.district|district_link }}: the district's name, linked to its page."""
+    from django.urls import reverse
+    from django.utils.html import format_html
+
+    if not district:
+        return "—"
+    return format_html('<a href="{}">{}</a>', reverse("district", args=[district.code]),
+                       local(district, "name"))

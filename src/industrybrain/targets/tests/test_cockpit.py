@@ -52,3 +52,10 @@ def test_changes_since_the_last_run_are_listed(client_as, monitored):
 
 def test_without_a_refresh_the_cockpit_says_what_to_run(client_as, city):
     assert "targets-refresh" in client_as("admin").get("/").content.decode()
+
+
+def test_a_district_name_leads_to_its_page_and_the_report_is_its_own_link(client_as, monitored):
+    html = client_as("admin").get("/").content.decode()
+    body = re.search(r'<table[^>]*id="ranking".*?</table>', html, re.S).group(0)
+    assert re.search(r'<a href="/districts/wujin/">武进区</a>', body)
+    assert re.search(r'<a href="[^"]*\.pdf[^"]*">报告</a>', body)
