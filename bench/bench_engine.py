@@ -1,106 +1,261 @@
-"""The whole Changzhou pack on a synthetic city, DuckDB and Spark local, against a baseline
-measured in the same run: a plain DuckDB scan and aggregate over the same Arrow tables
-(join this year's figures, group the history) — the floor any plan over this data pays.
+"""The engine against plain numpy, OpenFisca-Core and hand-written DuckDB SQL: the table of
+issue 12, measured in one run on this machine.
 
-    .venv/bin/python bench/bench_engine.py [--sizes 300000 1000000] [--spark-sizes 300000]
+    .venv/bin/python bench/bench_engine.py [--firms 1000000] [--pack-firms 300000]
+        [--repeat 3] [--holes 0.02] [--skip openfisca ...]
 
-Prints seconds, rows per second (result rows: enterprises x policies) and the ratio to the
-baseline; asserts nothing about time. Then one enterprise, whole pack with explanations (the
-web calculator's call): cold (first call on a thread: prepares the plan) and warm (median),
-beside the plain run of the same snapshot that the small path replaces.
+The synthetic city (bench's data, industrybrain.synth, 6 earlier years + the current one) is
+generated once and written to Parquet; every measurement then runs in a fresh Python process
+that reads it, times its part (the median of --repeat runs) and reports its peak memory
+(ru_maxrss of that process, inputs included). Before any time is printed, every method's
+per-firm result of the four money rules (status, tier, amount 元) is compared with numpy's:
+a disagreement stops the benchmark. --holes blanks that share of the figures at random so the
+three-valued logic (missing is not zero) is exercised, not only the happy path.
+
+Ratios are to numpy's time in the same run; asserts nothing about time (speed belongs here,
+never in a test). OpenFisca-Core is the optional `bench` extra (pip install -e '.[bench]');
+without it that row says so.
 """
+
+from __future__ import annotations
 
 import argparse
+import json
+import os
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
 import time
+from pathlib import Path
 
-import duckdb
+import numpy as np
 
-BASELINE_SQL = """
-SELECT count(*), sum(c.revenue), sum(h.hmax)
-FROM enterprises e
-LEFT JOIN (SELECT enterprise_id, revenue FROM figures WHERE year = 2022) c USING (enterprise_id)
-LEFT JOIN (SELECT enterprise_id, max(revenue) AS hmax FROM figures WHERE year < 2022
-           GROUP BY enterprise_id) h USING (enterprise_id)
-"""
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
 
+import money_rules as mr  # noqa: E402
 
-def baseline(tables) -> float:
-    con = duckdb.connect()
-    for name, table in zip(("enterprises", "figures", "designations"), tables, strict=True):
-        con.register(name, table)
-    start = time.perf_counter()
-    con.execute(BASELINE_SQL).fetchall()
-    return time.perf_counter() - start
+YEAR, DATA_SINCE = 2022, 2016
+KINDS = ("enterprises", "figures", "designations")
 
 
-def timed(fn):
-    start = time.perf_counter()
-    result = fn()
-    return time.perf_counter() - start, result
+# --- the child: one measurement in a fresh process ------------------------------------------
+
+def _load(data: Path):
+    import pyarrow.parquet as pq
+
+    return tuple(pq.read_table(data / f"{k}.parquet") for k in KINDS)
 
 
-def one_enterprise(pack, tables, runs: int = 30) -> None:
-    """evaluate(explain="all") on a snapshot of one enterprise, as the calculator calls it."""
-    import statistics
+def _time(fn, repeat: int):
+    times, result = [], None
+    for _ in range(repeat):
+        start = time.perf_counter()
+        result = fn()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times), result
 
+
+def _four(pack):
+    return pack.replace(policies=tuple(p for p in pack.policies if p.id in mr.RULES))
+
+
+def child(method: str, data: Path, repeat: int) -> dict:
+    tables = _load(data)
+    ids = tables[0]["enterprise_id"].to_numpy()
+    rss_inputs = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    out: dict = {}
+    per_firm = None
+    if method == "numpy":
+        wide = mr.to_wide(*tables, YEAR, DATA_SINCE)
+        rss_inputs = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        seconds, per_firm = _time(lambda: mr.numpy_rules(wide), repeat)
+    elif method == "openfisca":
+        import openfisca_rules
+
+        wide = mr.to_wide(*tables, YEAR, DATA_SINCE)
+        rss_inputs = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        # A fresh simulation per run (OpenFisca caches what it computed); only the
+        # calculation is timed, not loading the inputs into it.
+        times = []
+        for _ in range(repeat):
+            sim = openfisca_rules.build(wide)
+            start = time.perf_counter()
+            per_firm = openfisca_rules.compute(sim, YEAR)
+            times.append(time.perf_counter() - start)
+        seconds = statistics.median(times)
+    elif method == "duckdb_sql":
+        import duckdb
+
+        con = duckdb.connect()
+        for name, table in zip(KINDS, tables, strict=True):
+            con.register(name, table)
+        sql = mr.duckdb_sql(YEAR, DATA_SINCE)
+        seconds, table = _time(lambda: con.sql(sql).to_arrow_table(), repeat)
+        per_firm = mr.from_sql(table, ids)
+    elif method.startswith("engine4_") or method.startswith("pack_"):
+        from industrybrain.engine import evaluate, load_pack
+
+        pack = load_pack("changzhou_2022")
+        if method.startswith("engine4_"):
+            pack = _four(pack)
+        explain = method.split("_", 1)[1]
+        small = [t.slice(0, 100) for t in tables]
+        evaluate(pack, YEAR, *small, explain=explain, data_since=DATA_SINCE)  # compile once
+        seconds, result = _time(lambda: evaluate(pack, YEAR, *tables, explain=explain,
+                                                 data_since=DATA_SINCE), repeat)
+        out["rows"] = result.num_rows
+        per_firm = mr.from_engine(result, ids)
+    elif method == "one_firm":
+        out.update(_one_firm(tables, repeat))
+        seconds = out["warm"]
+    else:
+        raise SystemExit(f"unknown method {method}")
+    if per_firm is not None:
+        np.savez(data / f"{method}.npz", **{f"{r}_{i}": per_firm[r][i]
+                                            for r in mr.RULES for i in range(3)})
+    out.update(seconds=seconds, rss_mb=resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+               rss_inputs_mb=rss_inputs / 1024)
+    return out
+
+
+def _one_firm(tables, repeat: int) -> dict:
+    """The calculator's call: one enterprise, whole pack, explanations for every row. Cold is
+    the first call in this fresh process, pack load included; warm the median of the next."""
     import pyarrow.compute as pc
 
-    from industrybrain.engine import evaluate
-    from industrybrain.engine.backends import duckdb as duckdb_backend
-    from industrybrain.engine.contract import conform
-    from industrybrain.engine.evaluate import plan_for
-
-    ids = tables[0]["enterprise_id"].to_pylist()[:runs]
+    ids = tables[0]["enterprise_id"].to_pylist()[:max(repeat, 30) + 1]
     one = [[t.filter(pc.equal(t["enterprise_id"], e)) for t in tables] for e in ids]
-    plan = plan_for(pack, 2022)
-    named = [{k: conform(t, k) for k, t in zip(("enterprises", "figures", "designations"), o,
-                                               strict=True)} for o in one]
-    plain = statistics.median(
-        timed(lambda n=n: duckdb_backend.run(plan, 2022, n, explain="all", small=False))[0]
-        for n in named[:10])
-    cold, _ = timed(lambda: evaluate(pack, 2022, *one[0], explain="all"))
-    warm = statistics.median(timed(lambda o=o: evaluate(pack, 2022, *o, explain="all"))[0]
-                             for o in one[1:])
-    print(f"{'one enterprise':>14} plain run {plain * 1000:7.1f} ms   small path: cold "
-          f"{cold * 1000:7.1f} ms, warm {warm * 1000:6.1f} ms (median of {len(one) - 1}), "
-          f"x plain {warm / plain:.2f}")
+    start = time.perf_counter()
+    from industrybrain.engine import evaluate, load_pack
+
+    pack = load_pack("changzhou_2022")
+    evaluate(pack, YEAR, *one[0], explain="all", data_since=DATA_SINCE)
+    cold = time.perf_counter() - start
+    warm = []
+    for o in one[1:]:
+        t = time.perf_counter()
+        evaluate(pack, YEAR, *o, explain="all", data_since=DATA_SINCE)
+        warm.append(time.perf_counter() - t)
+    return {"cold": cold, "warm": statistics.median(warm)}
+
+
+# --- the parent: data, processes, agreement, table -------------------------------------------
+
+def make_city(n: int, holes: float, seed: int, path: Path) -> None:
+    import pyarrow as pa
+    import pyarrow.compute as pc
+    import pyarrow.parquet as pq
+
+    from industrybrain.synth import generate_city
+
+    city = generate_city(n_enterprises=n, seed=seed)
+    figures = city.figures
+    if holes:
+        rng = np.random.default_rng(seed)
+        for var in ("revenue", "rd_spending", "local_contribution", "energy_tce", "above_scale"):
+            col = figures[var].combine_chunks()
+            blank = pa.array(rng.random(len(col)) < holes)
+            figures = figures.set_column(figures.schema.get_field_index(var), var,
+                                         pc.if_else(blank, pa.nulls(len(col), col.type), col))
+    path.mkdir(parents=True, exist_ok=True)
+    for name, table in zip(KINDS, (city.enterprises, figures, city.designations), strict=True):
+        pq.write_table(table, path / f"{name}.parquet")
+
+
+def measure(method: str, data: Path, repeat: int) -> dict:
+    proc = subprocess.run([sys.executable, __file__, "--child", method, str(data),
+                           "--repeat", str(repeat)], capture_output=True, text=True)
+    if proc.returncode:
+        return {"error": (proc.stderr.strip().splitlines() or ["failed"])[-1]}
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+def per_firm(data: Path, method: str) -> dict:
+    z = np.load(data / f"{method}.npz")
+    return {r: tuple(z[f"{r}_{i}"] for i in range(3)) for r in mr.RULES}
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--sizes", type=int, nargs="+", default=[300_000, 1_000_000])
-    parser.add_argument("--spark-sizes", type=int, nargs="*", default=[300_000])
+    parser.add_argument("--firms", type=int, default=1_000_000)
+    parser.add_argument("--pack-firms", type=int, default=300_000,
+                        help="firms for the whole-pack rows (default 300k: the shared machine)")
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--holes", type=float, default=0.02)
     parser.add_argument("--seed", type=int, default=2022)
+    parser.add_argument("--skip", nargs="*", default=[],
+                        help="methods to leave out (openfisca, engine4_relevant, pack_none, ...)")
+    parser.add_argument("--child", nargs=2, metavar=("METHOD", "DIR"), help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.child:
+        print(json.dumps(child(args.child[0], Path(args.child[1]), args.repeat)))
+        return
 
-    from industrybrain.engine import evaluate, load_pack
-    from industrybrain.synth import generate_city
-
-    pack = load_pack("changzhou_2022")
-    print(f"{'enterprises':>12} {'backend':>8} {'seconds':>8} {'rows/s':>12} {'x baseline':>10}")
-    for n in args.sizes:
-        city = generate_city(n_enterprises=n, seed=args.seed)
-        tables = (city.enterprises, city.figures, city.designations)
-        base = min(baseline(tables) for _ in range(3))
-        print(f"{n:>12,} {'baseline':>8} {base:>8.2f} {n / base:>12,.0f} {1:>10.1f}")
-        evaluate(pack, 2022, *tables)  # compile the plan once, outside the timing
-        runs = [("duckdb", lambda t=tables: evaluate(pack, 2022, *t))]
-        if n in args.spark_sizes:
-            # The first Spark call starts the JVM; timed separately from the run.
-            spark_start, _ = timed(lambda: __import__(
-                "industrybrain.engine.backends.spark", fromlist=["session"]).session())
-            print(f"{n:>12,} {'(spark start)':>8} {spark_start:>8.2f}")
-            runs.append(("spark", lambda t=tables: evaluate(pack, 2022, *t, backend="spark")))
+    with tempfile.TemporaryDirectory(prefix="ib_bench_") as tmp:
+        city = Path(tmp) / "city"
+        t = time.perf_counter()
+        make_city(args.firms, args.holes, args.seed, city)
+        print(f"city: {args.firms:,} firms × 6 earlier years + {YEAR}, {args.holes:.0%} of "
+              f"the figures blank; generated in {time.perf_counter() - t:.0f} s; "
+              f"{os.cpu_count()} cores; median of {args.repeat} runs per fresh process")
+        four = ["numpy", "openfisca", "duckdb_sql", "engine4_none", "engine4_relevant"]
         results = {}
-        for name, run in runs:
-            seconds, result = timed(run)
-            results[name] = result
-            print(f"{n:>12,} {name:>8} {seconds:>8.2f} {result.num_rows / seconds:>12,.0f} "
-                  f"{seconds / base:>10.1f}")
-        if "spark" in results:
-            print(f"{'':>12} spark == duckdb: {results['spark'].equals(results['duckdb'])}")
-    city = generate_city(n_enterprises=1_000, seed=args.seed)
-    one_enterprise(pack, (city.enterprises, city.figures, city.designations))
+        for method in four:
+            if method in args.skip:
+                continue
+            results[method] = measure(method, city, args.repeat)
+        base = per_firm(city, "numpy")
+        for method, r in results.items():
+            if "error" in r or method == "numpy":
+                continue
+            diff = mr.disagreements(base, per_firm(city, method))
+            if any(diff.values()):
+                raise SystemExit(f"{method} disagrees with numpy (firms per rule): {diff}")
+        counts = {r: np.bincount(base[r][0], minlength=4).tolist() for r in mr.RULES}
+        print("all methods agree per firm with numpy; statuses (eligible, pending, not, "
+              f"insufficient): {counts}")
+        numpy_s = results["numpy"]["seconds"]
+        print(f"\n| the four money rules, {args.firms:,} firms | time | × numpy | peak memory |")
+        print("|---|---|---|---|")
+        labels = {"numpy": "plain numpy on wide arrays", "openfisca": "OpenFisca-Core",
+                  "duckdb_sql": "hand-written DuckDB SQL (group by / join)",
+                  "engine4_none": "this engine, explain none",
+                  "engine4_relevant": "this engine, explain relevant"}
+        for method, r in results.items():
+            if "error" in r:
+                print(f"| {labels[method]} | not run: {r['error']} | | |")
+                continue
+            print(f"| {labels[method]} | {r['seconds']:.3f} s | {r['seconds'] / numpy_s:.0f}× "
+                  f"| {r['rss_mb']:,.0f} MB (inputs {r['rss_inputs_mb']:,.0f} MB) |")
+
+        if args.pack_firms and not {"pack_none", "pack_relevant"} <= set(args.skip):
+            city2 = Path(tmp) / "pack"
+            if args.pack_firms == args.firms:
+                city2 = city
+            else:
+                make_city(args.pack_firms, args.holes, args.seed, city2)
+            print(f"\n| whole pack, {args.pack_firms:,} firms | time | peak memory | rows |")
+            print("|---|---|---|---|")
+            for method in ("pack_none", "pack_relevant"):
+                if method in args.skip:
+                    continue
+                r = measure(method, city2, args.repeat)
+                if "error" in r:
+                    print(f"| {method} | not run: {r['error']} | | |")
+                    continue
+                print(f"| explain {method[5:]} | {r['seconds']:.2f} s | {r['rss_mb']:,.0f} MB | "
+                      f"{r['rows']:,} |")
+        if "one_firm" not in args.skip:
+            r = measure("one_firm", city, args.repeat)
+            if "error" in r:
+                print(f"\none firm: not run: {r['error']}")
+            else:
+                print(f"\none firm, whole pack, explain all (the calculator's call): "
+                      f"cold {r['cold'] * 1000:.0f} ms (pack load included), "
+                      f"warm {r['warm'] * 1000:.1f} ms (median)")
 
 
 if __name__ == "__main__":

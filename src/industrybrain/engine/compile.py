@@ -280,7 +280,7 @@ def policy_sql(dialect: SqlDialect, pack: Pack, policy: Policy, words: bool = Tr
             for t in policy.tiers) + " ELSE tier END)"
 
     mid = (f"SELECT q.*, {status} AS status, {tier} AS tier, {amount} AS amount, "
-           f"{raw} AS raw_amount, {cap} AS cap, {bound} AS cap_bound, {json} AS inputs "
+           f"{raw} AS raw_amount, {cap} AS cap, {bound} AS cap_bound "
            f"FROM ({q}) q")
     # The explanation reads the columns above; r.* keeps the q.* names.
     ex_zh = ex.sentence("zh", "status", tier_label("zh"), "amount", "raw_amount", "cap",
@@ -297,7 +297,9 @@ def policy_sql(dialect: SqlDialect, pack: Pack, policy: Policy, words: bool = Tr
             f"CASE WHEN status = 'eligible' THEN CAST(amount AS BIGINT) END AS amount_yuan, "
             f"CASE WHEN status = 'eligible' THEN COALESCE(cap_bound, FALSE) END AS cap_bound, "
             f"{ex_zh} AS explanation_zh, {ex_en} AS explanation_en, "
-            f"{f'CASE WHEN {shown} THEN inputs END' if words else d.null_text()} "
+            # The JSON is built here, for the rows shown only (in the inner query it was
+            # built for every row, then masked).
+            f"{f'CASE WHEN {shown} THEN {json} END' if words else d.null_text()} "
             f"AS inputs "
             f"FROM ({mid}) r")
 
