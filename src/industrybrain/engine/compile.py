@@ -44,6 +44,16 @@ class Plan:
     # The base without the lists of known years that only explanations read (cheaper).
     bare_base_sql: str = ""
 
+    def body(self, explain: str, worded: frozenset[str] | None = None) -> tuple[str, ...]:
+        """The SELECT of each policy: with words (explanations, inputs) where they will be
+        read, bare elsewhere. ``worded``: the policies whose rows get words (None: all)."""
+        if explain == "none":
+            return self.bare_selects
+        if worded is None:
+            return self.selects
+        return tuple(s if p in worded else b for p, s, b in
+                     zip(self.policy_ids, self.selects, self.bare_selects, strict=True))
+
     def base(self, explain: str) -> str:
         return self.bare_base_sql if explain == "none" and self.bare_base_sql else self.base_sql
 

@@ -9,6 +9,7 @@ the values used).
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from typing import Any
 
 import pyarrow as pa
@@ -74,7 +75,8 @@ def checked_inputs(pack: Pack, year: Any, enterprises: Any, figures: Any, design
 
 def evaluate(pack: Pack, year: int, enterprises: Any, figures: Any, designations: Any,
              *, explain: str = "relevant", near_miss: float = 0.2,
-             backend: str = "duckdb", data_since: int | None = None) -> pa.Table:
+             backend: str = "duckdb", data_since: int | None = None,
+             explain_policies: Iterable[str] | None = None) -> pa.Table:
     """Evaluate every enterprise-level policy of ``pack`` in force in ``year``.
 
     Returns one row per enterprise and evaluated policy. A missing input is never read as
@@ -95,26 +97,32 @@ def evaluate(pack: Pack, year: int, enterprises: Any, figures: Any, designations
     ``explain`` says which rows carry explanation_zh/explanation_en/inputs: ``"relevant"``
     (default) those eligible, pending, with insufficient or invalid data, or a near miss —
     within ``near_miss`` (a share of the threshold, 0.2 = 20%) of a tier; ``"all"`` every
-    row; ``"none"`` no row.
+    row; ``"none"`` no row. ``explain_policies`` (ids) limits the words to those policies'
+    rows: a batch whose readers see only some policies (a run proposes money) does not pay
+    for the text of the others, most of the text of a city (an invalid_data row keeps its
+    reason whatever the policy).
 
     ``backend`` is ``"duckdb"`` (embedded, the default) or ``"spark"`` (PySpark; see
     :mod:`.backends.spark`): the same compiled plan, the same table, row for row.
     Rows are sorted by enterprise_id, then policy_id.
     """
     year, tables, bad = checked_inputs(pack, year, enterprises, figures, designations)
-    return _evaluate(pack, year, tables, bad, explain, near_miss, backend, data_since)
+    if isinstance(explain_policies, str):
+        raise ValueError("explain_policies is a collection of policy ids, not one string")
+    worded = None if explain_policies is None else frozenset(explain_policies)
+    return _evaluate(pack, year, tables, bad, explain, near_miss, backend, data_since, worded)
 
 
 def _evaluate(pack: Pack, year: int, tables: dict[str, pa.Table],
               bad: dict[int, list[Defect]], explain: str, near_miss: float, backend: str,
-              data_since: int | None) -> pa.Table:
+              data_since: int | None, worded: frozenset[str] | None = None) -> pa.Table:
     if data_since is not None and (isinstance(data_since, bool)
                                    or not isinstance(data_since, int)):
         raise InputError("data_since must be an integer year", "(argument)", "data_since",
                          value=data_since)
     plan = plan_for(pack, year, backend)
     result = _backend(backend).run(plan, year, tables, explain=explain, near_miss=near_miss,
-                                   data_since=data_since)
+                                   data_since=data_since, worded=worded)
     return mark_invalid(pack, result, bad, explain) if bad else result
 
 

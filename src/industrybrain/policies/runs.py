@@ -182,7 +182,11 @@ def execute(run_id: int, parquet: str | None = None) -> Run | None:
             timings["snapshot"] = round(time.perf_counter() - t, 3)
             job.progress("engine", 25, timings=timings)
             t = time.perf_counter()
-            result = evaluate(pack, run.year, *snap.tables, data_since=snap.data_since)
+            # Words only for the policies whose rows a run stores or messages (money):
+            # the text of the others was most of the engine's time and memory.
+            money = [p.id for p in pack.policies if catalogue.carries_money(p)]
+            result = evaluate(pack, run.year, *snap.tables, data_since=snap.data_since,
+                              explain_policies=money)
             timings["engine"] = round(time.perf_counter() - t, 3)
             if parquet:
                 import pyarrow.parquet as pq

@@ -53,9 +53,11 @@ class DuckDBDialect(SqlDialect):
         return f"CAST(json_object({args}) AS VARCHAR)"
 
 
-def result_sql(plan: Plan, year: int, explain: str, near_miss: float) -> str:
-    """The result query over ``base``: every policy's rows, in the result's order."""
-    body = plan.bare_sql if explain == "none" else plan.policies_sql
+def result_sql(plan: Plan, year: int, explain: str, near_miss: float,
+               worded: frozenset[str] | None = None) -> str:
+    """The result query over ``base``: every policy's rows, in the result's order; words
+    only for the policies in ``worded`` (None: all)."""
+    body = "\nUNION ALL\n".join(plan.body(explain, worded))
     return (f"SELECT enterprise_id, policy_id, CAST({int(year)} AS SMALLINT) AS year, status, "
             f"tier, amount_yuan, cap_bound, explanation_zh, explanation_en, inputs "
             f"FROM ({plan.fill(body, year, explain, near_miss)}) "
@@ -64,10 +66,12 @@ def result_sql(plan: Plan, year: int, explain: str, near_miss: float) -> str:
 
 def run(plan: Plan, year: int, tables: dict[str, pa.Table], explain: str = "relevant",
         near_miss: float = 0.2, threads: int | None = None,
-        small: bool | None = None, data_since: int | None = None) -> pa.Table:
+        small: bool | None = None, data_since: int | None = None,
+        worded: frozenset[str] | None = None) -> pa.Table:
     """Evaluate ``plan`` for ``year``; ``tables`` maps names (enterprises, figures,
     designations; or organisations) to Arrow tables in the data contract's shape;
-    ``data_since`` is the first year the data cover (see :func:`..compile.base_sql`).
+    ``data_since`` is the first year the data cover (see :func:`..compile.base_sql`);
+    ``worded``: the policies whose rows carry words (None: every policy, as ``explain`` says).
 
     ``small`` (default: decided by size) runs a snapshot of a few enterprises through a
     prepared statement kept per thread (:mod:`.duckdb_small`); the same SQL, the same bytes.
@@ -78,8 +82,9 @@ def run(plan: Plan, year: int, tables: dict[str, pa.Table], explain: str = "rele
     if small is None:
         small = duckdb_small.is_small(tables)
     if small:
-        table = duckdb_small.run_small(plan, year, tables, explain, near_miss, result_sql,
-                                       data_since)
+        table = duckdb_small.run_small(
+            plan, year, tables, explain, near_miss,
+            lambda p, y, e, n: result_sql(p, y, e, n, worded), data_since, variant=worded)
         return table.cast(RESULT_SCHEMA)
     con = duckdb.connect(":memory:")
     try:
@@ -91,7 +96,7 @@ def run(plan: Plan, year: int, tables: dict[str, pa.Table], explain: str = "rele
         # The base is materialised once; every policy's SELECT reads it.
         con.execute("CREATE TEMP TABLE base AS " + plan.fill(plan.base(explain), year,
                                                             data_since=data_since))
-        table = con.sql(result_sql(plan, year, explain, near_miss)).to_arrow_table()
+        table = con.sql(result_sql(plan, year, explain, near_miss, worded)).to_arrow_table()
         return table.cast(RESULT_SCHEMA)
     finally:
         con.close()

@@ -89,14 +89,16 @@ def is_small(tables: dict[str, pa.Table]) -> bool:
 
 
 def run_small(plan: Plan, year: int, tables: dict[str, pa.Table], explain: str,
-              near_miss: float, final_sql, data_since: int | None = None) -> pa.Table:
+              near_miss: float, final_sql, data_since: int | None = None,
+              variant: object = None) -> pa.Table:
     """Run ``plan`` through a per-thread prepared statement; ``final_sql(plan, year,
-    explain, near_miss)`` is the result query of the plain run (reading ``base``)."""
+    explain, near_miss)`` is the result query of the plain run (reading ``base``);
+    ``variant`` tells apart final queries that differ otherwise (which policies get words)."""
     cache: OrderedDict | None = getattr(_local, "cache", None)
     if cache is None:
         cache = _local.cache = OrderedDict()
     names = tuple(sorted(tables))
-    key = (plan, year, explain, near_miss, names, data_since)
+    key = (plan, year, explain, near_miss, names, data_since, variant)
     prepared = cache.get(key)
     if prepared is None:
         sql = (f"base AS MATERIALIZED ({plan.fill(plan.base(explain), year, data_since=data_since)}) "

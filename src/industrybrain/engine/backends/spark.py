@@ -134,14 +134,16 @@ def frames_from_arrow(tables: dict[str, pa.Table]) -> dict[str, DataFrame]:
 
 
 def run(plan: Plan, year: int, tables: dict[str, pa.Table], explain: str = "relevant",
-        near_miss: float = 0.2, data_since: int | None = None) -> pa.Table:
-    """Evaluate ``plan`` for ``year`` on Spark; ``tables`` as for the DuckDB backend."""
+        near_miss: float = 0.2, data_since: int | None = None,
+        worded: frozenset[str] | None = None) -> pa.Table:
+    """Evaluate ``plan`` for ``year`` on Spark; arguments as for the DuckDB backend."""
     return run_frames(plan, year, frames_from_arrow(tables), explain, near_miss,
-                      collect=True, data_since=data_since)
+                      collect=True, data_since=data_since, worded=worded)
 
 
 def run_frames(plan: Plan, year: int, frames: dict[str, DataFrame], explain: str = "relevant",
-               near_miss: float = 0.2, collect: bool = True, data_since: int | None = None):
+               near_miss: float = 0.2, collect: bool = True, data_since: int | None = None,
+               worded: frozenset[str] | None = None):
     """Evaluate on Spark DataFrames (from Arrow or Parquet). With ``collect`` the result is
     a pyarrow.Table in DuckDB's order and types; without, a list of Spark DataFrames, one
     per policy (to write Parquet on a cluster without pulling rows to the driver)."""
@@ -158,7 +160,7 @@ def run_frames(plan: Plan, year: int, frames: dict[str, DataFrame], explain: str
         base.createOrReplaceTempView("base")
         # One query per policy, not their UNION ALL: Catalyst's planning time grows faster
         # than the plan (measured: 28 s for the union, 7 s for its 19 parts).
-        selects = plan.bare_selects if explain == "none" else plan.selects
+        selects = plan.body(explain, worded)
         results = [spark.sql(
             f"SELECT enterprise_id, policy_id, CAST({int(year)} AS SMALLINT) AS year, "
             f"status, tier, amount_yuan, cap_bound, explanation_zh, explanation_en, inputs "
