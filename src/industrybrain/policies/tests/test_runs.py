@@ -121,3 +121,22 @@ def test_the_cli_evaluates_stores_and_writes_parquet(year2022, tmp_path, capsys)
     assert "snapshot" in capsys.readouterr().out
     call_command("explain", year2022["a"].uscc, "--year", "2022")
     assert "登峰计划" in capsys.readouterr().out
+
+
+def test_an_awards_explanation_stays_as_proposed_when_the_figures_change(proposed, client_as):
+    """The award says why it was proposed with the figures of the proposal, not today's: the
+    text and the values used are kept with the award (issue 12: decide first, explain
+    later), so a correction of the enterprise's figures does not rewrite the reasons of an
+    award already in review."""
+    from industrybrain.enterprises.models import AnnualFigures
+
+    a = proposed["a"]
+    before = (a.explanation_zh, a.explanation_en, a.inputs, a.pack_version)
+    page_before = client_as("reviewer").get(f"/policies/awards/{a.pk}/").content.decode()
+    assert "150亿元" in page_before
+    AnnualFigures.objects.filter(enterprise_id=a.enterprise_id, year=2022).update(
+        revenue=120 * 10**8, rd_spending=1 * 10**8)
+    a.refresh_from_db()
+    assert (a.explanation_zh, a.explanation_en, a.inputs, a.pack_version) == before
+    page = client_as("reviewer").get(f"/policies/awards/{a.pk}/").content.decode()
+    assert "150亿元" in page and "120亿元" not in page
