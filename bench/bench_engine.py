@@ -62,7 +62,7 @@ def _four(pack):
     return pack.replace(policies=tuple(p for p in pack.policies if p.id in mr.RULES))
 
 
-def child(method: str, data: Path, repeat: int) -> dict:
+def child(method: str, data: Path, repeat: int, out_dir: Path) -> dict:
     tables = _load(data)
     ids = tables[0]["enterprise_id"].to_numpy()
     rss_inputs = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
@@ -118,7 +118,7 @@ def child(method: str, data: Path, repeat: int) -> dict:
     else:
         raise SystemExit(f"unknown method {method}")
     if per_firm is not None:
-        np.savez(data / f"{method}.npz", **{f"{r}_{i}": per_firm[r][i]
+        np.savez(out_dir / f"{method}.npz", **{f"{r}_{i}": per_firm[r][i]
                                             for r in mr.RULES for i in range(3)})
     out.update(seconds=seconds, rss_mb=resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
                rss_inputs_mb=rss_inputs / 1024)
@@ -169,16 +169,16 @@ def make_city(n: int, holes: float, seed: int, path: Path) -> None:
         pq.write_table(table, path / f"{name}.parquet")
 
 
-def measure(method: str, data: Path, repeat: int) -> dict:
-    proc = subprocess.run([sys.executable, __file__, "--child", method, str(data),
+def measure(method: str, data: Path, repeat: int, out_dir: Path) -> dict:
+    proc = subprocess.run([sys.executable, __file__, "--child", method, str(data), str(out_dir),
                            "--repeat", str(repeat)], capture_output=True, text=True)
     if proc.returncode:
         return {"error": (proc.stderr.strip().splitlines() or ["failed"])[-1]}
     return json.loads(proc.stdout.strip().splitlines()[-1])
 
 
-def per_firm(data: Path, method: str) -> dict:
-    z = np.load(data / f"{method}.npz")
+def per_firm(out_dir: Path, method: str) -> dict:
+    z = np.load(out_dir / f"{method}.npz")
     return {r: tuple(z[f"{r}_{i}"] for i in range(3)) for r in mr.RULES}
 
 
@@ -192,16 +192,22 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=2022)
     parser.add_argument("--skip", nargs="*", default=[],
                         help="methods to leave out (openfisca, engine4_relevant, pack_none, ...)")
-    parser.add_argument("--child", nargs=2, metavar=("METHOD", "DIR"), help=argparse.SUPPRESS)
+    parser.add_argument("--data", type=Path,
+                        help="keep the generated cities here and reuse them on the next run")
+    parser.add_argument("--child", nargs=3, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
-        print(json.dumps(child(args.child[0], Path(args.child[1]), args.repeat)))
+        print(json.dumps(child(args.child[0], Path(args.child[1]), args.repeat,
+                               Path(args.child[2]))))
         return
 
     with tempfile.TemporaryDirectory(prefix="ib_bench_") as tmp:
-        city = Path(tmp) / "city"
+        root, out = args.data or Path(tmp), Path(tmp)
+        tag = f"{args.seed}_{args.holes}"
+        city = root / f"city_{args.firms}_{tag}"
         t = time.perf_counter()
-        make_city(args.firms, args.holes, args.seed, city)
+        if not (city / "designations.parquet").exists():
+            make_city(args.firms, args.holes, args.seed, city)
         print(f"city: {args.firms:,} firms × 6 earlier years + {YEAR}, {args.holes:.0%} of "
               f"the figures blank; generated in {time.perf_counter() - t:.0f} s; "
               f"{os.cpu_count()} cores; median of {args.repeat} runs per fresh process")
@@ -210,12 +216,12 @@ def main() -> None:
         for method in four:
             if method in args.skip:
                 continue
-            results[method] = measure(method, city, args.repeat)
-        base = per_firm(city, "numpy")
+            results[method] = measure(method, city, args.repeat, out)
+        base = per_firm(out, "numpy")
         for method, r in results.items():
             if "error" in r or method == "numpy":
                 continue
-            diff = mr.disagreements(base, per_firm(city, method))
+            diff = mr.disagreements(base, per_firm(out, method))
             if any(diff.values()):
                 raise SystemExit(f"{method} disagrees with numpy (firms per rule): {diff}")
         counts = {r: np.bincount(base[r][0], minlength=4).tolist() for r in mr.RULES}
@@ -236,17 +242,15 @@ def main() -> None:
                   f"| {r['rss_mb']:,.0f} MB (inputs {r['rss_inputs_mb']:,.0f} MB) |")
 
         if args.pack_firms and not {"pack_none", "pack_relevant"} <= set(args.skip):
-            city2 = Path(tmp) / "pack"
-            if args.pack_firms == args.firms:
-                city2 = city
-            else:
+            city2 = root / f"city_{args.pack_firms}_{tag}"
+            if not (city2 / "designations.parquet").exists():
                 make_city(args.pack_firms, args.holes, args.seed, city2)
             print(f"\n| whole pack, {args.pack_firms:,} firms | time | peak memory | rows |")
             print("|---|---|---|---|")
             for method in ("pack_none", "pack_relevant", "pack_money"):
                 if method in args.skip:
                     continue
-                r = measure(method, city2, args.repeat)
+                r = measure(method, city2, args.repeat, out)
                 if "error" in r:
                     print(f"| {method} | not run: {r['error']} | | |")
                     continue
@@ -255,7 +259,7 @@ def main() -> None:
                 print(f"| {label} | {r['seconds']:.2f} s | {r['rss_mb']:,.0f} MB | "
                       f"{r['rows']:,} |")
         if "one_firm" not in args.skip:
-            r = measure("one_firm", city, args.repeat)
+            r = measure("one_firm", city, args.repeat, out)
             if "error" in r:
                 print(f"\none firm: not run: {r['error']}")
             else:
