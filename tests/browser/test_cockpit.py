@@ -35,7 +35,7 @@ def test_the_cockpit_shows_the_targets_and_clicks_through_to_a_citation(page, re
     page.wait_for_selector("body[data-cockpit-ready]")
     assert page.locator("#gauges .gauge canvas").count() >= 6
     assert page.locator("#clusters tbody tr").count() == 10
-    assert page.locator("#clusters-chart canvas").count() == 1
+    assert page.locator("#clusters-chart svg").count() == 1
     assert page.locator("#ranking tbody tr").count() == 7
     assert page.locator("#chains tbody tr").count() == 8
     main = page.inner_text("main")

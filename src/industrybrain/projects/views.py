@@ -18,6 +18,7 @@ from django.db.models import F, Q
 from django.http import FileResponse, Http404, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -203,7 +204,7 @@ def milestone(request, pk):
         project.save()
         audit.record(request.user, "project_milestone", project, detail={"stage": stage})
         messages.success(request, _("已记录%(stage)s：%(day)s") % {
-            "stage": Stage(stage).label, "day": f"{form.cleaned_data['actual']:%Y年%-m月%-d日}"})
+            "stage": Stage(stage).label, "day": date_format(form.cleaned_data["actual"])})
     else:
         _errors_to_messages(request, form)
     return redirect("projects:detail", pk=pk)

@@ -110,6 +110,8 @@ LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
 LOCALE_PATHS = [PACKAGE_DIR / "web" / "locale"]
 TIME_ZONE = "Asia/Shanghai"
+# Dates in the reader's language: Django's zh_Hans formats (2020年11月2日), ours for English.
+FORMAT_MODULE_PATH = ["industrybrain.web.formats"]
 USE_I18N = True
 USE_TZ = True
 

@@ -2,12 +2,33 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django import template
 
+from industrybrain.core.localize import in_english
 from industrybrain.core.money import format_yuan
 
 register = template.Library()
 YUAN_PER = {"元": 1, "万元": 10**4, "亿元": 10**8}
 # Things counted one by one: a forecast of "2.2 家" is shown as 2 家 (intervals beside it).
 WHOLE_UNITS = {"家", "个", "项", "位", "名", "件", "条"}
+# The pack's units as an English page writes them ("" where the target's name says what is
+# counted: "Clusters over 300 billion yuan: 4").
+ENGLISH_UNITS = {"家": "firms", "个": "", "项": "items", "位": "people", "名": "people", "件": "",
+                 "条": "", "倍": "×", "个工作日": "working days", "平方米": "m²"}
+# Units with a multiplier: the value in the plain unit, then formatted as English counts.
+ENGLISH_SCALED = {"万人": (10**4, "people"), "万户": (10**4, "households"),
+                  "万套": (10**4, "sets"), "万美元": (10**4, "USD"), "亿美元": (10**8, "USD"),
+                  "万欧元": (10**4, "EUR")}
+
+
+def _english_count(value: Decimal, word: str, currency: bool = False) -> str:
+    """1,200,000 -> '1.2 million'; 3,400 -> '3,400'."""
+    for size, name in ((10**9, "bn"), (10**6, "million")):
+        if abs(value) >= size:
+            shown = f"{value / size:,.2f}".rstrip("0").rstrip(".")
+            number = f"{shown} {name}"
+            break
+    else:
+        number = f"{value.quantize(Decimal(1), rounding=ROUND_HALF_UP):,}"
+    return f"{word} {number}" if currency else f"{number} {word}".strip()
 
 
 def format_measure(value, unit: str) -> str:
@@ -20,6 +41,16 @@ def format_measure(value, unit: str) -> str:
         return format_yuan(int(value * YUAN_PER[unit]), unit)
     if unit == "%":
         return f"{value:.1f}%"
+    if in_english():
+        if unit in ENGLISH_SCALED:
+            size, word = ENGLISH_SCALED[unit]
+            return _english_count(value * size, word, currency=word in ("USD", "EUR"))
+        if unit in ENGLISH_UNITS:
+            if unit in WHOLE_UNITS:
+                value = value.quantize(Decimal(1), rounding=ROUND_HALF_UP)
+                return f"{value:,} {ENGLISH_UNITS[unit]}".strip()
+            text = f"{value:,.2f}".rstrip("0").rstrip(".")
+            return f"{text} {ENGLISH_UNITS[unit]}".strip()
     if unit in WHOLE_UNITS:
         return f"{value.quantize(Decimal(1), rounding=ROUND_HALF_UP):,} {unit}"
     text = f"{value:,.2f}".rstrip("0").rstrip(".")

@@ -22,14 +22,21 @@
   });
   var el = document.getElementById("clusters-chart");
   if (el && data.clusters.length) {
-    var chart = echarts.init(el);
+    // SVG, so that the labels are elements a test can measure for collisions; the names wrap
+    // in a band of at most 40% of the width, and the value axis has fewer ticks when narrow.
+    var chart = echarts.init(el, null, { renderer: "svg" });
+    var narrow = el.clientWidth < 560;
+    var band = Math.min(260, Math.round(el.clientWidth * 0.4));
     chart.setOption({
-      tooltip: { trigger: "axis", formatter: function (p) { var c = data.clusters[p[0].dataIndex]; return c.name + "<br>" + c.value + " / " + c.goal; } },
-      grid: { left: 150, right: 30, top: 10, bottom: 30 },
-      xAxis: { type: "value", max: 120, axisLabel: { formatter: "{value}%" } },
-      yAxis: { type: "category", inverse: true, data: data.clusters.map(function (c) { return c.name.replace("集群规模", ""); }) },
+      tooltip: { trigger: "axis", confine: true, formatter: function (p) { var c = data.clusters[p[0].dataIndex]; return c.name + "<br>" + c.value + " / " + c.goal; } },
+      grid: { left: band + 8, right: 24, top: 10, bottom: 30 },
+      xAxis: { type: "value", max: 120, splitNumber: narrow ? 3 : 6,
+        axisLabel: { formatter: "{value}%", hideOverlap: true } },
+      yAxis: { type: "category", inverse: true,
+        axisLabel: { interval: 0, width: band, overflow: "truncate", lineHeight: 13, fontSize: narrow ? 11 : 12 },
+        data: data.clusters.map(function (c) { return c.name.replace("集群规模", "").replace(/ cluster scale$/, ""); }) },
       series: [{ type: "bar", data: data.clusters.map(function (c) { return { value: c.share, itemStyle: { color: colours[c.status] || "#9e9e9e" } }; }),
-        markLine: { symbol: "none", data: [{ xAxis: 100 }], lineStyle: { color: "#c62828" } } }]
+        markLine: { symbol: "none", label: { show: false }, data: [{ xAxis: 100 }], lineStyle: { color: "#c62828" } } }]
     });
     chart.on("click", function (p) { window.location.href = data.clusters[p.dataIndex].url; });
     charts.push(chart);
