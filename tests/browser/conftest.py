@@ -34,7 +34,7 @@ def demo_server(tmp_path_factory):
         # The README's demo city itself (30,000 enterprises, seed 2022): the paths
         # the browser walks are the ones a newcomer sees.
         [str(BIN / "industrybrain"), "demo-data"],
-        env=env, check=True, capture_output=True, timeout=300,
+        env=env, check=True, capture_output=True, timeout=900,  # a busy shared machine
     )
     users = {}
     for line in (data_dir / "demo-users.txt").read_text(encoding="utf-8").splitlines():
