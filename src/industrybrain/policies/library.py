@@ -11,6 +11,7 @@ from industrybrain.core.localize import in_english, local
 from industrybrain.engine import Policy
 from industrybrain.engine.compile import policy_usage
 from industrybrain.engine.explain import describe
+from industrybrain.engine.expr import Bool
 from industrybrain.engine.vocab import assumption_text, designations, format_money, variable
 from industrybrain.policies import catalogue, push
 
@@ -29,8 +30,10 @@ def how_to_get(p: Policy) -> tuple[str, str]:
     """(channel, words): 'apply' for 快申快享, 'automatic' for 免申即享, 'service' otherwise."""
     if catalogue.by_application(p):
         return "apply", _("需申请（快申快享）：登录后在“申请”页提交说明和证明材料，主管部门审核后拨付")
-    if p.evaluated:
+    if p.evaluated and catalogue.carries_money(p):
         return "automatic", _("免申即享：无需申请，系统每年按企业数据自动测算，审核通过后直接拨付")
+    if p.evaluated:
+        return "automatic", _("无需申请：系统按企业数据识别符合条件的企业，由主管部门联系办理")
     return "service", _("政策服务：向主管部门咨询办理")
 
 
@@ -58,19 +61,24 @@ def assumptions_of(p: Policy) -> list[dict]:
 
 def summary(p: Policy, condition: str, tiers: list[dict]) -> str:
     """One sentence a reader can take away: who, what, how much at most."""
-    who = p.target_zh or condition or _("符合条件的企业")
+    # Without a stated target or rule, the lowest tier says who qualifies at all.
+    lowest = tiers[-1]["when"] if tiers and tiers[-1]["when"] else ""
     caps = [t["cap"] for t in tiers if t["cap"]]
     if in_english():
+        who = condition or lowest
         most = f", up to {format_money(max(caps), 'en')}" if caps else ""
-        return f"{local(p, 'title')}: for {condition or who}{most}."
+        return f"{local(p, 'title')}: for enterprises where {who}{most}." if who else \
+            f"{local(p, 'title')}{most}."
+    who = p.target_zh or (f"{condition or lowest}的企业" if condition or lowest else _("符合条件的企业"))
     most = f"，最高{format_money(max(caps), 'zh')}" if caps else ""
     return f"{local(p, 'title')}：面向{who}{most}。"
 
 
 def entry(p: Policy, detail: bool = False) -> dict:
     condition = "；".join(rule_words(x) for x in (p.eligibility, p.trigger) if x is not None)
-    tiers = [{"label": local(t, "label"), "cap": t.cap, "when": rule_words(t.when)}
-             for t in p.tiers]
+    # A tier whose condition is just "true" has none of its own: the policy's rule decides.
+    tiers = [{"label": local(t, "label"), "cap": t.cap,
+              "when": "" if isinstance(t.when, Bool) else rule_words(t.when)} for t in p.tiers]
     channel, how = how_to_get(p)
     out = {
         "policy": p, "category": push.CATEGORIES.get(p.category, _("其他")),

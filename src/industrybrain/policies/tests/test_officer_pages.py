@@ -93,3 +93,10 @@ def test_the_audit_log_reads_as_words(client_as, proposed, users):
     text = re.sub(r"<[^>]+>", " ", page)
     assert "拨付" in text and "奖励 #" in text and "金额：200.00 万元" in text
     assert "policies.Award" not in text and "amount_yuan" not in text and "payment" not in text
+
+
+def test_a_policy_without_money_does_not_promise_a_payment(client):
+    page = client.get(reverse("policies:policy", args=["bai_qian_wan"])).content.decode()
+    how = re.search(r'<dd id="how">(.*?)</dd>', page, re.S).group(1)
+    assert "无需申请" in how and "拨付" not in how
+    assert "所有制为民营" in page and "private" not in re.sub(r"<[^>]+>", "", page)
