@@ -3,11 +3,19 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from industrybrain.core.localize import local
 from industrybrain.enterprises.models import District, Enterprise
 from industrybrain.industry.models import ChainSegment, InvestmentLead
 
 # The span the database may hold figures for (docs/data-contract.md).
 YEARS = (2000, 2100)
+
+
+class LocalChoiceField(forms.ModelChoiceField):
+    """Options named in the reader's language (武进区 / Wujin), not by the model's __str__."""
+
+    def label_from_instance(self, obj):
+        return local(obj)
 
 
 class YearForm(forms.Form):
@@ -68,5 +76,5 @@ class LeadForm(forms.ModelForm):
 
 class LeadFilterForm(forms.Form):
     stage = forms.ChoiceField(required=False, choices=[("", _("全部阶段"))] + list(InvestmentLead._meta.get_field("stage").choices))
-    district = forms.ModelChoiceField(required=False, queryset=District.objects.all())
-    segment = forms.ModelChoiceField(required=False, queryset=ChainSegment.objects.all())
+    district = LocalChoiceField(required=False, queryset=District.objects.all())
+    segment = LocalChoiceField(required=False, queryset=ChainSegment.objects.all())

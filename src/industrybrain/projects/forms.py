@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from industrybrain.core.localize import local
 from industrybrain.enterprises.models import District, Enterprise
 from industrybrain.industry.models import Chain, ChainSegment, Cluster
 
@@ -36,7 +37,7 @@ MAX_FILES = 5  # per inspection, as many as an officer photographs on one visit
 
 def district_choices(required=False):
     first = [] if required else [("", _("全部辖市区"))]
-    return first + [(d.code, d.name_zh) for d in District.objects.all()]
+    return first + [(d.code, local(d)) for d in District.objects.all()]
 
 
 def _add_problems(form, problems, mapping=None):
@@ -262,8 +263,8 @@ class ListFilter(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["district"].choices = district_choices()
-        self.fields["cluster"].choices = [("", _("全部集群"))] + list(Cluster.objects.values_list("code", "name_zh"))
-        self.fields["chain"].choices = [("", _("全部产业链"))] + list(Chain.objects.values_list("code", "name_zh"))
+        self.fields["cluster"].choices = [("", _("全部集群"))] + [(o.code, local(o)) for o in Cluster.objects.all()]
+        self.fields["chain"].choices = [("", _("全部产业链"))] + [(o.code, local(o)) for o in Chain.objects.all()]
 
 
 class PeriodForm(forms.Form):
@@ -300,7 +301,7 @@ class GanttForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["district"].choices = district_choices()
-        self.fields["chain"].choices = [("", _("全部产业链"))] + list(Chain.objects.values_list("code", "name_zh"))
+        self.fields["chain"].choices = [("", _("全部产业链"))] + [(o.code, local(o)) for o in Chain.objects.all()]
 
 
 class ChecklistForm(forms.Form):
@@ -327,7 +328,7 @@ class LeadForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["district"].choices = district_choices(required=True)
-        self.fields["chain"].choices = [("", "—")] + list(Chain.objects.values_list("code", "name_zh"))
+        self.fields["chain"].choices = [("", "—")] + [(o.code, local(o)) for o in Chain.objects.all()]
 
     def clean(self):
         data = super().clean()

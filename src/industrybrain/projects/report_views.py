@@ -14,8 +14,10 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from industrybrain.core.localize import local
 from industrybrain.core.scope import CITY_WIDE_ROLES, role_of, scope_projects
 from industrybrain.enterprises.models import District
 from industrybrain.industry.models import Chain, Cluster
@@ -51,15 +53,15 @@ def rates_page(request):
     projects, district = overview_scope(request, form.cleaned_data["district"])
     month = form.cleaned_data["month"] or rates.latest_month(projects)
     city = rates.compute(projects, month).get(None)
-    names = {"district": dict(District.objects.values_list("pk", "name_zh")),
-             "cluster": dict(Cluster.objects.values_list("pk", "name_zh"))}
+    names = {"district": {d.pk: local(d) for d in District.objects.all()},
+             "cluster": {c.pk: local(c) for c in Cluster.objects.all()}}
     tables = {}
     for by in ("district", "cluster"):
         groups = rates.compute(projects, month, by)
         tables[by] = sorted(((names[by].get(k) or _("未归集群"), v) for k, v in groups.items()),
                             key=lambda kv: str(kv[0]))
     series = rates.monthly(projects, month.year, month.month)
-    chart = {"months": [f"{m.month}月" for m, _c in series],
+    chart = {"months": [date_format(m, "YEAR_MONTH_FORMAT") for m, _c in series],
              "series": [{"name": str(m.label), "data": [float(c[m.key].rate) if c[m.key].rate is not None else None
                                                         for _m, c in series]} for m in rates.METRICS]}
     return render(request, "projects/rates.html", {
