@@ -6,6 +6,7 @@ from pathlib import Path
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
+from django.utils.translation import gettext as _
 
 from industrybrain.accounts.models import Profile, Role
 
@@ -19,6 +20,8 @@ def ensure_groups() -> None:
     group, _ = Group.objects.get_or_create(name=str(Role.CITY_ADMIN.label))
     group.permissions.set(Permission.objects.filter(content_type__app_label__in=ADMIN_APPS))
 
+
+DEMO_GROUP = "演示用户（demo-data 生成）"
 
 DEMO_USERS = [
     ("admin", Role.CITY_ADMIN, None, None),
@@ -43,25 +46,45 @@ def _saved_passwords() -> dict:
     return {user: password for user, password, *_ in pairs}
 
 
+def demo_group() -> Group:
+    """The group that marks an account as made by ``demo-data``; no real account is in it."""
+    group, _ = Group.objects.get_or_create(name=DEMO_GROUP)
+    return group
+
+
+def foreign_users():
+    """Accounts that ``demo-data`` did not make (a real administrator, an officer)."""
+    return get_user_model().objects.exclude(groups__name=DEMO_GROUP)
+
+
 def ensure_demo_users(showcase_enterprises) -> list[tuple[str, str, str]]:
-    """Create (or keep) one user per role; passwords are random on first run, then kept in
-    DATA_DIR/demo-users.txt (mode 600) so that re-running the demo does not change them."""
+    """Create the missing demo users, one per role; passwords are random and kept in
+    DATA_DIR/demo-users.txt (mode 600). An existing account is never changed: a demo user
+    keeps its password (its role's scope follows the regenerated city), and an account with
+    a demo name that ``demo-data`` did not make is left alone and reported."""
     from industrybrain.enterprises.models import District
 
     ensure_groups()
+    group = demo_group()
     saved = _saved_passwords()
     User = get_user_model()
     rows = []
     for username, role, district_code, enterprise_index in DEMO_USERS:
-        password = saved.get(username) or secrets.token_urlsafe(9)
-        user, created = User.objects.get_or_create(username=username)
-        if created or not user.check_password(password):
-            user.set_password(password)
-        user.is_staff = role == Role.CITY_ADMIN
-        user.is_superuser = role == Role.CITY_ADMIN
-        user.save()
+        user = User.objects.filter(username=username).first()
+        if user is not None and not user.groups.filter(pk=group.pk).exists():
+            rows.append((username, "—", str(_("已存在的非演示账户，未改动"))))
+            continue
+        if user is None:
+            password = secrets.token_urlsafe(12)
+            user = User.objects.create_user(
+                username, password=password, is_staff=role == Role.CITY_ADMIN,
+                is_superuser=role == Role.CITY_ADMIN)
+            user.groups.add(group)
+        else:
+            password = saved.get(username, str(_("（未改动）")))
         enterprise = showcase_enterprises[enterprise_index] if enterprise_index is not None else None
         district = District.objects.get(code=district_code) if district_code else None
+        # Only demo accounts get here; their scope follows the (possibly regenerated) city.
         Profile.objects.update_or_create(user=user, defaults={
             "role": role, "district": district, "enterprise": enterprise,
         })

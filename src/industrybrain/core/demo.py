@@ -24,6 +24,22 @@ from industrybrain.industry.models import Chain, ChainMembership, Cluster, Segme
 BATCH = 5000
 
 
+def foreign_data(foreign_users) -> list[str]:
+    """What in the database ``demo-data`` did not make: accounts, real enterprises, imports
+    by a person. Empty for a new or a demo-only database."""
+    found = []
+    users = list(foreign_users.values_list("username", flat=True)[:5])
+    if users:
+        found.append("账户 " + "、".join(users))
+    real = Enterprise.objects.filter(is_synthetic=False).count()
+    if real:
+        found.append(f"非合成企业 {real:,} 家")
+    imports = ImportBatch.objects.exclude(filename__startswith="synthetic city").count()
+    if imports:
+        found.append(f"导入记录 {imports:,} 条")
+    return found
+
+
 def synthetic_count() -> int:
     return Enterprise.objects.filter(is_synthetic=True).count()
 

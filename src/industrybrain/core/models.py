@@ -66,8 +66,10 @@ class AuditEvent(AppendOnlyModel):
     """
 
     at = models.DateTimeField(_("时间"), auto_now_add=True, db_index=True)
+    # PROTECT: a user who has acted cannot be deleted (the events would lose their author);
+    # deactivate the account instead (admin: 有效 off).
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
         verbose_name=_("操作人"), db_constraint=False,
     )
     username = models.CharField(_("用户名"), max_length=150, blank=True)

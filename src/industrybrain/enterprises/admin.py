@@ -1,6 +1,6 @@
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
 
+from industrybrain.core.admin import HistoryAdmin
 from industrybrain.enterprises.models import (
     AnnualFigures,
     Designation,
@@ -33,7 +33,7 @@ class FiguresInline(admin.TabularInline):
 
 
 @admin.register(Enterprise)
-class EnterpriseAdmin(SimpleHistoryAdmin):
+class EnterpriseAdmin(HistoryAdmin):
     list_display = ["name", "uscc", "district", "industry_code", "cluster", "is_listed"]
     list_filter = ["district", "cluster", "ownership", "is_listed", "is_manufacturing"]
     search_fields = ["name", "uscc"]
@@ -42,7 +42,7 @@ class EnterpriseAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(AnnualFigures)
-class AnnualFiguresAdmin(SimpleHistoryAdmin):
+class AnnualFiguresAdmin(HistoryAdmin):
     list_display = ["enterprise", "year", "revenue", "industrial_output", "above_scale"]
     list_filter = ["year", "above_scale"]
     search_fields = ["enterprise__name", "enterprise__uscc"]
@@ -51,7 +51,7 @@ class AnnualFiguresAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Designation)
-class DesignationAdmin(SimpleHistoryAdmin):
+class DesignationAdmin(HistoryAdmin):
     list_display = ["enterprise", "type", "granted_on", "expires_on"]
     list_filter = ["type"]
     search_fields = ["enterprise__name", "enterprise__uscc"]

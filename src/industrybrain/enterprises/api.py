@@ -1,7 +1,10 @@
 """REST API for the enterprise database; scoped exactly as the pages are (core.scope)."""
 
+import django_filters
+from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework import serializers, viewsets
 
+from industrybrain.core import params
 from industrybrain.core.scope import scope_enterprises
 from industrybrain.enterprises.filters import filter_enterprises
 from industrybrain.enterprises.models import AnnualFigures, Designation, District, Enterprise
@@ -58,33 +61,45 @@ class EnterpriseViewSet(viewsets.ReadOnlyModelViewSet):
             "district", "cluster").order_by("id")
 
 
+class FiguresFilter(django_filters.FilterSet):
+    enterprise = params.IdFilter(field_name="enterprise_id")
+    year = params.YearFilter(field_name="year")
+
+    class Meta:
+        model = AnnualFigures
+        fields = []
+
+
 class AnnualFiguresViewSet(viewsets.ReadOnlyModelViewSet):
-    """Yearly figures; filter with ?enterprise=<id>&year=<year>."""
+    """Yearly figures; filter with ?enterprise=<id>&year=<year> (400 if they do not parse)."""
 
     serializer_class = AnnualFiguresSerializer
+    filter_backends = [DjangoFilterBackend]
+    filterset_class = FiguresFilter
 
     def get_queryset(self):
         queryset = scope_enterprises(self.request.user, AnnualFigures.objects.all(), "enterprise__")
-        params = self.request.query_params
-        if params.get("enterprise"):
-            queryset = queryset.filter(enterprise_id=params["enterprise"])
-        if params.get("year"):
-            queryset = queryset.filter(year=params["year"])
         return queryset.order_by("enterprise_id", "year")
+
+
+class DesignationFilter(django_filters.FilterSet):
+    enterprise = params.IdFilter(field_name="enterprise_id")
+    type = params.TextFilter(field_name="type__code")
+
+    class Meta:
+        model = Designation
+        fields = []
 
 
 class DesignationViewSet(viewsets.ReadOnlyModelViewSet):
     """Honours and list memberships; filter with ?enterprise=<id>&type=<code>."""
 
     serializer_class = DesignationSerializer
+    filter_backends = [DjangoFilterBackend]
+    filterset_class = DesignationFilter
 
     def get_queryset(self):
         queryset = scope_enterprises(self.request.user, Designation.objects.all(), "enterprise__")
-        params = self.request.query_params
-        if params.get("enterprise"):
-            queryset = queryset.filter(enterprise_id=params["enterprise"])
-        if params.get("type"):
-            queryset = queryset.filter(type__code=params["type"])
         return queryset.select_related("type").order_by("enterprise_id", "granted_on")
 
 

@@ -1,6 +1,6 @@
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
 
+from industrybrain.core.admin import HistoryAdmin
 from industrybrain.industry.models import (
     Chain,
     ChainMembership,
@@ -12,12 +12,12 @@ from industrybrain.industry.models import (
 
 
 @admin.register(Cluster)
-class ClusterAdmin(SimpleHistoryAdmin):
+class ClusterAdmin(HistoryAdmin):
     list_display = ["name_zh", "code", "target_2025_yuan"]
 
 
 @admin.register(Chain)
-class ChainAdmin(SimpleHistoryAdmin):
+class ChainAdmin(HistoryAdmin):
     list_display = ["name_zh", "code"]
 
 
@@ -28,20 +28,20 @@ class ChainSegmentAdmin(admin.ModelAdmin):
 
 
 @admin.register(ChainMembership)
-class ChainMembershipAdmin(SimpleHistoryAdmin):
+class ChainMembershipAdmin(HistoryAdmin):
     list_display = ["enterprise", "chain", "is_leader"]
     list_filter = ["chain", "is_leader"]
     raw_id_fields = ["enterprise"]
 
 
 @admin.register(SegmentPlacement)
-class SegmentPlacementAdmin(SimpleHistoryAdmin):
+class SegmentPlacementAdmin(HistoryAdmin):
     list_display = ["enterprise", "segment", "rule", "evidence", "reason"]
     list_filter = ["rule", "cluster", "chain"]
     raw_id_fields = ["enterprise", "segment"]
 
 
 @admin.register(InvestmentLead)
-class InvestmentLeadAdmin(SimpleHistoryAdmin):
+class InvestmentLeadAdmin(HistoryAdmin):
     list_display = ["company", "segment", "district", "stage", "officer", "next_step_on"]
     list_filter = ["stage", "source", "district"]

@@ -12,12 +12,13 @@ from django.views.decorators.http import require_POST
 
 from industrybrain.core.localize import local
 from industrybrain.core.scope import (
+    CITY_WIDE_ROLES,
     can_steer_industry,
     role_of,
     scope_district_rows,
     scope_enterprises,
 )
-from industrybrain.enterprises.models import AnnualFigures, District
+from industrybrain.enterprises.models import AnnualFigures, District, Enterprise
 from industrybrain.industry import citytables, exports, mapdata, placement
 from industrybrain.industry.forms import LeadFilterForm, LeadForm, MapForm, OverrideForm, YearForm
 from industrybrain.industry.models import Chain, ChainSegment, Cluster, InvestmentLead
@@ -38,13 +39,20 @@ def index(request):
         figures.filter(year=latest, enterprise__cluster__isnull=False)
         .values_list("enterprise__cluster_id").annotate(s=Sum("industrial_output"))
     ) if latest else {}
+    # Counts follow the reader's scope like every figure (core.scope): an enterprise user
+    # sees its own enterprise counted, never the city's.
+    city_wide = role_of(request.user) in CITY_WIDE_ROLES
+    visible = scope_enterprises(request.user, Enterprise.objects.all())
+    in_scope = Q() if city_wide else Q(enterprises__in=visible)
+    member_in_scope = Q() if city_wide else Q(chainmembership__enterprise__in=visible)
     clusters = []
-    for cluster in Cluster.objects.annotate(n=Count("enterprises")).prefetch_related("segments"):
+    for cluster in Cluster.objects.annotate(n=Count("enterprises", filter=in_scope)).prefetch_related("segments"):
         scale = output.get(cluster.pk)
         share = scale / cluster.target_2025_yuan * 100 if scale and cluster.target_2025_yuan else None
         clusters.append({"cluster": cluster, "scale": scale, "share": share})
     chains = Chain.objects.annotate(
-        n=Count("chainmembership"), leaders=Count("chainmembership", filter=Q(chainmembership__is_leader=True))
+        n=Count("chainmembership", filter=member_in_scope),
+        leaders=Count("chainmembership", filter=Q(chainmembership__is_leader=True) & member_in_scope),
     ).prefetch_related("segments")
     return render(request, "industry/index.html", {
         "clusters": clusters, "chains": chains, "latest_year": latest,

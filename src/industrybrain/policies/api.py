@@ -1,11 +1,14 @@
 """REST API of the handling system, scoped by core.scope like every page: awards (read;
 approve/reject/hold for reviewers), the ledger, runs and the audit log (read-only)."""
 
+import django_filters
+from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
+from industrybrain.core import params
 from industrybrain.core.models import AuditEvent
 from industrybrain.policies import access, ledger
 from industrybrain.policies.budgets import Refused
@@ -23,16 +26,26 @@ class AwardSerializer(serializers.ModelSerializer):
                   "created_at", "updated_at"]
 
 
+class AwardFilter(django_filters.FilterSet):
+    policy_id = params.TextFilter(field_name="policy_id")
+    year = params.YearFilter(field_name="year")
+    status = params.TextFilter(field_name="status")
+    enterprise = params.IdFilter(field_name="enterprise_id")
+
+    class Meta:
+        model = Award
+        fields = []
+
+
 class AwardViewSet(viewsets.ReadOnlyModelViewSet):
+    """Awards in the caller's scope; filter with ?policy_id, year, status, enterprise."""
+
     serializer_class = AwardSerializer
-    filterset_fields = None
+    filter_backends = [DjangoFilterBackend]
+    filterset_class = AwardFilter
 
     def get_queryset(self):
-        qs = access.awards(self.request.user).select_related("enterprise").order_by("id")
-        for key in ("policy_id", "year", "status", "enterprise"):
-            if self.request.query_params.get(key):
-                qs = qs.filter(**{key: self.request.query_params[key]})
-        return qs
+        return access.awards(self.request.user).select_related("enterprise").order_by("id")
 
     def _act(self, request, pk, fn):
         if not access.can_review(request.user):
@@ -45,18 +58,29 @@ class AwardViewSet(viewsets.ReadOnlyModelViewSet):
         return Response({"outcome": outcome if isinstance(outcome, str) else outcome.status})
 
     @action(detail=True, methods=["post"])
-    def approve(self, request, pk=None):
+    def approve(self, request, pk=None, **kwargs):
         return self._act(request, pk, lambda i: ledger.approve(i, request.user))
 
     @action(detail=True, methods=["post"])
-    def reject(self, request, pk=None):
+    def reject(self, request, pk=None, **kwargs):
         return self._act(request, pk, lambda i: ledger.reject(
-            i, request.user, request.data.get("reason", "")))
+            i, request.user, _reason(request)))
 
     @action(detail=True, methods=["post"])
-    def hold(self, request, pk=None):
+    def hold(self, request, pk=None, **kwargs):
         return self._act(request, pk, lambda i: ledger.hold(
-            i, request.user, request.data.get("reason", "")))
+            i, request.user, _reason(request)))
+
+
+class ReasonSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
+
+
+def _reason(request) -> str:
+    """The reason of a rejection or a hold, checked (400 if too long or holding NUL)."""
+    s = ReasonSerializer(data=request.data)
+    s.is_valid(raise_exception=True)
+    return s.validated_data["reason"]
 
 
 class EnterpriseAwardsView(mixins.ListModelMixin, viewsets.GenericViewSet):

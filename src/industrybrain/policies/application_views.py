@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from industrybrain.core import params
 from industrybrain.core.scope import role_of
 from industrybrain.policies import access, applications, catalogue
 from industrybrain.policies import library as policy_library
@@ -24,9 +25,10 @@ def application_list(request):
     if is_enterprise:
         form = ApplicationForm(request.POST or None, request.FILES or None,
                                policies=applications.open_to_application(),
+                               enterprise_id=request.user.profile.enterprise_id,
                                initial={"year": applications.default_year(
                                    request.user.profile.enterprise_id),
-                                   "policy": request.GET.get("policy")})
+                                   "policy": params.text(request.GET, "policy")})
         if request.method == "POST" and form.is_valid():
             try:
                 app = applications.submit(

@@ -1,38 +1,50 @@
 """The audit log page: filter by enterprise, policy, user, action and time; export."""
 
-import datetime as dt
-
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from industrybrain.core import audit
+from industrybrain.core import audit, params
 from industrybrain.core.models import AuditEvent
 from industrybrain.enterprises.exports import table_response
 from industrybrain.enterprises.models import Enterprise
 from industrybrain.policies import access, catalogue
 
 
-def filter_events(params):
+class AuditFilters(params.ParamsForm):
+    enterprise = params.TextField(label=gettext_lazy("企业（编号或统一社会信用代码）"), max_length=32)
+    policy = params.TextField(label=gettext_lazy("政策"), max_length=64)
+    user = params.TextField(label=gettext_lazy("用户名"), max_length=150)
+    action = params.TextField(label=gettext_lazy("动作"), max_length=48)
+    since = params.DateField(label=gettext_lazy("起始日期"), required=False)
+    until = params.DateField(label=gettext_lazy("截止日期"), required=False)
+    format = params.TextField(label=gettext_lazy("格式"), max_length=8)
+
+
+def filter_events(data):
+    """The audit events matching the filters in ``data``; BadParameters if one is wrong."""
+    f = params.clean(AuditFilters, data)
     qs = AuditEvent.objects.all()
-    if params.get("enterprise"):
-        value = params["enterprise"].strip()
-        qs = qs.filter(enterprise_id=int(value)) if value.isdigit() else qs.filter(
-            enterprise_id__in=_by_uscc(value))
-    if params.get("policy"):
-        qs = qs.filter(policy_id=params["policy"].strip())
-    if params.get("user"):
-        qs = qs.filter(username=params["user"].strip())
-    if params.get("action"):
-        qs = qs.filter(action=params["action"].strip())
-    for key, lookup in (("since", "at__date__gte"), ("until", "at__date__lte")):
-        if params.get(key):
-            try:
-                qs = qs.filter(**{lookup: dt.date.fromisoformat(params[key])})
-            except ValueError:
-                pass
+    value = f["enterprise"].upper()
+    if value:
+        # An id (ASCII digits) or a unified social credit code (18 ASCII letters and digits).
+        if len(value) == 18 and value.isascii() and value.isalnum():
+            qs = qs.filter(enterprise_id__in=_by_uscc(value))
+        else:
+            qs = qs.filter(enterprise_id=params.identifier(f, "enterprise"))
+    if f["policy"]:
+        qs = qs.filter(policy_id=f["policy"])
+    if f["user"]:
+        qs = qs.filter(username=f["user"])
+    if f["action"]:
+        qs = qs.filter(action=f["action"])
+    if f["since"]:
+        qs = qs.filter(at__date__gte=f["since"])
+    if f["until"]:
+        qs = qs.filter(at__date__lte=f["until"])
     return qs
 
 
@@ -44,8 +56,8 @@ def _by_uscc(value):
 def audit_log(request):
     access.require(access.can_audit(request.user))
     qs = filter_events(request.GET)
-    if request.GET.get("format") in ("xlsx", "csv"):
-        fmt = request.GET["format"]
+    fmt = params.text(request.GET, "format")
+    if fmt in ("xlsx", "csv"):
         audit.record(request.user, "export_audit", detail={"filters": dict(request.GET.items())})
         headers = [_("时间"), _("用户名"), _("动作"), _("对象类型"), _("对象编号"), _("企业编号"),
                    _("政策"), _("详情")]
@@ -55,8 +67,8 @@ def audit_log(request):
                  audit.detail_text(e.detail)] for e in qs.iterator())
         return table_response("audit", fmt, headers, rows)
     page = Paginator(qs, 100).get_page(request.GET.get("page"))
-    params = request.GET.copy()
-    params.pop("page", None)
+    query = request.GET.copy()
+    query.pop("page", None)
     names = dict(Enterprise.objects.filter(pk__in={e.enterprise_id for e in page if e.enterprise_id})
                  .values_list("pk", "name"))
     for e in page:
@@ -66,6 +78,6 @@ def audit_log(request):
         e.enterprise_name = names.get(e.enterprise_id, "")
     actions = AuditEvent.objects.order_by().values_list("action", flat=True).distinct()
     return render(request, "policies/audit.html", {
-        "page": page, "params": params.urlencode(), "q": request.GET,
+        "page": page, "params": query.urlencode(), "q": request.GET,
         "actions": sorted((a, audit.action_label(a)) for a in actions),
         "policies": catalogue.pack().policies})

@@ -115,8 +115,10 @@ def _check_group_cap(award: Award) -> None:
 
 
 def lines(year: int) -> list[Line]:
-    """The envelope first, then every money policy with paid/committed/proposed amounts."""
-    envelope = ensure_envelope(year)
+    """The envelope first, then every money policy with paid/committed/proposed amounts.
+    Reading never writes: an envelope not yet stored is shown from the pack."""
+    stored = Budget.objects.filter(policy_id="", year=year).first()
+    envelope_amount = stored.amount_yuan if stored else catalogue.envelope(year)[0]
     budgets = dict(Budget.objects.filter(year=year).values_list("policy_id", "amount_yuan"))
     paid_by = dict(LedgerEntry.objects.filter(year=year).values("policy_id")
                    .annotate(s=Sum("amount_yuan")).values_list("policy_id", "s"))
@@ -124,7 +126,7 @@ def lines(year: int) -> list[Line]:
     for pid, status, s in (Award.objects.filter(year=year).values("policy_id", "status")
                            .annotate(s=Sum("amount_yuan")).values_list("policy_id", "status", "s")):
         by_status[(pid, status)] = s or 0
-    out = [Line("", _("年度政策性资金总额"), year, envelope.amount_yuan, paid(year),
+    out = [Line("", _("年度政策性资金总额"), year, envelope_amount, paid(year),
                 committed(year), sum(v for (p, s), v in by_status.items()
                                      if s in ("proposed", "held")))]
     for p in catalogue.pack().policies:

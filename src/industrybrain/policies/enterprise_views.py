@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from industrybrain.core import params
 from industrybrain.core.localize import local
 from industrybrain.core.scope import role_of, scope_enterprises
 from industrybrain.enterprises.models import Enterprise
@@ -38,11 +39,8 @@ def my_calculator(request):
 @login_required
 def calculator_view(request, pk):
     enterprise = _enterprise(request, pk)
-    year = calculator.default_year(pk)
-    try:
-        year = int(request.GET.get("year", year))
-    except ValueError:
-        pass
+    year = params.year(request.GET, default=calculator.default_year(pk),
+                       min_value=2000, max_value=2100)
     snap, digest = calculator.snapshot_of(pk)
     rows = calculator.compute(pk, year, snap)
     # The what-if starts from the year shown: the latest year with data by default.
@@ -101,7 +99,10 @@ def inbox(request):
             Message.objects.filter(enterprise_id=eid, read_at__isnull=True).update(
                 read_at=timezone.now())
         else:
+            known = set(push.CATEGORIES) | {p.id for p in catalogue.pack().policies}
             topics = set(request.POST.getlist("topic"))
+            if not topics <= known:
+                raise params.BadParameters([_("参数“topic”：没有这个订阅主题")])
             email = request.POST.get("email") == "on"
             Subscription.objects.filter(enterprise_id=eid).exclude(topic__in=topics).delete()
             for t in topics:
@@ -122,8 +123,8 @@ def inbox(request):
 def library(request):
     """找政策/政策解读: every policy, its summary, conditions and citations. No login."""
     pack = catalogue.pack()
-    category = request.GET.get("category", "")
-    q = request.GET.get("q", "").strip()
+    category = params.text(request.GET, "category")
+    q = params.text(request.GET, "q")
     entries = []
     for p in pack.policies:
         if category and p.category != category:

@@ -6,8 +6,8 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from industrybrain.core import params
 from industrybrain.core.localize import local
-from industrybrain.core.money import wan_to_yuan
 from industrybrain.enterprises.models import DesignationType
 
 # What a certificate or a review report comes as; anything else (executables, archives,
@@ -15,21 +15,12 @@ from industrybrain.enterprises.models import DesignationType
 ALLOWED = {".pdf": b"%PDF", ".png": b"\x89PNG", ".jpg": b"\xff\xd8\xff", ".jpeg": b"\xff\xd8\xff"}
 
 
-class WanField(forms.CharField):
-    """An amount typed in 万元, cleaned to integer 元."""
-
-    def clean(self, value):
-        value = super().clean(value)
-        if value in (None, ""):
-            return None
-        try:
-            return wan_to_yuan(value)
-        except ValueError as exc:
-            raise forms.ValidationError(_("请填写万元数（最多4位小数）")) from exc
+# Amounts are typed in 万元 and cleaned to integer 元 with a plausible bound (core.params).
+WanField = params.WanField
 
 
 class WhatIfForm(forms.Form):
-    year = forms.IntegerField(label=_("年度"), min_value=2000, max_value=2100)
+    year = params.YearField(label=_("年度"), min_value=2000, max_value=2100)
     revenue = WanField(label=_("营业收入（万元）"), required=False)
     local_contribution = WanField(label=_("地方贡献（万元）"), required=False)
     rd_spending = WanField(label=_("研发投入（万元）"), required=False)
@@ -48,13 +39,14 @@ class WhatIfForm(forms.Form):
 
 class ApplicationForm(forms.Form):
     policy = forms.ChoiceField(label=_("申请政策"))
-    year = forms.IntegerField(label=_("年度"), min_value=2021, max_value=2030)
+    year = params.YearField(label=_("年度"), min_value=2021, max_value=2030)
     statement = forms.CharField(label=_("申请说明"), widget=forms.Textarea(attrs={"rows": 4}),
                                 max_length=4000)
     files = forms.FileField(label=_("证明材料（PDF/PNG/JPG）"), required=True)
 
-    def __init__(self, *args, policies=(), **kwargs):
+    def __init__(self, *args, policies=(), enterprise_id=None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.enterprise_id = enterprise_id
         self.fields["policy"].choices = [(p.id, local(p, "title")) for p in policies]
         self.fields["files"].widget.attrs["multiple"] = True
 
@@ -75,7 +67,37 @@ class ApplicationForm(forms.Form):
             # The extension is only a claim; the first bytes say what the file really is.
             if not head.startswith(ALLOWED[suffix]):
                 raise forms.ValidationError(_("“%(name)s”的内容与扩展名不符") % {"name": f.name})
+        check_quota(self.enterprise_id, uploads)
         return uploads
+
+
+def _mb(n: int) -> str:
+    return f"{n / (1024 * 1024):.0f}"
+
+
+def check_quota(enterprise_id, uploads) -> None:
+    """Files per application, bytes per application and bytes per enterprise: bounded, so
+    that one account cannot fill the disk (IB_APPLICATION_MAX_FILES, …_TOTAL_BYTES,
+    IB_ENTERPRISE_MAX_BYTES)."""
+    from django.db.models import Sum
+
+    from industrybrain.policies.models import Attachment
+
+    if len(uploads) > settings.IB_APPLICATION_MAX_FILES:
+        raise forms.ValidationError(_("一份申请最多上传%(n)s个附件，您选择了%(k)s个") % {
+            "n": settings.IB_APPLICATION_MAX_FILES, "k": len(uploads)})
+    total = sum(f.size for f in uploads)
+    if total > settings.IB_APPLICATION_MAX_TOTAL_BYTES:
+        raise forms.ValidationError(_("一份申请的附件合计不能超过%(mb)sMB，本次共%(total)sMB") % {
+            "mb": _mb(settings.IB_APPLICATION_MAX_TOTAL_BYTES), "total": _mb(total)})
+    if enterprise_id is not None:
+        stored = Attachment.objects.filter(application__enterprise_id=enterprise_id).aggregate(
+            s=Sum("size"))["s"] or 0
+        if stored + total > settings.IB_ENTERPRISE_MAX_BYTES:
+            raise forms.ValidationError(_(
+                "本企业已存附件%(stored)sMB，加上本次%(total)sMB将超过每家企业%(mb)sMB的上限；"
+                "请压缩文件或联系主管部门") % {"stored": _mb(stored), "total": _mb(total),
+                                       "mb": _mb(settings.IB_ENTERPRISE_MAX_BYTES)})
 
 
 class DecisionForm(forms.Form):

@@ -189,7 +189,11 @@ class Budget(models.Model):
         verbose_name_plural = _("预算")
         ordering = ["year", "policy_id"]
         constraints = [models.UniqueConstraint(fields=["policy_id", "year"],
-                                               name="one_budget_per_policy_year")]
+                                               name="one_budget_per_policy_year"),
+                       # a budget is money to spend: positive, or empty (no line of its own)
+                       models.CheckConstraint(condition=models.Q(amount_yuan__isnull=True)
+                                              | models.Q(amount_yuan__gt=0),
+                                              name="budget_is_positive")]
 
 
 def _upload_to(instance, filename):

@@ -1,5 +1,6 @@
 """Officer pages: runs, the review queue, one award, budgets, the ledger and its export."""
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -8,11 +9,12 @@ from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from industrybrain.core import audit, localize
+from industrybrain.core import audit, localize, params
 from industrybrain.core.localize import local
-from industrybrain.core.money import format_yuan, wan_to_yuan, yuan_to_wan
+from industrybrain.core.money import format_yuan, yuan_to_wan
 from industrybrain.core.scope import role_of
 from industrybrain.engine.breakdown import breakdown, formula_words
 from industrybrain.enterprises.exports import table_response
@@ -26,10 +28,18 @@ S = Award.Status
 
 
 def _year(request, default=2022):
-    try:
-        return int(request.GET.get("year") or request.POST.get("year") or default)
-    except ValueError:
-        return default
+    """The year of the page (query, else form); 400 if it is not a year the system knows."""
+    data = request.GET if request.GET.get("year") else request.POST
+    return params.year(data, default=default, min_value=2000, max_value=2100)
+
+
+class ReviewFilters(params.ParamsForm):
+    status = params.TextField(label=gettext_lazy("状态"), max_length=20)
+    policy = params.TextField(label=gettext_lazy("政策"), max_length=64)
+    district = params.TextField(label=gettext_lazy("辖市区"), max_length=32)
+    cluster = params.TextField(label=gettext_lazy("集群"), max_length=48)
+    min_wan = params.WanField(label=gettext_lazy("最低金额（万元）"), required=False)
+    max_wan = params.WanField(label=gettext_lazy("最高金额（万元）"), required=False)
 
 
 @login_required
@@ -100,39 +110,40 @@ def run_cancel(request, pk):
 FILTERS = ("year", "status", "policy", "district", "cluster", "min_wan", "max_wan")
 
 
-def _filtered(request, qs, g=None):
-    g = request.GET if g is None else g
-    if g.get("policy"):
+def _filtered(g, qs):
+    """``qs`` narrowed by the cleaned ReviewFilters ``g``."""
+    if g["policy"]:
         qs = qs.filter(policy_id=g["policy"])
-    if g.get("district"):
+    if g["district"]:
         qs = qs.filter(enterprise__district__code=g["district"])
-    if g.get("cluster"):
+    if g["cluster"]:
         qs = qs.filter(enterprise__cluster__code=g["cluster"])
-    for key, lookup in (("min_wan", "amount_yuan__gte"), ("max_wan", "amount_yuan__lte")):
-        if g.get(key):
-            try:
-                qs = qs.filter(**{lookup: wan_to_yuan(g[key])})
-            except ValueError:
-                messages.error(request, _("金额请填写万元数"))
+    if g["min_wan"] is not None:
+        qs = qs.filter(amount_yuan__gte=g["min_wan"])
+    if g["max_wan"] is not None:
+        qs = qs.filter(amount_yuan__lte=g["max_wan"])
     return qs
 
 
-def _matching(request, g):
-    """The review queue's rows for the filters in ``g`` (the form's year, status, policy…)."""
+def _matching(request, data):
+    """The review queue's rows for the filters in ``data`` (the form's year, status, policy…);
+    BadParameters (400) if one does not parse."""
     year = _year(request)
-    status = g.get("status") or S.PROPOSED
-    return _filtered(request, access.awards(request.user).filter(year=year, status=status), g)
+    g = params.clean(ReviewFilters, data)
+    status = g["status"] or S.PROPOSED
+    return _filtered(g, access.awards(request.user).filter(year=year, status=status))
 
 
 @login_required
 def review(request):
     year = _year(request)
-    status = request.GET.get("status") or S.PROPOSED
-    qs = _filtered(request, access.awards(request.user).filter(year=year, status=status))
+    g = params.clean(ReviewFilters, request.GET)
+    status = g["status"] or S.PROPOSED
+    qs = _filtered(g, access.awards(request.user).filter(year=year, status=status))
     qs = qs.select_related("enterprise", "enterprise__district").order_by("-amount_yuan", "id")
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
-    params = request.GET.copy()
-    params.pop("page", None)
+    query = request.GET.copy()
+    query.pop("page", None)
     titles = {p.id: local(p, "title") for p in catalogue.pack().policies}
     for a in page:
         a.title = titles.get(a.policy_id, a.policy_id)
@@ -140,7 +151,7 @@ def review(request):
         "page": page, "year": year, "status": status, "statuses": S.choices,
         "filters": [(k, request.GET.get(k)) for k in FILTERS if request.GET.get(k)]
         + ([] if request.GET.get("year") else [("year", year)]),
-        "params": params.urlencode(), "total": qs.aggregate(s=Sum("amount_yuan"))["s"],
+        "params": query.urlencode(), "total": qs.aggregate(s=Sum("amount_yuan"))["s"],
         "policies": [p for p in catalogue.pack().policies if catalogue.carries_money(p)],
         "districts": District.objects.all(), "clusters": Cluster.objects.all(),
         "can_review": access.can_review(request.user),
@@ -153,7 +164,7 @@ def bulk_approve(request):
     """Step 1 shows what will be approved and the total; step 2 (confirm=yes) approves."""
     access.require(access.can_review(request.user))
     everything = request.POST.get("all_matching") == "yes"
-    ids = [int(i) for i in request.POST.getlist("award") if i.isdigit()]
+    ids = [params.identifier({"award": i}, "award") for i in request.POST.getlist("award")]
     if everything:
         # "Select all N matching": the filters travel, not thousands of ids; what is
         # approved is what the officer confirmed (same count and total), else ask again.
@@ -183,13 +194,19 @@ def bulk_approve(request):
     return redirect("policies:review")
 
 
+class DecisionForm(params.ParamsForm):
+    action = params.TextField(label=gettext_lazy("操作"), max_length=16)
+    reason = params.TextField(label=gettext_lazy("理由"), max_length=2000)
+
+
 @login_required
 def award_detail(request, pk):
     award = get_object_or_404(access.awards(request.user).select_related(
         "enterprise", "first_approver"), pk=pk)
     if request.method == "POST":
         access.require(access.can_review(request.user))
-        action, reason = request.POST.get("action"), request.POST.get("reason", "")
+        form = params.clean(DecisionForm, request.POST)
+        action, reason = form["action"], form["reason"]
         try:
             if action == "approve":
                 outcome = ledger.approve(award.pk, request.user)
@@ -222,18 +239,26 @@ def award_detail(request, pk):
     })
 
 
+class BudgetForm(params.ParamsForm):
+    policy = params.TextField(label=gettext_lazy("政策"), max_length=64)
+    # A budget is a positive amount; empty means "no line budget" (the envelope still binds).
+    amount_wan = params.WanField(label=gettext_lazy("预算（万元）"), required=False)
+
+    def clean_amount_wan(self):
+        amount = self.cleaned_data["amount_wan"]
+        if amount is not None and amount <= 0:
+            raise forms.ValidationError(_("预算须为正数"))
+        return amount
+
+
 @login_required
 def budget_view(request):
     access.require(access.can_review(request.user) or access.can_audit(request.user))
     year = _year(request)
     if request.method == "POST":
         access.require(access.can_run(request.user))
-        policy_id = request.POST.get("policy", "")
-        try:
-            amount = wan_to_yuan(request.POST["amount_wan"]) if request.POST.get("amount_wan") else None
-        except ValueError:
-            messages.error(request, _("金额请填写万元数"))
-            return redirect(f"{request.path}?year={year}")
+        form = params.clean(BudgetForm, request.POST)
+        policy_id, amount = form["policy"], form["amount_wan"]
         if policy_id and catalogue.policy(policy_id) is not None:
             Budget.objects.update_or_create(policy_id=policy_id, year=year,
                                             defaults={"amount_yuan": amount})
@@ -253,10 +278,12 @@ def budget_view(request):
 
 def _ledger_rows(request, year):
     qs = access.payments(request.user).filter(year=year)
-    if request.GET.get("district"):
-        qs = qs.filter(enterprise__district__code=request.GET["district"])
-    if request.GET.get("policy"):
-        qs = qs.filter(policy_id=request.GET["policy"])
+    district = params.text(request.GET, "district")
+    if district:
+        qs = qs.filter(enterprise__district__code=district)
+    policy = params.text(request.GET, "policy")
+    if policy:
+        qs = qs.filter(policy_id=policy)
     return (qs.select_related("enterprise", "enterprise__district", "approver", "second_approver")
             .order_by("paid_at", "id"))
 
@@ -268,11 +295,11 @@ def ledger_view(request):
     year = _year(request)
     qs = _ledger_rows(request, year)
     page = Paginator(qs, 100).get_page(request.GET.get("page"))
-    params = request.GET.copy()
-    params.pop("page", None)
+    query = request.GET.copy()
+    query.pop("page", None)
     return render(request, "policies/ledger.html", {
         "page": page, "year": year, "total": qs.aggregate(s=Sum("amount_yuan"))["s"],
-        "districts": District.objects.all(), "params": params.urlencode(),
+        "districts": District.objects.all(), "params": query.urlencode(),
         "policies": [p for p in catalogue.pack().policies if catalogue.carries_money(p)]})
 
 

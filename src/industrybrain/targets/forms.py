@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from industrybrain.core import dataversion
+from industrybrain.core import dataversion, params
 from industrybrain.enterprises.models import District
 
 from .models import QUALITATIVE_STATUSES, IndicatorValue, Target
@@ -23,12 +23,12 @@ CONVERSIONS = {("亿元", "万元"): "1亿元 = 10000万元", ("万元", "亿元
 
 
 class EntryForm(forms.Form):
-    year = forms.IntegerField(label=_("年份"), min_value=2000, max_value=2035)
+    year = params.YearField(label=_("年份"), min_value=2000, max_value=2035)
     district = forms.ModelChoiceField(
         label=_("辖市区"), queryset=District.objects.all(), required=False,
         empty_label=_("全市"),
     )
-    value = forms.DecimalField(label=_("数值"), max_digits=20, decimal_places=4)
+    value = params.DecimalField(label=_("数值"), max_digits=20, decimal_places=4)
     unit = forms.ChoiceField(label=_("单位"), choices=[(u, u) for u in UNITS])
     source = forms.CharField(
         label=_("数据来源"), max_length=200, required=False,

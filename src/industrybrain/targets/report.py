@@ -176,7 +176,9 @@ def to_pdf(data: dict) -> bytes:
                        st["base"])]
     if data["scale"] < 1:
         story.append(Paragraph(f"演示数据：合成城市为参照规模的{data['scale'] * 100:.0f}%，数量与金额目标按同一比例缩放后比较。", st["small"]))
-    story += [Paragraph("一、目标状态", st["h2"]), _status_chart(data["counts"])]
+    story += [Paragraph("一、目标状态", st["h2"])]
+    if data["counts"]:  # before the first refresh there is nothing to chart (reportlab fails on empty data)
+        story.append(_status_chart(data["counts"]))
     clusters = _cluster_chart(data)
     if clusters:
         story += [Paragraph("二、十大集群规模完成度（%）", st["h2"]), clusters]

@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
-from industrybrain.core import dataversion
+from industrybrain.core import dataversion, params
 from industrybrain.core.scope import CITY_WIDE_ROLES, role_of
 from industrybrain.enterprises.models import District
 
@@ -29,6 +29,14 @@ from .forecast import RULES
 from .forms import EntryForm, OfficerStatusForm
 from .models import Assessment, IndicatorValue, Kind, RefreshRun, Status, Target
 from .refresh import DISTRICT_SPLIT_NOTE, chosen_values
+
+
+class TargetFilters(params.ParamsForm):
+    q = params.TextField()
+    section = params.TextField(max_length=64)
+    indicator = params.TextField(max_length=16)
+    kind = params.TextField(max_length=16)
+    status = params.TextField(max_length=16)
 
 
 def viewer_district(user) -> District | None:
@@ -51,12 +59,13 @@ def index(request):
     run = RefreshRun.objects.first()
     assessments = latest_assessments(district, run)
     targets = Target.objects.all()
-    q = request.GET.get("q", "").strip()
+    f = params.clean(TargetFilters, request.GET)
+    q = f["q"]
     if q:
         targets = targets.filter(Q(name_zh__icontains=q) | Q(name_en__icontains=q) | Q(code__icontains=q))
     for key in ("section", "indicator", "kind"):
-        if request.GET.get(key):
-            targets = targets.filter(**{key: request.GET[key]})
+        if f[key]:
+            targets = targets.filter(**{key: f[key]})
     targets = list(targets)
     counts = count_statuses(targets, assessments)  # the cockpit's and the CLI's count
     rows = []
@@ -65,7 +74,7 @@ def index(request):
         status = current_status(target, a)
         rows.append({"target": target, "a": a, "status": status,
                      "status_label": Status(status).label})
-    wanted = request.GET.get("status")
+    wanted = f["status"]
     if wanted:
         rows = [r for r in rows if r["status"] == wanted]
     return render(request, "targets/index.html", {
@@ -178,8 +187,9 @@ def report_file(request, fmt):
     district = viewer_district(request.user)
     if fmt not in ("pdf", "xlsx"):
         raise Http404(fmt)
-    if district is None and request.GET.get("district"):
-        district = get_object_or_404(District, code=request.GET["district"])
+    code = params.text(request.GET, "district")
+    if district is None and code:
+        district = get_object_or_404(District, code=code)
     data = report.collect(district)
     name = report.file_name(data, fmt)
     if fmt == "pdf":

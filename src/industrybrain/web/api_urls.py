@@ -1,7 +1,7 @@
 from django.urls import include, path
-from rest_framework.authtoken.views import obtain_auth_token
 from rest_framework.routers import DefaultRouter
 
+from industrybrain.accounts.tokens import TokenView
 from industrybrain.cultivation import api as cultivation_api
 from industrybrain.enterprises import api as enterprises_api
 from industrybrain.industry import api as industry_api
@@ -16,6 +16,6 @@ projects_api.register(router)
 cultivation_api.register(router)
 
 urlpatterns = [
-    path("token/", obtain_auth_token, name="api-token"),
+    path("token/", TokenView.as_view(), name="api-token"),
     path("", include(router.urls)),
 ]

@@ -2,7 +2,7 @@
 "403 Forbidden"). A reason is shown when our code gave one; Django's own messages name
 models ("No Enterprise matches the given query.") and are not for people."""
 
-from django.http import HttpResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.template import loader
 from django.utils.translation import gettext as _
@@ -13,6 +13,17 @@ def _reason(exception) -> str:
     if not isinstance(message, str) or message.endswith("matches the given query."):
         return ""
     return message
+
+
+def bad_request(request, exception=None):
+    """A request whose parameters do not parse (core.params.BadParameters) is answered with
+    what was wrong, in the reader's language; JSON under an API path."""
+    problems = list(getattr(exception, "messages", []) or [])
+    if "/api/" in request.path:
+        return JsonResponse({"detail": _("请求参数有误"), "errors": problems,
+                             "fields": getattr(exception, "errors", {})}, status=400)
+    back = request.path if request.GET else "/"
+    return render(request, "400.html", {"problems": problems, "back": back}, status=400)
 
 
 def permission_denied(request, exception=None):

@@ -13,12 +13,40 @@ import dj_database_url
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
 DATA_DIR = Path(os.environ.get("IB_DATA_DIR", Path.cwd() / "var")).resolve()
 DATA_DIR.mkdir(parents=True, exist_ok=True)
+# The database, attachments and demo passwords live here: the service's user only.
+DATA_DIR.chmod(0o700)
 
 DEBUG = os.environ.get("IB_DEBUG", "") == "1"
 # The embedded default serves 127.0.0.1 only; a fixed development key is acceptable there and
-# nowhere else, which is why production must set IB_SECRET_KEY.
-SECRET_KEY = os.environ.get("IB_SECRET_KEY", "industrybrain-embedded-default-not-for-production")
+# nowhere else: production (IB_ENV=production) refuses it, and `serve` refuses to listen
+# beyond the loopback address with it.
+DEFAULT_SECRET_KEY = "industrybrain-embedded-default-not-for-production"
+SECRET_KEY = os.environ.get("IB_SECRET_KEY", DEFAULT_SECRET_KEY)
 ALLOWED_HOSTS = os.environ.get("IB_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",")
+
+# One switch for a deployment behind an HTTPS reverse proxy (docs/deployment.md).
+IB_ENV = os.environ.get("IB_ENV", "development")
+PRODUCTION = IB_ENV == "production"
+if PRODUCTION:
+    from django.core.exceptions import ImproperlyConfigured
+
+    if SECRET_KEY == DEFAULT_SECRET_KEY or len(SECRET_KEY) < 50 or len(set(SECRET_KEY)) < 5:
+        raise ImproperlyConfigured(
+            "IB_ENV=production 需要 IB_SECRET_KEY：至少50个随机字符（例如 python -c "
+            "'import secrets; print(secrets.token_urlsafe(50))'），不能用内置的开发密钥。")
+    if DEBUG:
+        raise ImproperlyConfigured("IB_ENV=production 不能与 IB_DEBUG=1 同时使用。")
+    if "IB_ALLOWED_HOSTS" not in os.environ:
+        raise ImproperlyConfigured("IB_ENV=production 需要 IB_ALLOWED_HOSTS（对外服务的域名，逗号分隔）。")
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    SECURE_SSL_REDIRECT = True
+    # The reverse proxy terminates TLS and says so in this header (and must set it itself).
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_HSTS_SECONDS = int(os.environ.get("IB_HSTS_SECONDS", 365 * 24 * 3600))
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = os.environ.get("IB_HSTS_PRELOAD", "1") == "1"
+    SESSION_COOKIE_HTTPONLY = True
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -30,6 +58,8 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "rest_framework",
     "rest_framework.authtoken",
+    "django_filters",
+    "axes",
     "drf_spectacular",
     "simple_history",
     "industrybrain.core",
@@ -55,7 +85,29 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "industrybrain.core.middleware.AdminEmptyToFieldMiddleware",
+    # last: turns a lockout noted during authentication into the lockout page (429)
+    "axes.middleware.AxesMiddleware",
 ]
+
+# Login lockout (django-axes): after AXES_FAILURE_LIMIT wrong passwords a user name, and
+# separately an address, is locked for AXES_COOLOFF_TIME, on the login page, the admin login
+# and /api/token/ alike (they all go through authenticate()). Lockouts go to the audit log.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    # Django's model backend, loading the user with their profile in one query (accounts.backends)
+    "industrybrain.accounts.backends.ProfileBackend",
+]
+AXES_FAILURE_LIMIT = int(os.environ.get("IB_LOGIN_FAILURE_LIMIT", 5))
+AXES_COOLOFF_TIME = __import__("datetime").timedelta(
+    minutes=int(os.environ.get("IB_LOGIN_LOCKOUT_MINUTES", 15)))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "industrybrain.accounts.lockout.locked_out"
+AXES_VERBOSE = False
+# Behind the production proxy the client's address is the proxy's; take the forwarded one.
+AXES_IPWARE_META_PRECEDENCE_ORDER = (
+    ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"] if PRODUCTION else ["REMOTE_ADDR"])
 
 ROOT_URLCONF = "industrybrain.web.urls"
 WSGI_APPLICATION = "industrybrain.web.wsgi.application"
@@ -96,13 +148,16 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "industrybrain.accounts.passwords.NotMadeOfUsernameValidator"},  # "qiye1qiye1"
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+     "OPTIONS": {"min_length": 10}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},  # "20222022"
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
-# One query for the user, their profile and its scope on every request (accounts.backends).
-AUTHENTICATION_BACKENDS = ["industrybrain.accounts.backends.ProfileBackend"]
+# AUTHENTICATION_BACKENDS (with the profile in one query) is set with the lockout above.
 CSRF_FAILURE_VIEW = "industrybrain.web.errors.csrf_failure"  # a 403 in the reader's language
 LOGOUT_REDIRECT_URL = "login"
 
@@ -124,7 +179,11 @@ STORAGES = {
 }
 # Serve straight from the app directories so the embedded default needs no collectstatic.
 WHITENOISE_USE_FINDERS = True
+# Attachments: inside the data directory, never under a URL (no MEDIA_URL is served); they
+# are read only through the scoped view policies:attachment. Files 0600, directories 0700.
 MEDIA_ROOT = DATA_DIR / "media"
+FILE_UPLOAD_PERMISSIONS = 0o600
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 
 # An upload larger than this is refused before it is parsed (bad input must not cost memory).
 IMPORT_MAX_BYTES = int(os.environ.get("IB_IMPORT_MAX_BYTES", 20 * 1024 * 1024))
@@ -150,7 +209,7 @@ IMPORT_LOCK_STALE_SECONDS = 120
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "industrybrain.accounts.authentication.ExpiringTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -162,13 +221,20 @@ SPECTACULAR_SETTINGS = {
     "TITLE": "Industry Brain API (产业大脑)",
     "DESCRIPTION": "Enterprises, annual figures and designations, scoped by the caller's role.",
     "VERSION": "0.1.0",
+    # The schema lists every endpoint and field: for signed-in callers only.
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
 }
+# An API token lives this long; then POST /api/token/ again (DELETE revokes it earlier).
+IB_TOKEN_TTL_HOURS = int(os.environ.get("IB_TOKEN_TTL_HOURS", 24 * 30))
 
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": "WARNING"},
+    # 4xx are the client's mistakes (a bad parameter answers 400 with its reason): no
+    # traceback in the server log for them; 5xx are still logged.
+    "loggers": {"django.request": {"level": "ERROR"}},
 }
 
 
@@ -183,6 +249,10 @@ IB_HOSTNAME = os.environ.get("IB_HOSTNAME", "")  # this process's host in a run'
 IB_DATA_SINCE = int(os.environ["IB_DATA_SINCE"]) if os.environ.get("IB_DATA_SINCE") else None
 IB_TWO_PERSON_THRESHOLD_YUAN = int(os.environ.get("IB_TWO_PERSON_THRESHOLD_YUAN", 5_000_000))  # above 500万元 two reviewers must approve
 IB_APPLICATION_MAX_BYTES = int(os.environ.get("IB_APPLICATION_MAX_BYTES", 10 * 1024 * 1024))  # per attachment
+# Upload quotas: one account must not fill the disk (40 files of 9.9 MB once made 397 MB).
+IB_APPLICATION_MAX_FILES = int(os.environ.get("IB_APPLICATION_MAX_FILES", 10))  # files per application
+IB_APPLICATION_MAX_TOTAL_BYTES = int(os.environ.get("IB_APPLICATION_MAX_TOTAL_BYTES", 30 * 1024 * 1024))  # per application
+IB_ENTERPRISE_MAX_BYTES = int(os.environ.get("IB_ENTERPRISE_MAX_BYTES", 200 * 1024 * 1024))  # all of one enterprise's attachments
 IB_APPLICATION_DECISION_DAYS = int(os.environ.get("IB_APPLICATION_DECISION_DAYS", 15))  # deadline for a reviewer's decision
 # Mail goes to files in the data dir unless a real backend is configured (no SMTP on the embedded default).
 EMAIL_BACKEND = os.environ.get("IB_EMAIL_BACKEND", "django.core.mail.backends.filebased.EmailBackend")

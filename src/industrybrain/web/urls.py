@@ -27,3 +27,4 @@ urlpatterns = [
 handler403 = "industrybrain.web.errors.permission_denied"
 handler404 = "industrybrain.web.errors.page_not_found"
 handler500 = "industrybrain.web.errors.server_error"
+handler400 = "industrybrain.web.errors.bad_request"  # parameters that do not parse (core.params)

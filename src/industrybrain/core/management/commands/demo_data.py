@@ -1,7 +1,7 @@
 from django.core.management import call_command
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
-from industrybrain.accounts.roles import ensure_demo_users, password_file
+from industrybrain.accounts.roles import ensure_demo_users, foreign_users, password_file
 from industrybrain.core import demo
 from industrybrain.projects import demo as projects_demo
 
@@ -16,11 +16,21 @@ class Command(BaseCommand):
                             help="the random seed: the same seed gives the same city")
         parser.add_argument("--replace", action="store_true",
                             help="replace synthetic data already loaded with a new city")
+        parser.add_argument("--demo-only-database", action="store_true",
+                            help="this database is for the demo only: load even though it holds "
+                                 "accounts or enterprises demo-data did not make (they are "
+                                 "never changed)")
 
     def handle(self, *args, **options):
         from industrybrain.synth import generate_city
 
         call_command("setup", verbosity=0)
+        found = demo.foreign_data(foreign_users())
+        if found and not options["demo_only_database"]:
+            raise CommandError(
+                "该数据库含有不是演示数据生成的内容（" + "，".join(found) + "），演示数据未写入。"
+                "演示数据应装入单独的数据库（IB_DATA_DIR 或 DATABASE_URL）；若确定这是演示专用"
+                "数据库，请加 --demo-only-database（已有账户和数据不会被改动）。")
         n = options["enterprises"]
         loaded = demo.synthetic_count()
         if loaded and not options["replace"]:
