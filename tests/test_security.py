@@ -306,3 +306,56 @@ def test_industry_page_shows_an_enterprise_user_no_city_wide_counts(client_as, c
     assert counts["high_end_equipment"] == 1
     counts = {c["cluster"].code: c["cluster"].n for c in admin.context["clusters"]}
     assert counts["high_end_equipment"] == 4
+
+
+# --- demo-data on a real database ----------------------------------------------------------
+
+@pytest.fixture
+def real_accounts(reference, django_user_model):
+    from industrybrain.accounts.models import Profile
+    from industrybrain.enterprises.models import District
+
+    admin = django_user_model.objects.create_superuser("admin", password="Real-admin-pw-1")
+    wujin = django_user_model.objects.create_user("wujin", password="Real-wujin-pw-1")
+    Profile.objects.create(user=wujin, role="district_officer",
+                           district=District.objects.get(code="wujin"))
+    return admin, wujin
+
+
+def test_demo_data_refuses_a_database_with_real_accounts(real_accounts, settings, tmp_path):
+    from django.core.management import CommandError, call_command
+
+    from industrybrain.enterprises.models import Enterprise
+
+    settings.DATA_DIR = tmp_path
+    with pytest.raises(CommandError, match="--demo-only-database"):
+        call_command("demo_data", "--enterprises", "200")
+    assert not Enterprise.objects.filter(is_synthetic=True).exists()
+    admin, _wujin = real_accounts
+    admin.refresh_from_db()
+    assert admin.check_password("Real-admin-pw-1")
+
+
+def test_demo_data_never_changes_an_existing_account(real_accounts, settings, tmp_path,
+                                                     django_user_model):
+    from django.core.management import call_command
+
+    settings.DATA_DIR = tmp_path
+    call_command("demo_data", "--enterprises", "300", "--demo-only-database")
+    admin, wujin = real_accounts
+    admin.refresh_from_db()
+    wujin.refresh_from_db()
+    assert admin.check_password("Real-admin-pw-1") and admin.is_superuser
+    assert not hasattr(admin, "profile") or admin.profile is None
+    assert wujin.check_password("Real-wujin-pw-1")
+    assert wujin.profile.role == "district_officer"
+    # the other demo users exist, and the password file says the two were left alone
+    assert django_user_model.objects.filter(username="reviewer").exists()
+    listing = (tmp_path / "demo-users.txt").read_text(encoding="utf-8")
+    assert "admin\t—\t已存在的非演示账户，未改动" in listing
+    # a second run changes no demo user's password either
+    reviewer = django_user_model.objects.get(username="reviewer")
+    hashed = reviewer.password
+    call_command("demo_data", "--enterprises", "300", "--demo-only-database")
+    reviewer.refresh_from_db()
+    assert reviewer.password == hashed

@@ -14,7 +14,11 @@ PACKAGE_DIR = Path(__file__).resolve().parent.parent
 DATA_DIR = Path(os.environ.get("IB_DATA_DIR", Path.cwd() / "var")).resolve()
 DATA_DIR.mkdir(parents=True, exist_ok=True)
 # The database, attachments and demo passwords live here: the service's user only.
-DATA_DIR.chmod(0o700)
+if DATA_DIR.stat().st_mode & 0o077:
+    try:
+        DATA_DIR.chmod(0o700)
+    except PermissionError:  # not ours to change (a mount set up by the operator)
+        pass
 
 DEBUG = os.environ.get("IB_DEBUG", "") == "1"
 # The embedded default serves 127.0.0.1 only; a fixed development key is acceptable there and
