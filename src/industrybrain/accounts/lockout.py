@@ -32,3 +32,12 @@ def connect_lockout_signal() -> None:
             "path": getattr(request, "path", "")})
 
     user_locked_out.connect(on_locked_out, dispatch_uid="ib_audit_locked_out", weak=False)
+
+
+def username_of(request, credentials=None) -> str:
+    """AXES_USERNAME_CALLABLE: the name tried, cut to Django's 150 characters (axes stores it
+    in a column of 255, and PostgreSQL refuses a longer one)."""
+    name = (credentials or {}).get("username")
+    if name is None:
+        name = request.POST.get("username", "") if hasattr(request, "POST") else ""
+    return str(name)[:150]

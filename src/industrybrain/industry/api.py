@@ -30,12 +30,14 @@ class ClusterViewSet(viewsets.ReadOnlyModelViewSet):
     queryset = Cluster.objects.prefetch_related("segments")
     serializer_class = ClusterSerializer
     lookup_field = "code"
+    lookup_value_regex = "[-a-zA-Z0-9_]+"  # a code; anything else (a NUL) is no URL at all
 
 
 class ChainViewSet(viewsets.ReadOnlyModelViewSet):
     queryset = Chain.objects.prefetch_related("segments")
     serializer_class = ChainSerializer
     lookup_field = "code"
+    lookup_value_regex = "[-a-zA-Z0-9_]+"
 
 
 def register(router):

@@ -38,6 +38,7 @@ class TargetViewSet(viewsets.ReadOnlyModelViewSet):
 
     serializer_class = TargetSerializer
     lookup_field = "code"
+    lookup_value_regex = "[-a-zA-Z0-9_]+"  # a code; anything else (a NUL) is no URL at all
     queryset = Target.objects.order_by("order", "id")
 
     def get_serializer_context(self):

@@ -108,6 +108,7 @@ AXES_COOLOFF_TIME = __import__("datetime").timedelta(
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "industrybrain.accounts.lockout.locked_out"
+AXES_USERNAME_CALLABLE = "industrybrain.accounts.lockout.username_of"
 AXES_VERBOSE = False
 # Behind the production proxy the client's address is the proxy's; take the forwarded one.
 AXES_IPWARE_META_PRECEDENCE_ORDER = (
