@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('policies', '0003_message_kind_service'),
+        ('policies', '0004_award_slot_outbox_run_lease'),
     ]
 
     operations = [
