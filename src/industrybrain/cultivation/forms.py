@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from industrybrain.core import params
 from industrybrain.enterprises.models import District, Enterprise
 from industrybrain.industry.models import Chain, Cluster
 
@@ -23,7 +24,7 @@ class ListFilterForm(forms.Form):
                                      to_field_name="code", required=False, empty_label=_("全部"))
     chain = forms.ModelChoiceField(label=_("产业链"), queryset=Chain.objects.all(),
                                    to_field_name="code", required=False, empty_label=_("全部"))
-    page = forms.IntegerField(label=_("页码"), min_value=1, max_value=100000, required=False)
+    page = params.IntegerField(label=_("页码"), min_value=1, max_value=100000, required=False)
 
     def __init__(self, *args, fixed_district=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -42,7 +43,7 @@ def _local_name(obj):
 
 
 class YearForm(forms.Form):
-    year = forms.IntegerField(label=_("年度"), min_value=2000, max_value=2100, required=False)
+    year = params.YearField(label=_("年度"), min_value=2000, max_value=2100, required=False)
 
     def __init__(self, *args, years=(), **kwargs):
         super().__init__(*args, **kwargs)

@@ -3,6 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from industrybrain.core import params
 from industrybrain.core.localize import local
 from industrybrain.enterprises.models import District, Enterprise
 from industrybrain.industry.models import ChainSegment, InvestmentLead
@@ -19,7 +20,7 @@ class LocalChoiceField(forms.ModelChoiceField):
 
 
 class YearForm(forms.Form):
-    year = forms.IntegerField(label=_("年份"), required=False, min_value=YEARS[0], max_value=YEARS[1])
+    year = params.YearField(label=_("年份"), required=False, min_value=YEARS[0], max_value=YEARS[1])
     partial = forms.BooleanField(required=False)
 
 

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from industrybrain.core import params
 from industrybrain.core.localize import local
 from industrybrain.core.scope import (
     CITY_WIDE_ROLES,
@@ -199,9 +200,9 @@ def lead_edit(request, pk=None):
     district = _officer_district(request.user)
     initial = {}
     if lead is None:
-        seg = request.GET.get("segment", "")
-        if seg.isdigit() and ChainSegment.objects.filter(pk=seg).exists():
-            initial["segment"] = int(seg)
+        seg = params.identifier(request.GET, "segment")  # '²'.isdigit() is true; int() fails
+        if seg is not None and ChainSegment.objects.filter(pk=seg).exists():
+            initial["segment"] = seg
         initial["district"] = district.pk if district else None
         initial["officer"] = request.user.get_full_name() or request.user.username
     form = LeadForm(request.POST or None, instance=lead, initial=initial, district=district)
