@@ -250,7 +250,8 @@ def district_map(request):
         segment_ids = list(ChainSegment.objects.filter(cluster__isnull=False).values_list("pk", flat=True))
     rows = citytables.owner_by_district(tables, segment_ids) if tables else []
     if not mapdata.sees_city(request.user):
-        own = request.user.profile.district_id
+        # a user without a role (no profile) sees no district, like everywhere else
+        own = getattr(getattr(request.user, "profile", None), "district_id", None)
         rows = [r for r in rows if r["district"].pk == own]
     key = {"output": lambda r: -r["output"], "growth": lambda r: -(r["growth"] or -1e9),
            "lq": lambda r: -r["lq"]}[metric]
