@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('core', '0003_dataversion'),
+        ('core', '0004_importbatch_projects_kind'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
