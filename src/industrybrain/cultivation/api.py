@@ -62,7 +62,7 @@ class MembershipViewSet(viewsets.ReadOnlyModelViewSet):
 class EnterprisePoolsViewSet(viewsets.ViewSet):
     """One enterprise's memberships, open and past (404 outside the user's scope)."""
 
-    def retrieve(self, request, pk=None):
+    def retrieve(self, request, pk=None, **kwargs):  # kwargs: the .json format suffix
         enterprise = get_object_or_404(scope_enterprises(request.user, Enterprise.objects.all()), pk=pk)
         rows = enterprise.pool_memberships.order_by("-entered_on", "id")
         return Response({"enterprise": enterprise.pk,
