@@ -62,6 +62,11 @@ class MembershipViewSet(viewsets.ReadOnlyModelViewSet):
 class EnterprisePoolsViewSet(viewsets.ViewSet):
     """One enterprise's memberships, open and past (404 outside the user's scope)."""
 
+    # For the OpenAPI document (drf-spectacular): the id is an enterprise's, the rows are
+    # memberships; without these `check --deploy` warns (W001, W002).
+    serializer_class = MembershipSerializer
+    queryset = Enterprise.objects.none()
+
     def retrieve(self, request, pk=None, **kwargs):  # kwargs: the .json format suffix
         enterprise = get_object_or_404(scope_enterprises(request.user, Enterprise.objects.all()), pk=pk)
         rows = enterprise.pool_memberships.order_by("-entered_on", "id")
