@@ -127,7 +127,7 @@ def _cli(*args, env=None, tmp_path):
             if not k.startswith("IB_") and k != "DATABASE_URL"}
     base.update({"IB_DATA_DIR": str(tmp_path), **(env or {})})
     return subprocess.run([str(BIN / "industrybrain"), *args], env=base, capture_output=True,
-                          text=True, timeout=120)
+                          text=True, timeout=600)  # `setup` on a loaded machine takes minutes
 
 
 PRODUCTION = {"IB_ENV": "production", "IB_ALLOWED_HOSTS": "brain.example.gov.cn",
