@@ -69,7 +69,7 @@ def world(city, users, settings, django_user_model):
     owner = Client()
     owner.force_login(users["owner_a"])
     owner.post("/policies/applications/", {
-        "policy": "quality_award_bonus", "year": 2022, "statement": "证书附后",
+        "policy": "cluster_promotion_body", "year": 2022, "statement": "证书附后",
         "files": SimpleUploadedFile("c.pdf", b"%PDF-1.4\n", content_type="application/pdf")})
     Budget.objects.get_or_create(policy_id="dengfeng", year=2022,
                                  defaults={"amount_yuan": 10**9})

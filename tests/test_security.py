@@ -178,7 +178,7 @@ def test_the_data_directory_and_database_are_private(tmp_path):
 PDF = b"%PDF-1.4\n" + b"0" * 1000
 
 
-def _apply(client, files, policy="quality_award_bonus", year=2022):
+def _apply(client, files, policy="cluster_promotion_body", year=2022):  # a 快申快享 policy
     return client.post("/policies/applications/", {
         "policy": policy, "year": year, "statement": "证书附后", "files": files})
 
@@ -210,7 +210,7 @@ def test_bytes_per_enterprise_are_limited(client_as, city, settings):
     settings.IB_ENTERPRISE_MAX_BYTES = 2500
     owner = client_as("owner_a")
     assert _apply(owner, _pdfs(2)).status_code == 302
-    page = _apply(owner, _pdfs(1), policy="dengfeng").content.decode()
+    page = _apply(owner, _pdfs(1), policy="cluster_platform").content.decode()
     assert "每家企业" in page and Application.objects.count() == 1
 
 
