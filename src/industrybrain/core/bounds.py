@@ -77,3 +77,57 @@ def out_of_range_message(bound: Bound, unit_shown: str | None = None) -> str:
         high = Decimal(high) / YUAN_PER_WAN
     return _("数值超出合理范围（%(low)s 至 %(high)s %(unit)s）") % {
         "low": f"{bound.low:,}", "high": f"{high:,.0f}", "unit": unit}
+
+# --- Money and values outside the yearly figures (CHECK constraints in each app) ----------
+# The same ceiling as revenue: no award, payment, budget line, project or cluster target is
+# larger than the largest firm's yearly revenue; any sum of them stays exact (see above).
+AWARD_YUAN = Bound(
+    1, MONEY_YUAN.high, "元",
+    "an award and a payment are money paid (at least 1 元); the ceiling is revenue's: the "
+    "largest award of the 2022 policies is a few 千万元",
+)
+BUDGET_YUAN = Bound(
+    1, MONEY_YUAN.high, "元",
+    "a budget line is money to spend (at least 1 元); the ceiling is revenue's, above the "
+    "whole national general budget's expenditure of 2023 (27.5万亿元 ÷ 3)",
+)
+PROJECT_YUAN = Bound(
+    0, MONEY_YUAN.high, "元",
+    "the largest single industrial investments in China are a few 千亿元 (e.g. a refinery "
+    "complex); the ceiling is revenue's",
+)
+INDICATOR_VALUE = Bound(
+    Decimal(-10**15), Decimal(10**15), "in the target's unit",
+    "the largest value computable from figures inside their ranges: 1,000,000 rows at the "
+    "9万亿元 ceiling are 9×10¹⁴ 万元, and a growth from 1 元 to the ceiling is 9×10¹⁴ %; "
+    "negative for rates of change (China's GDP of 2023 was about 1.26×10¹⁰ 万元)",
+)
+
+# (app label, model, column) -> its bound, for the CHECK constraints and docs/bounds.md.
+MONEY = {
+    ("policies", "Award", "amount_yuan"): AWARD_YUAN,
+    ("policies", "LedgerEntry", "amount_yuan"): AWARD_YUAN,
+    ("policies", "Budget", "amount_yuan"): BUDGET_YUAN,
+    ("projects", "Project", "planned_yuan"): PROJECT_YUAN,
+    ("projects", "Project", "done_yuan"): PROJECT_YUAN,
+    ("projects", "ProjectInvestment", "amount_yuan"): PROJECT_YUAN,
+    ("industry", "Cluster", "target_2025_yuan"): PROJECT_YUAN,
+    ("targets", "IndicatorValue", "value"): INDICATOR_VALUE,
+}
+
+
+def check(column: str, bound: Bound, name: str, *, nullable: bool = False):
+    """A CHECK constraint keeping ``column`` inside ``bound`` (and NULL, if ``nullable``)."""
+    from django.db import models
+
+    condition = models.Q(**{f"{column}__gte": bound.low, f"{column}__lte": bound.high})
+    if nullable:
+        condition |= models.Q(**{f"{column}__isnull": True})
+    return models.CheckConstraint(condition=condition, name=name)
+
+
+def validators(bound: Bound) -> list:
+    """The same range for model forms and the admin (a message naming the field)."""
+    from django.core.validators import MaxValueValidator, MinValueValidator
+
+    return [MinValueValidator(bound.low), MaxValueValidator(bound.high)]

@@ -38,14 +38,16 @@ from django.core.exceptions import BadRequest
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from industrybrain.core import bounds
+
 # The largest id either database stores (a signed 64-bit integer).
 MAX_ID = 2**63 - 1
 # Years the system knows: enterprise histories start after 1949; targets end by 2035.
 MIN_YEAR, MAX_YEAR = 1949, 2100
-# An amount in 万元 a person may type: 10^10 万元 = 1000万亿元, about 100 times the revenue
-# of China's largest enterprise (a few 万亿元), so no real amount is refused, while 元 stay
-# far inside a 64-bit integer (and a pyarrow int64) with room for sums.
-MAX_WAN = Decimal(10) ** 10
+# An amount in 万元 a person may type: the money ceiling of every stored amount
+# (core.bounds.MONEY_YUAN, 9万亿元 = 900,000,000 万元, more than twice the revenue of China's
+# largest enterprise), so that what a form accepts the database's CHECK accepts too.
+MAX_WAN = bounds.MONEY_MAX_WAN
 YUAN_PER_WAN = 10_000
 # Free text in a filter: a name, a code, a search. Longer is not a search.
 MAX_TEXT = 200

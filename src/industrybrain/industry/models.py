@@ -4,12 +4,15 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from industrybrain.core import bounds
+
 
 class Cluster(models.Model):
     code = models.SlugField(_("代码"), max_length=48, unique=True)
     name_zh = models.CharField(_("名称"), max_length=64)
     name_en = models.CharField(_("英文名称"), max_length=128)
-    target_2025_yuan = models.BigIntegerField(_("2025年规模目标（元）"), null=True, blank=True)
+    target_2025_yuan = models.BigIntegerField(_("2025年规模目标（元）"), null=True, blank=True,
+                                              validators=bounds.validators(bounds.PROJECT_YUAN))
     industry_prefixes = models.JSONField(_("行业代码前缀"), default=list, blank=True)
     citation = models.JSONField(_("出处"), default=dict, blank=True)
     order = models.PositiveSmallIntegerField(default=0)
@@ -19,6 +22,8 @@ class Cluster(models.Model):
         verbose_name = _("先进制造业集群")
         verbose_name_plural = _("先进制造业集群")
         ordering = ["order", "id"]
+        constraints = [bounds.check("target_2025_yuan", bounds.PROJECT_YUAN,
+                                    "cluster_target_2025_yuan_in_range", nullable=True)]
 
     def __str__(self):
         return self.name_zh

@@ -12,6 +12,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from industrybrain.core import bounds
 from industrybrain.core.models import AppendOnlyModel
 
 
@@ -92,7 +93,8 @@ class Award(models.Model):
                               default=Status.PROPOSED, db_index=True)
     source = models.CharField(_("来源"), max_length=16, choices=Source.choices,
                               default=Source.RUN)
-    amount_yuan = models.BigIntegerField(_("金额（元）"), null=True, blank=True)
+    amount_yuan = models.BigIntegerField(_("金额（元）"), null=True, blank=True,
+                                         validators=bounds.validators(bounds.AWARD_YUAN))
     cap_bound = models.BooleanField(_("封顶"), default=False)
     budget_line = models.CharField(_("预算科目"), max_length=32, blank=True)
     cluster_code = models.CharField(_("所属集群"), max_length=48, blank=True)
@@ -129,6 +131,8 @@ class Award(models.Model):
             models.CheckConstraint(
                 condition=models.Q(amount_yuan__isnull=True) | models.Q(amount_yuan__gt=0),
                 name="award_amount_positive"),
+            bounds.check("amount_yuan", bounds.AWARD_YUAN, "award_amount_yuan_in_range",
+                         nullable=True),
         ]
         indexes = [models.Index(fields=["year", "status"])]
 
@@ -147,7 +151,8 @@ class LedgerEntry(AppendOnlyModel):
     year = models.PositiveSmallIntegerField(_("年度"))
     tier = models.CharField(_("档位"), max_length=64, blank=True, default="")
     slot = models.CharField(_("支付键"), max_length=64, blank=True, default="")
-    amount_yuan = models.BigIntegerField(_("金额（元）"))
+    amount_yuan = models.BigIntegerField(_("金额（元）"),
+                                         validators=bounds.validators(bounds.AWARD_YUAN))
     budget_line = models.CharField(_("预算科目"), max_length=32)
     cluster_code = models.CharField(_("所属集群"), max_length=48, blank=True)
     approver = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
@@ -168,6 +173,7 @@ class LedgerEntry(AppendOnlyModel):
                                     name="one_payment_per_policy_year"),
             models.CheckConstraint(condition=models.Q(amount_yuan__gt=0),
                                    name="payment_positive"),
+            bounds.check("amount_yuan", bounds.AWARD_YUAN, "ledgerentry_amount_yuan_in_range"),
         ]
 
 
@@ -181,7 +187,8 @@ class Budget(models.Model):
     policy_id = models.CharField(_("政策"), max_length=64, blank=True)
     year = models.PositiveSmallIntegerField(_("年度"))
     amount_yuan = models.BigIntegerField(_("预算（元）"), null=True, blank=True,
-                                         help_text=_("留空：不单列，只受年度总额约束"))
+                                         help_text=_("留空：不单列，只受年度总额约束"),
+                                         validators=bounds.validators(bounds.BUDGET_YUAN))
     note = models.CharField(_("依据"), max_length=255, blank=True)
 
     class Meta:
@@ -193,7 +200,9 @@ class Budget(models.Model):
                        # a budget is money to spend: positive, or empty (no line of its own)
                        models.CheckConstraint(condition=models.Q(amount_yuan__isnull=True)
                                               | models.Q(amount_yuan__gt=0),
-                                              name="budget_is_positive")]
+                                              name="budget_is_positive"),
+                       bounds.check("amount_yuan", bounds.BUDGET_YUAN,
+                                    "budget_amount_yuan_in_range", nullable=True)]
 
 
 def _upload_to(instance, filename):

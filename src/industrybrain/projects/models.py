@@ -17,6 +17,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from industrybrain.core import bounds
+
 from .config import config
 
 YUAN_PER_YI = 10**8
@@ -82,8 +84,10 @@ class Project(models.Model):
     fx_rate = models.DecimalField(_("汇率（1外币合人民币元）"), max_digits=12, decimal_places=6,
                                   null=True, blank=True)
     fx_date = models.DateField(_("汇率日期"), null=True, blank=True)
-    planned_yuan = models.BigIntegerField(_("计划总投资（元）"))
-    done_yuan = models.BigIntegerField(_("累计完成投资（元）"), default=0)
+    planned_yuan = models.BigIntegerField(_("计划总投资（元）"),
+                                          validators=bounds.validators(bounds.PROJECT_YUAN))
+    done_yuan = models.BigIntegerField(_("累计完成投资（元）"), default=0,
+                                       validators=bounds.validators(bounds.PROJECT_YUAN))
     is_large = models.BooleanField(_("超100亿元或10亿美元"), default=False, db_index=True)
 
     stage = models.CharField(_("当前阶段"), max_length=16, choices=Stage.choices, default="lead",
@@ -118,6 +122,8 @@ class Project(models.Model):
         constraints = [
             models.CheckConstraint(condition=models.Q(planned_yuan__gt=0), name="project_planned_positive"),
             models.CheckConstraint(condition=models.Q(done_yuan__gte=0), name="project_done_not_negative"),
+            bounds.check("planned_yuan", bounds.PROJECT_YUAN, "project_planned_yuan_in_range"),
+            bounds.check("done_yuan", bounds.PROJECT_YUAN, "project_done_yuan_in_range"),
         ]
 
     def __str__(self):
@@ -199,7 +205,8 @@ class ProjectInvestment(models.Model):
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="investments",
                                 verbose_name=_("项目"))
     month = models.DateField(_("月份"), help_text=_("该月1日"))
-    amount_yuan = models.BigIntegerField(_("当月完成投资（元）"))
+    amount_yuan = models.BigIntegerField(_("当月完成投资（元）"),
+                                         validators=bounds.validators(bounds.PROJECT_YUAN))
     note = models.CharField(_("说明"), max_length=200, blank=True)
 
     class Meta:
@@ -209,6 +216,7 @@ class ProjectInvestment(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["project", "month"], name="one_investment_per_month"),
             models.CheckConstraint(condition=models.Q(amount_yuan__gte=0), name="investment_not_negative"),
+            bounds.check("amount_yuan", bounds.PROJECT_YUAN, "projectinvestment_amount_yuan_in_range"),
         ]
 
 

@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from industrybrain.core import dataversion, params
+from industrybrain.core import bounds, dataversion, params
 from industrybrain.enterprises.models import District
 
 from .models import QUALITATIVE_STATUSES, IndicatorValue, Target
@@ -28,7 +28,10 @@ class EntryForm(forms.Form):
         label=_("辖市区"), queryset=District.objects.all(), required=False,
         empty_label=_("全市"),
     )
-    value = params.DecimalField(label=_("数值"), max_digits=20, decimal_places=4)
+    # the range the database holds (core.bounds.INDICATOR_VALUE): refused here with a message
+    value = params.DecimalField(label=_("数值"), max_digits=20, decimal_places=4,
+                                min_value=bounds.INDICATOR_VALUE.low,
+                                max_value=bounds.INDICATOR_VALUE.high)
     unit = forms.ChoiceField(label=_("单位"), choices=[(u, u) for u in UNITS])
     source = forms.CharField(
         label=_("数据来源"), max_length=200, required=False,

@@ -13,6 +13,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from industrybrain.core import bounds
+
 
 class Kind(models.TextChoices):
     TARGET = "target", _("目标")
@@ -123,7 +125,8 @@ class IndicatorValue(models.Model):
         "enterprises.District", null=True, blank=True, on_delete=models.PROTECT,
         verbose_name=_("辖市区"),
     )
-    value = models.DecimalField(_("数值"), max_digits=24, decimal_places=4)
+    value = models.DecimalField(_("数值"), max_digits=24, decimal_places=4,
+                                validators=bounds.validators(bounds.INDICATOR_VALUE))
     unit = models.CharField(_("单位"), max_length=16)
     origin = models.CharField(_("来源类型"), max_length=16, choices=Origin.choices)
     # computed: the measure and when it ran
@@ -154,6 +157,7 @@ class IndicatorValue(models.Model):
                 fields=["target", "year", "origin", "source"],
                 condition=models.Q(district__isnull=True), name="one_city_value_per_source",
             ),
+            bounds.check("value", bounds.INDICATOR_VALUE, "indicatorvalue_value_in_range"),
         ]
 
     def __str__(self):
