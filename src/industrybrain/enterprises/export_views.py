@@ -4,6 +4,7 @@ jobs (exportjobs.py) with a page that shows their progress and then the download
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_http_methods
 
 from industrybrain.enterprises import exportjobs, exports, imports
 from industrybrain.enterprises.models import ExportJob
@@ -16,12 +17,19 @@ def _params(request) -> str:
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
 def export_view(request, kind, fmt):
     if kind not in imports.KINDS or fmt not in ("xlsx", "csv"):
         raise Http404
-    params = _params(request)
+    params = _params(request) if request.method == "GET" else request.POST.get("params", "")
     enterprises = exportjobs.enterprises_for(request.user, params)
-    if exports.count_for(kind, enterprises) > exportjobs.background_rows():
+    rows = exports.count_for(kind, enterprises)
+    if rows > exportjobs.background_rows():
+        if request.method != "POST":
+            # A GET writes nothing: it offers the background export, a POST starts it.
+            return render(request, "enterprises/export_start.html", {
+                "kind": kind, "fmt": fmt, "params": params, "rows": rows,
+                "label": exports.KIND_LABELS.get(kind, kind)})
         # The same export asked again while it runs (a double click) leads to the same job.
         job = ExportJob.objects.filter(
             created_by=request.user, kind=kind, fmt=fmt, params=params,

@@ -31,8 +31,11 @@ def test_a_large_export_runs_as_a_job_and_gives_the_same_file(
     background.IB_EXPORT_BACKGROUND_ROWS = 10**9
     direct = _rows(client.get("/enterprises/export/figures.xlsx").content)
     background.IB_EXPORT_BACKGROUND_ROWS = 1
+    offer = client.get("/enterprises/export/figures.xlsx")
+    assert offer.status_code == 200 and "开始导出" in offer.content.decode()
+    assert not ExportJob.objects.exists()  # a GET writes nothing
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.get("/enterprises/export/figures.xlsx")
+        response = client.post("/enterprises/export/figures.xlsx", {"params": ""})
     job = ExportJob.objects.get()
     assert response.status_code == 302 and response.url == f"/enterprises/exports/{job.pk}/"
     assert job.status == "done" and job.rows_done == job.rows_total == AnnualFigures.objects.count()
@@ -57,7 +60,7 @@ def test_a_running_job_shows_its_progress_and_refreshes(client_as, users, city, 
 def test_only_the_user_who_asked_sees_the_job(client_as, city, background,
                                                 django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        client_as("admin").get("/enterprises/export/figures.csv")
+        client_as("admin").post("/enterprises/export/figures.csv")
     job = ExportJob.objects.get()
     for name in ("analyst", "owner_a"):
         client = client_as(name)
@@ -69,7 +72,7 @@ def test_a_background_export_holds_the_scope_and_the_filters(
         client_as, city, background, django_capture_on_commit_callbacks):
     client = client_as("wujin")
     with django_capture_on_commit_callbacks(execute=True):
-        client.get("/enterprises/export/enterprises.csv", {"q": "测试"})
+        client.post("/enterprises/export/enterprises.csv", {"params": "q=%E6%B5%8B%E8%AF%95"})
     job = ExportJob.objects.get()
     text = b"".join(client.get(f"/enterprises/exports/{job.pk}/download/")
                     .streaming_content).decode("utf-8-sig")
@@ -81,7 +84,7 @@ def test_a_background_export_holds_the_scope_and_the_filters(
 def test_csv_keeps_amounts_exact(client_as, city, background, django_capture_on_commit_callbacks):
     AnnualFigures.objects.filter(enterprise=city["a"]).update(revenue=123_456_789)
     with django_capture_on_commit_callbacks(execute=True):
-        client_as("admin").get("/enterprises/export/figures.csv")
+        client_as("admin").post("/enterprises/export/figures.csv")
     job = ExportJob.objects.get()
     text = b"".join(client_as("admin").get(f"/enterprises/exports/{job.pk}/download/")
                     .streaming_content).decode("utf-8-sig")
@@ -91,7 +94,7 @@ def test_csv_keeps_amounts_exact(client_as, city, background, django_capture_on_
 def test_asking_again_while_it_runs_leads_to_the_same_job(client_as, users, city, background):
     job = ExportJob.objects.create(kind="figures", fmt="xlsx", created_by=users["admin"],
                                    status="running", heartbeat=timezone.now())
-    response = client_as("admin").get("/enterprises/export/figures.xlsx")
+    response = client_as("admin").post("/enterprises/export/figures.xlsx")
     assert response.url == f"/enterprises/exports/{job.pk}/" and ExportJob.objects.count() == 1
 
 
@@ -109,7 +112,7 @@ def test_the_worker_runs_queued_exports(client_as, users, city, background,
 
     background.IB_JOBS = "worker"
     with django_capture_on_commit_callbacks(execute=True):
-        client_as("admin").get("/enterprises/export/figures.xlsx")
+        client_as("admin").post("/enterprises/export/figures.xlsx")
     job = ExportJob.objects.get()
     assert job.status == "queued"
     lines = []
