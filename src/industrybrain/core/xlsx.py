@@ -90,7 +90,9 @@ def _cell(ref: str, value) -> str:
     if kind is float:
         return f'<c r="{ref}"><v>{value!r}</v></c>' if math.isfinite(value) else ""
     if kind is str:
-        text = escape(_ILLEGAL.sub("", value))
+        # A reader normalises a raw carriage return to a line feed (XML 1.0, 2.11): as a
+        # character reference it reads back as written.
+        text = escape(_ILLEGAL.sub("", value), {"\r": "&#13;"})
         if not text:
             return ""  # an empty cell, as openpyxl reads an empty string back
         return f'<c r="{ref}" t="inlineStr"><is><t xml:space="preserve">{text}</t></is></c>'
