@@ -112,6 +112,8 @@ def users(city):
         ("wujin", "district_officer", "wujin", None),
         ("owner_a", "enterprise_user", None, city["a"]),
         ("owner_c", "enterprise_user", None, city["c"]),
+        ("provider_a", "provider", None, None),
+        ("lender", "lender", None, None),
         ("nobody", None, None, None),
     ):
         user = User.objects.create_user(name, password="pw-" + name)
@@ -121,7 +123,23 @@ def users(city):
                 district=District.objects.get(code=district) if district else None,
             )
         made[name] = user
+    _provider_of_a(made["provider_a"], city["a"])
     return made
+
+
+def _provider_of_a(user, enterprise):
+    """provider_a works for a 智改数转 provider that has been assigned enterprise A."""
+    from industrybrain.transform.models import Diagnosis, ProcurementLot, Provider, ProviderMember
+
+    provider = Provider.objects.create(name="常州测试智改数转服务商", capabilities=["mes"])
+    lot = ProcurementLot.objects.create(code="SCOPE", name="测试采购批次",
+                                        period_start=dt.date(2022, 1, 1),
+                                        period_end=dt.date(2022, 12, 31),
+                                        budget_yuan=10**6, price_yuan=3 * 10**4)
+    lot.providers.add(provider)
+    ProviderMember.objects.create(user=user, provider=provider)
+    Diagnosis.objects.create(enterprise=enterprise, origin="batch", status="assigned", lot=lot,
+                             provider=provider, assigned_on=dt.date(2022, 4, 1))
 
 
 @pytest.fixture

@@ -12,7 +12,7 @@ from industrybrain.core.context import SECTIONS
 
 pytestmark = pytest.mark.django_db
 
-ROLES = ["admin", "reviewer", "analyst", "wujin", "owner_a", "nobody"]
+ROLES = ["admin", "reviewer", "analyst", "wujin", "owner_a", "provider_a", "lender", "nobody"]
 
 
 def _nav(client):
@@ -42,6 +42,7 @@ def test_each_role_sees_its_own_sections(client_as):
     assert "我的企业" in labels["owner_a"] and "政策计算器" in labels["owner_a"]
     assert "驾驶舱" not in labels["owner_a"] and "企业库" not in labels["owner_a"]
     assert labels["nobody"] == []
+    assert labels["provider_a"] == labels["lender"] == ["智改数转"]
 
 
 def test_refusal_is_a_styled_page_in_the_readers_language(client_as):

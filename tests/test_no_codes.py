@@ -50,6 +50,9 @@ NOT_PAGES = {
     "projects:add_need": "POST only", "projects:add_inspection": "POST only",
     "projects:update_need": "POST only", "projects:close_issue": "POST only",
     "projects:attachment": "an uploaded file",
+    "transform:assign": "POST only", "transform:accept": "POST only", "transform:rate": "POST only",
+    "transform:apply": "POST only", "transform:start": "POST only",
+    "transform:lenders_export": "a data file",
 }
 
 
@@ -166,7 +169,35 @@ def _args(world):
         "projects:edit": [world["project"].pk],
         "projects:create_from_lead": None,  # needs a lead
     }
+    d = _diagnosis(a)
+    pages.update({"transform:lot": [d.lot_id], "transform:diagnosis": [d.pk],
+                  "transform:report": [d.pk], "transform:enterprise": [a.pk],
+                  "transform:provider": [d.provider_id]})
     return pages
+
+
+def _diagnosis(enterprise):
+    """A free diagnosis of the enterprise, reported and accepted, with a started project."""
+    from industrybrain.transform import delivery, workflow
+    from industrybrain.transform.models import ProcurementLot, Provider
+
+    provider = Provider.objects.create(name="常州智造咨询有限公司", capabilities=["mes", "iot"],
+                                       certifications=["provincial_leader"])
+    lot = ProcurementLot.objects.create(code="2022-01", name="2022年智能化免费诊断",
+                                        period_start=dt.date(2022, 1, 1),
+                                        period_end=dt.date(2022, 12, 31),
+                                        budget_yuan=3 * 10**5, price_yuan=3 * 10**4)
+    lot.providers.add(provider)
+    d = workflow.request(None, enterprise, on=dt.date(2022, 3, 1))
+    d = workflow.assign(None, d, lot, provider, on=dt.date(2022, 3, 10))
+    levels = {"personnel": 2, "technology": 2, "resources": 3, "design": 2, "production": 3,
+              "logistics": 1, "sales": 2, "service": 2}
+    report = workflow.file_report(None, d, levels, "设备联网率低", [
+        {"title": "MES", "capability": "mes", "cost_yuan": 3 * 10**7, "payback_years": 4}],
+        on=dt.date(2022, 4, 1))
+    d = workflow.accept(None, d, on=dt.date(2022, 4, 5))
+    delivery.start(None, report.projects.get(), dt.date(2022, 6, 1), 3 * 10**7, provider)
+    return d
 
 
 def identifiers() -> set[str]:

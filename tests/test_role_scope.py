@@ -14,6 +14,8 @@ VISIBLE = {
     "wujin": "ab",
     "owner_a": "a",
     "owner_c": "c",
+    "provider_a": "a",  # a 智改数转 provider: the enterprises assigned to it
+    "lender": "",  # a lender reads the key-client list only
     "nobody": "",
 }
 

@@ -44,11 +44,12 @@ MEASURE_OPS = {
     "count_designation", "count_new_designation", "count_new_designation_per_year",
     "sum_figure", "share_figure", "share_designation", "count_enterprises",
     "count_chain_leader", "count_clusters", "count_newly_above_scale", "sum_awards_paid",
-    "count_projects",
+    "count_projects", "share_diagnosed",
 }
 MEASURE_WORDS = {
     "where", "since", "per", "year", "in", "and", "or", "not", "at_least", "more_than",
     "less_than", "at_most", "previous_year", "strategic_cluster", "registered", "large",
+    "manufacturing",
 }
 
 KINDS = {"target", "baseline", "qualitative"}

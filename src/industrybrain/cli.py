@@ -13,6 +13,7 @@
     industrybrain place-segments             place enterprises in the segments of their chains
     industrybrain report OUT.pdf|OUT.xlsx [--district D]
     industrybrain pools-recompute [--year Y | --all-years] [--accept]
+    industrybrain diagnoses progress|assign|key-clients …
 """
 
 import os
@@ -32,6 +33,7 @@ VERBS = {
     "place-segments": "place_segments",  # place enterprises in chain segments; counts per rule
     "worker": "run_worker",  # runs queued batch runs when IB_JOBS=worker or redis://
     "pools-recompute": "pools_recompute",  # the yearly pool review: proposals, standings, forecast
+    "diagnoses": "diagnoses",  # 智改数转: coverage, batch assignment, the key-client list
 }
 
 

@@ -9,6 +9,10 @@ class Role(models.TextChoices):
     DISTRICT_OFFICER = "district_officer", _("辖市区专员")
     ENTERPRISE_USER = "enterprise_user", _("企业用户")
     ANALYST = "analyst", _("分析员（只读）")
+    # 智改数转 (issue 17): a provider's staff see the enterprises assigned to their provider
+    # (transform.ProviderMember says which provider); a lender sees the key-client list only.
+    PROVIDER = "provider", _("智改数转服务商")
+    LENDER = "lender", _("金融机构")
 
 
 class Profile(models.Model):

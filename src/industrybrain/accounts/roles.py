@@ -31,6 +31,9 @@ DEMO_USERS = [
     ("xinbei", Role.DISTRICT_OFFICER, "xinbei", None),
     ("qiye1", Role.ENTERPRISE_USER, None, 0),
     ("qiye2", Role.ENTERPRISE_USER, None, 1),
+    # 智改数转: the demo provider's staff (linked to its provider by the transform demo) and a bank.
+    ("fuwushang", Role.PROVIDER, None, None),
+    ("yinhang", Role.LENDER, None, None),
 ]
 
 

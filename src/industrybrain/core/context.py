@@ -9,6 +9,8 @@ from industrybrain.core.scope import CITY_WIDE_ROLES, role_of
 OFFICERS = frozenset(CITY_WIDE_ROLES | {"district_officer"})
 ENTERPRISE = frozenset({"enterprise_user"})
 ANY_ROLE = OFFICERS | ENTERPRISE
+# 智改数转's own roles (issue 17): a provider's staff and a lender open that section only.
+TRANSFORM_ONLY = frozenset({"provider", "lender"})
 
 # The sections of DESIGN.md §1–2, in the order an official works through them, and who may
 # open each. An enterprise user's home is its own enterprise page, hence its own label; the
@@ -27,7 +29,7 @@ SECTIONS = [
     ("industry:index", _("集群与产业链"), OFFICERS),
     ("cultivation:index", _("培育库"), OFFICERS),
     ("projects:index", _("重大项目"), ANY_ROLE),
-    ("transform:index", _("智改数转"), ANY_ROLE),
+    ("transform:index", _("智改数转"), ANY_ROLE | TRANSFORM_ONLY),
 ]
 
 

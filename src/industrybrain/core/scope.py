@@ -9,6 +9,17 @@ from django.db.models import QuerySet
 
 CITY_WIDE_ROLES = {"city_admin", "reviewer", "analyst"}
 
+# Roles whose scope an app above core defines and declares here when it is ready (core imports
+# no domain app): role -> function(user) giving the ids of the enterprises the user may see,
+# as a queryset of ids (a subquery), e.g. the provider role (transform: the enterprises
+# assigned to the user's provider).
+ROLE_ENTERPRISES: dict = {}
+
+
+def declare_role_scope(role: str, enterprise_ids) -> None:
+    """Declare how ``role`` sees enterprises: ``enterprise_ids(user)`` gives their ids."""
+    ROLE_ENTERPRISES[role] = enterprise_ids
+
 
 def role_of(user) -> str | None:
     if not user.is_authenticated:
@@ -41,6 +52,8 @@ def _scope(user, queryset: QuerySet, district_field: str, enterprise_field: str)
         return queryset.filter(**{district_field: user.profile.district_id})
     if role == "enterprise_user":
         return queryset.filter(**{enterprise_field: user.profile.enterprise_id})
+    if role in ROLE_ENTERPRISES:
+        return queryset.filter(**{f"{enterprise_field}__in": ROLE_ENTERPRISES[role](user)})
     return queryset.none()
 
 

@@ -294,6 +294,29 @@ def _count_projects(rest: str, years: list[int]) -> dict[Key, Decimal]:
     return _counts(rows.values_list("registered_actual__year", "district_id", "pk"))
 
 
+def _share_diagnosed(rest: str, years: list[int]) -> dict[Key, Decimal]:
+    """Share (%) of manufacturers (``manufacturing``) or of above-scale manufacturers
+    (``above_scale``) with a free smart-transformation diagnosis reported by the end of each
+    year, per district and city (transform.stats, the progress page's own numbers). The
+    diagnoses run past the latest year of figures: their years are added."""
+    from industrybrain.transform import stats  # the transform app sits beside targets
+
+    if rest not in ("manufacturing", "above_scale"):
+        raise MeasureError(f"share_diagnosed 应写 manufacturing 或 above_scale，而不是 {rest!r}")
+    reported = stats.report_years()
+    if not reported:
+        raise NoData("尚无智能化免费诊断报告")
+    out: dict[Key, Decimal] = {}
+    for year in sorted(set(years) | set(range(reported[0], reported[-1] + 1))):
+        if year < reported[0]:
+            continue
+        for district, c in stats.coverage(year, "district").items():
+            share = c.above_scale_share if rest == "above_scale" else c.share
+            if share is not None:
+                out[(year, district)] = Decimal(str(share))
+    return out
+
+
 def compute(measure: str, unit: str, years: list[int], scale: float = 1.0) -> dict[Key, Decimal]:
     """Values of ``measure`` for ``years`` in ``unit``: city (district None) and districts.
     ``scale`` shrinks the amounts a measure itself contains (3000亿元) for a demo sample."""
@@ -323,6 +346,8 @@ def compute(measure: str, unit: str, years: list[int], scale: float = 1.0) -> di
         return _count_clusters(rest, years, scale)
     if op == "count_projects":
         return _with_city(_count_projects(rest, years))
+    if op == "share_diagnosed":
+        return _share_diagnosed(rest, years)
     if op == "sum_awards_paid":
         return _money(_with_city(_awards_paid(rest, years)), unit)
     raise MeasureError(f"未知的计算口径：{measure!r}")

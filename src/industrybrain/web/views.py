@@ -33,6 +33,9 @@ def home(request):
     role = role_of(request.user)
     if role == "enterprise_user":
         return redirect("enterprises:detail", pk=request.user.profile.enterprise_id)
+    if role in ("provider", "lender"):
+        # 智改数转's own roles: a provider's tasks, a lender's key-client list.
+        return redirect("transform:index")
     try:
         district = viewer_district(request.user)
     except PermissionDenied:

@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 from industrybrain.accounts.roles import ensure_demo_users, foreign_users, password_file
 from industrybrain.core import demo
 from industrybrain.projects import demo as projects_demo
+from industrybrain.transform import demo as transform_demo
 
 
 class Command(BaseCommand):
@@ -38,6 +39,7 @@ class Command(BaseCommand):
         else:
             if loaded:
                 projects_demo.clear()  # projects refer to synthetic enterprises
+                transform_demo.clear()  # and so do diagnoses
                 demo.clear_synthetic()
             self.stdout.write(f"生成合成城市：{n:,} 家企业，随机种子 {options['seed']} …")
             city = generate_city(n_enterprises=n, seed=options["seed"])
@@ -45,12 +47,15 @@ class Command(BaseCommand):
             self.stdout.write(f"演示数据已载入，用时 {counts['seconds']} 秒。")
         if not projects_demo.synthetic_count():
             projects_demo.load(seed=options["seed"], progress=self.stdout.write)
+        if not transform_demo.synthetic_count():
+            transform_demo.load(seed=options["seed"], progress=self.stdout.write)
         if not loaded or options["replace"]:
             # The cockpit reads stored indicator values: compute them for the new city.
             call_command("targets_refresh", verbosity=0)
             # The pools are filled by the pack's rules, year by year (cultivation/recompute.py).
             call_command("pools_recompute", "--all-years", "--accept", verbosity=0)
         users = ensure_demo_users(demo.showcase_enterprises())
+        transform_demo.link_demo_provider()
         self.stdout.write(f"\n演示用户（密码另存于 {password_file()}）：")
         for username, password, role in users:
             self.stdout.write(f"  {username:<10} {password:<16} {role}")
