@@ -169,3 +169,15 @@ def budget_line_label(line_id: str) -> str:
         if line.get("id") == line_id:
             return local(line, "title")
     return _("其他预算科目") if line_id else ""
+
+
+def related(instance, field: str) -> str:
+    """The name of ``instance``'s related object ``field``, or “（已删除）” when it is gone: a
+    change history (simple_history) keeps records of rows whose parent was deleted since, and
+    their names must still render (the admin's history page answered 500)."""
+    from django.core.exceptions import ObjectDoesNotExist
+
+    try:
+        return str(getattr(instance, field))
+    except ObjectDoesNotExist:
+        return _("（已删除）")

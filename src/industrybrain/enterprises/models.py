@@ -10,6 +10,7 @@ from stdnum.cn import uscc as uscc_std
 from stdnum.exceptions import ValidationError as StdnumError
 
 from industrybrain.core import bounds
+from industrybrain.core.localize import related
 
 
 def validate_uscc(value: str) -> None:
@@ -142,7 +143,7 @@ class AnnualFigures(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.enterprise} {self.year}"
+        return f"{related(self, 'enterprise')} {self.year}"
 
 
 class DesignationType(models.Model):
@@ -206,7 +207,7 @@ class Designation(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.enterprise} · {self.type}"
+        return f"{related(self, 'enterprise')} · {related(self, 'type')}"
 
 
 # --- The import machinery's own tables (enterprises/imports/) ---------------------------

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from industrybrain.core import bounds
+from industrybrain.core.localize import related
 
 
 class Cluster(models.Model):
@@ -151,7 +152,7 @@ class SegmentPlacement(models.Model):
         indexes = [models.Index(fields=["segment", "enterprise"])]
 
     def __str__(self):
-        return f"{self.enterprise} · {self.segment}"
+        return f"{related(self, 'enterprise')} · {related(self, 'segment')}"
 
 
 class LeadStage(models.TextChoices):

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from industrybrain.core import bounds
+from industrybrain.core.localize import related
 
 from .config import config
 
@@ -255,7 +256,7 @@ class ElementNeed(models.Model):
         ordering = ["due_on", "id"]
 
     def __str__(self):
-        return f"{self.project} · {self.get_kind_display()}"
+        return f"{related(self, 'project')} · {self.get_kind_display()}"
 
     def is_overdue(self, today: dt.date | None = None) -> bool:
         return self.status != NeedStatus.SECURED and self.due_on < (today or timezone.localdate())

@@ -168,3 +168,17 @@ def test_a_district_officer_cannot_register_for_another_district(client_as, user
     response = post(client_as("wujin"), district=xinbei)
     assert response.status_code == 400 and not Project.objects.exists()
     assert client_as("reviewer").get("/projects/new/").status_code == 403
+
+
+def test_a_needs_history_opens_after_its_project_was_deleted(admin_client, reference):
+    """The admin's history keeps a deleted need's records; their names no longer reach the
+    project (found by the hostile-URL walk: the page answered 500)."""
+    project = make_project("DEL1", "wujin")
+    need = ElementNeed.objects.create(project=project, kind="land", department="自然资源和规划局",
+                                      raised_on=dt.date(2022, 1, 5), due_on=dt.date(2022, 2, 1))
+    need.status = "secured"
+    need.save()
+    project.delete()
+    response = admin_client.get(f"/admin/projects/elementneed/{need.pk}/history/")
+    assert response.status_code == 200
+    assert "（已删除）" in response.content.decode()
