@@ -22,7 +22,7 @@ from datetime import timedelta
 from pathlib import Path
 
 from django.conf import settings
-from django.db import close_old_connections, connection, transaction
+from django.db import connection, transaction
 from django.http import QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -120,8 +120,10 @@ def execute(pk: int) -> ExportJob | None:
 
 def reap() -> int:
     """Fail running jobs whose progress stopped, and queued ones the embedded runner never
-    started (the process that queued them died); delete files past their keeping time."""
-    close_old_connections()
+    started (the process that queued them died); delete files past their keeping time.
+    Called by the export page and the worker's poll: the worker closes stale connections
+    itself, and a page must not (inside a transaction that would close it under the request;
+    PostgreSQL then answers "the connection is closed")."""
     now = timezone.now()
     silent = now - timedelta(seconds=stale_after())
     n = ExportJob.objects.filter(status="running", heartbeat__lt=silent).update(

@@ -65,8 +65,18 @@ class DiagnosisViewSet(viewsets.ReadOnlyModelViewSet):
                 .prefetch_related("report__scores", "report__projects").order_by("id"))
 
 
+class EnterpriseDiagnosesSerializer(serializers.Serializer):
+    enterprise = serializers.IntegerField()
+    diagnoses = DiagnosisSerializer(many=True)
+
+
 class EnterpriseDiagnosesViewSet(viewsets.ViewSet):
     """One enterprise's diagnoses (404 outside the user's scope)."""
+
+    # For the OpenAPI document (drf-spectacular): the id is an enterprise's; without these
+    # `check --deploy` warns (W001, W002).
+    serializer_class = EnterpriseDiagnosesSerializer
+    queryset = Enterprise.objects.none()
 
     def retrieve(self, request, pk=None):
         firm = get_object_or_404(scope_enterprises(request.user, Enterprise.objects.all()), pk=pk)
@@ -97,8 +107,21 @@ class ProviderViewSet(viewsets.ReadOnlyModelViewSet):
         return library().order_by("name")
 
 
+class CoverageRowSerializer(serializers.Serializer):
+    district = serializers.CharField(required=False, help_text="with ?by=district")
+    cluster = serializers.CharField(required=False, help_text="with ?by=cluster")
+    manufacturers = serializers.IntegerField()
+    diagnosed = serializers.IntegerField()
+    share = serializers.FloatField(allow_null=True)
+    above_scale = serializers.IntegerField()
+    above_scale_diagnosed = serializers.IntegerField()
+    above_scale_share = serializers.FloatField(allow_null=True)
+
+
 class CoverageViewSet(viewsets.ViewSet):
     """Coverage of the free diagnosis by district or cluster at the end of ``?year=``."""
+
+    serializer_class = CoverageRowSerializer  # for the OpenAPI document
 
     def list(self, request):
         if not can_see_programme(request.user):
