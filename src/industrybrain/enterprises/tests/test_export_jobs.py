@@ -106,6 +106,9 @@ def test_a_job_whose_process_died_is_failed_and_says_so(client_as, users, city, 
     assert job.status == "failed" and "导出中断" in page and 'http-equiv="refresh"' not in page
 
 
+# The worker closes stale connections at each poll, as a long-lived process must; inside a test
+# transaction that would close the connection under the test (PostgreSQL), so this test commits.
+@pytest.mark.django_db(transaction=True)
 def test_the_worker_runs_queued_exports(client_as, users, city, background,
                                         django_capture_on_commit_callbacks):
     from industrybrain.policies import jobs
