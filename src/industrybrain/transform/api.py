@@ -78,7 +78,7 @@ class EnterpriseDiagnosesViewSet(viewsets.ViewSet):
     serializer_class = EnterpriseDiagnosesSerializer
     queryset = Enterprise.objects.none()
 
-    def retrieve(self, request, pk=None):
+    def retrieve(self, request, pk=None, **kwargs):  # kwargs: the .json format suffix
         firm = get_object_or_404(scope_enterprises(request.user, Enterprise.objects.all()), pk=pk)
         rows = visible(request.user).filter(enterprise=firm).select_related("provider", "lot").order_by("id")
         return Response({"enterprise": firm.pk, "diagnoses": DiagnosisSerializer(rows, many=True).data})
@@ -123,7 +123,7 @@ class CoverageViewSet(viewsets.ViewSet):
 
     serializer_class = CoverageRowSerializer  # for the OpenAPI document
 
-    def list(self, request):
+    def list(self, request, **kwargs):  # kwargs: the .json format suffix
         if not can_see_programme(request.user):
             raise PermissionDenied
         form = YearForm(request.query_params)

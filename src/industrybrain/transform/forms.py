@@ -96,7 +96,10 @@ class ProjectRowForm(forms.Form):
                 "payback_years": data.get("payback_years") or None}
 
 
-ProjectFormSet = forms.formset_factory(ProjectRowForm, extra=3, max_num=10, validate_max=True)
+# absolute_max: a posted TOTAL_FORMS of a million builds ten forms and an error, not Django's
+# default of a thousand and ten forms rendered back.
+ProjectFormSet = forms.formset_factory(ProjectRowForm, extra=3, max_num=10, validate_max=True,
+                                       absolute_max=10)
 
 
 class ApplyForm(forms.Form):

@@ -154,7 +154,8 @@ def report_form(request, pk):
                 for reason in exc.reasons:
                     form.add_error(None, reason)
     return render(request, "transform/report_form.html", {"d": d, "form": form, "formset": formset,
-                                                         "scale": config()}, status=400 if form.errors else 200)
+                                                         "scale": config()},
+                  status=400 if form.errors or (formset.is_bound and not formset.is_valid()) else 200)
 
 
 @login_required

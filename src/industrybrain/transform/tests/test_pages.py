@@ -64,6 +64,18 @@ def test_a_report_off_the_scale_comes_back_with_the_reason(client, assigned, pro
     assert assigned.status == "reported" and assigned.report.projects.get().cost_yuan == 25_000_000
 
 
+def test_a_report_posting_a_million_rows_is_refused_with_ten_built(client, assigned, provider_user):
+    client.force_login(provider_user)
+    data = {**_report_post(GOOD_LEVELS), "p-TOTAL_FORMS": "1000000"}
+    response = client.post(reverse("transform:report", args=[assigned.pk]), data)
+    assert response.status_code == 400
+    assert len(response.context["formset"].forms) == 10
+    assert "10" in response.context["formset"].non_form_errors()[0]
+    assert str(response.context["formset"].non_form_errors()[0]) in response.content.decode()
+    assigned.refresh_from_db()
+    assert assigned.status == "assigned"
+
+
 def test_the_enterprise_accepts_applies_and_the_lender_lists_it(client, assigned, provider_user, users, city):
     workflow.file_report(provider_user, assigned, GOOD_LEVELS, "设备联网率低", [
         {"title": "冲压车间MES", "capability": "mes", "cost_yuan": 25_000_000, "payback_years": 4}],

@@ -70,6 +70,8 @@ def test_coverage_matches_a_hand_calculation(generated, client, year):
     api = client.get(f"/api/diagnosis-coverage/?year={year}").json()
     total = next(r for r in api if r["district"] is None)
     assert total["diagnosed"] == city["diagnosed"] and total["share"] == share
+    # The .json suffix every API endpoint takes gives the same answer.
+    assert client.get(f"/api/diagnosis-coverage.json?year={year}").json() == api
 
 
 def test_maturity_distribution_matches_a_hand_calculation(generated, client):
