@@ -18,7 +18,7 @@ def make_uscc(serial: int, division: str = "320412") -> str:
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     """Reference data are loaded once per test database; each test rolls back its own rows."""
-    from industrybrain.core.reference import load_reference
+    from industrybrain.enterprises.reference import load_reference
 
     with django_db_blocker.unblock():
         load_reference()

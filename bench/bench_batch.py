@@ -33,7 +33,7 @@ django.setup()
 from django.core.management import call_command  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
 
-from industrybrain.core import demo  # noqa: E402
+from industrybrain.demo import loader as demo  # noqa: E402
 from industrybrain.policies import runs  # noqa: E402
 from industrybrain.policies.models import Award  # noqa: E402
 

@@ -36,7 +36,7 @@ from django.contrib.auth import get_user_model  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.test import Client  # noqa: E402
 
-from industrybrain.core import demo  # noqa: E402
+from industrybrain.demo import loader as demo  # noqa: E402
 from industrybrain.projects import demo as projects_demo  # noqa: E402
 from industrybrain.projects.models import Project  # noqa: E402
 

@@ -77,10 +77,10 @@ def world(city, settings):
     from django.core.management import call_command
 
     from industrybrain.accounts.models import Profile
-    from industrybrain.core.testing import _project_of
     from industrybrain.enterprises.models import AnnualFigures, District
     from industrybrain.policies import applications, jobs, ledger, runs
     from industrybrain.policies.models import Award
+    from industrybrain.projects.testing import project_of
 
     settings.IB_JOBS = "inline"
     User = get_user_model()
@@ -114,7 +114,7 @@ def world(city, settings):
     applications.submit(people["qian_a"], city["a"].pk, by_application[0].id, 2022, "说明", [])
     call_command("pools_recompute", "--year", "2022", stdout=_Null())
     call_command("targets_refresh", stdout=_Null())
-    project = _project_of(city["a"])
+    project = project_of(city["a"])
     from industrybrain.enterprises.models import ExportJob
 
     job = ExportJob.objects.create(kind="figures", fmt="xlsx", params="district=wujin",

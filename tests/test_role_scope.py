@@ -2,9 +2,11 @@
 
 import pytest
 
-from industrybrain.core.testing import ENTERPRISE_URLS
+from industrybrain.core.testing import enterprise_urls
 
 pytestmark = pytest.mark.django_db
+
+ENTERPRISE_URLS = enterprise_urls()  # what every app declares in its testing module
 
 # role -> which of the fixture's enterprises it may see (a, b in 武进; c, d in 新北)
 VISIBLE = {

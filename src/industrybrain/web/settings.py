@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "industrybrain.cultivation",
     "industrybrain.projects",
     "industrybrain.transform",
+    "industrybrain.demo",
     "industrybrain.web",
 ]
 

@@ -6,10 +6,10 @@ def _pool_city(django_db_setup, django_db_blocker):
     """A small synthetic city, targets assessed, and the pools filled by the pack's rules year
     by year (as the demo loader does): built once per module, committed, removed afterwards.
     Each test still runs in its own transaction, so what a test changes is rolled back."""
-    from industrybrain.core.demo import clear_synthetic, load_city
     from industrybrain.core.models import ImportBatch
     from industrybrain.cultivation import models as cm
     from industrybrain.cultivation import recompute
+    from industrybrain.demo.loader import clear_synthetic, load_city
     from industrybrain.policies.models import Message
     from industrybrain.synth import generate_city
     from industrybrain.targets import models as tm

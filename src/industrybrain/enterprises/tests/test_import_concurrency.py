@@ -27,7 +27,7 @@ CHANGED = "已被其他导入或人员修改"
 @pytest.fixture(autouse=True)
 def _reference_again(transactional_db):
     # A transactional test ends with a flush, reference data included: load it again.
-    from industrybrain.core.reference import load_reference
+    from industrybrain.enterprises.reference import load_reference
 
     load_reference()
 

@@ -11,7 +11,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def synthetic(reference):
-    from industrybrain.core import demo
+    from industrybrain.demo import loader as demo
     from industrybrain.synth import generate_city
 
     counts = demo.load_city(generate_city(n_enterprises=3000, seed=2022), progress=lambda *_: None)

@@ -16,7 +16,7 @@ pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 @pytest.fixture(autouse=True)
 def _reference_again(transactional_db):
     # A transactional test ends with a flush, reference data included: load it again.
-    from industrybrain.core.reference import load_reference
+    from industrybrain.enterprises.reference import load_reference
 
     load_reference()
 

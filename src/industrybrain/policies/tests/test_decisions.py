@@ -106,8 +106,8 @@ def test_a_decision_from_another_session_inside_the_window_survives(settings, mo
 
     from django.contrib.auth import get_user_model
 
-    from industrybrain.core.reference import load_reference
     from industrybrain.enterprises.models import District, Enterprise
+    from industrybrain.enterprises.reference import load_reference
     from industrybrain.policies.models import Run
 
     load_reference()

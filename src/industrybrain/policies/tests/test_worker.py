@@ -18,7 +18,7 @@ from industrybrain.policies.models import Award, Run
 @pytest.fixture
 def reference_again(transactional_db):
     # A transactional test ends with a flush, reference data included: load it again.
-    from industrybrain.core.reference import load_reference
+    from industrybrain.enterprises.reference import load_reference
 
     load_reference()
 

@@ -13,7 +13,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def generated(users):
-    from industrybrain.core.demo import load_city
+    from industrybrain.demo.loader import load_city
     from industrybrain.synth import generate_city
     from industrybrain.transform import demo
 

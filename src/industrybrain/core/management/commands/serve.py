@@ -29,9 +29,11 @@ class Command(BaseCommand):
                 f"拒绝在 {host} 上对外服务：未设置 IB_SECRET_KEY，内置的开发密钥是公开的。"
                 "请设置 IB_SECRET_KEY（并在 HTTPS 反向代理后设置 IB_ENV=production），"
                 "或只在 127.0.0.1 上服务。")
+        from django.core.servers.basehttp import get_internal_wsgi_application
         from waitress import serve
 
-        from industrybrain.web.wsgi import application
+        # settings.WSGI_APPLICATION names the application: core knows no app above it.
+        application = get_internal_wsgi_application()
 
         self.stdout.write(f"产业大脑已启动：http://{host}:{options['port']}/  （Ctrl+C 退出）")
         serve(application, host=host, port=options["port"], threads=options["threads"])

@@ -2,7 +2,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
 from industrybrain.accounts.roles import ensure_groups
-from industrybrain.core.reference import load_reference
+from industrybrain.enterprises.reference import load_reference
 from industrybrain.targets.loading import load_targets
 
 
