@@ -8,6 +8,7 @@ here; if its path parameter needs a special valid value, add it to core.urlwalk.
 """
 
 import itertools
+import re
 import zlib
 from decimal import Decimal
 
@@ -75,13 +76,62 @@ def world(city, users, settings, django_user_model):
                                  defaults={"amount_yuan": 10**9})
     superuser = django_user_model.objects.create_superuser("root", password="pw-root-Long-1")
     app = Application.objects.first()
+    others = _objects_behind_the_other_pages(city, users)
     ids = {str(x) for x in (
         city["a"].pk, city["c"].pk, run.pk, app and app.pk,
-        app and app.attachments.first().pk, *(a.pk for a in awards[:2]),
+        app and app.attachments.first().pk, *(a.pk for a in awards[:2]), *others["ids"],
     ) if x}
     return {"city": city, "users": {**users, "superuser": superuser}, "ids": sorted(ids),
             "codes": [t.code for t in Target.objects.order_by("order")[:1]]
-            + ["high_end_equipment", "wujin"]}
+            + ["high_end_equipment", "wujin", others["chain"]],
+            "named": others["named"]}
+
+
+def _objects_behind_the_other_pages(city, users):
+    """A major project with a need, an inspection and an open issue; an investment lead; a
+    cultivation membership with a task; a free diagnosis; an export job: so that their pages
+    are walked with ids that exist, not only answered 404."""
+    import datetime as dt
+
+    from industrybrain.cultivation.models import Membership, Task
+    from industrybrain.enterprises.models import District, ExportJob
+    from industrybrain.industry.models import ChainSegment, InvestmentLead
+    from industrybrain.policies import catalogue
+    from industrybrain.projects.models import Project
+    from industrybrain.transform.models import Diagnosis, ProcurementLot, Provider
+
+    a = city["a"]
+    project = Project.objects.create(code="WALK-1", name="走查项目", enterprise=a,
+                                     district_id=a.district_id, planned_yuan=10**9, officer="张伟")
+    if not ChainSegment.objects.exists():
+        from industrybrain.industry.taxonomy import load_taxonomy
+
+        load_taxonomy()
+    segment = ChainSegment.objects.filter(chain__isnull=False).select_related("chain").first()
+    lead = InvestmentLead.objects.create(company="走查目标公司", segment=segment, source="chain",
+                                         district=District.objects.get(code="wujin"), officer="李娜")
+    membership = Membership.objects.create(pool="specialised_sme", enterprise=a,
+                                           entered_on=dt.date(2022, 3, 1), entry_origin="manual",
+                                           entry_reason="走查")
+    task = Task.objects.create(membership=membership, kind="visit", due_on=dt.date(2022, 6, 1))
+    provider = Provider.objects.create(name="走查服务商")
+    lot = ProcurementLot.objects.create(code="WALK-LOT", name="走查批次", budget_yuan=10**6,
+                                        price_yuan=3 * 10**4, period_start=dt.date(2022, 1, 1),
+                                        period_end=dt.date(2022, 12, 31))
+    lot.providers.add(provider)
+    diagnosis = Diagnosis.objects.create(enterprise=a, origin="batch", status="assigned", lot=lot,
+                                         provider=provider, assigned_on=dt.date(2022, 4, 1))
+    job = ExportJob.objects.create(kind="figures", fmt="xlsx", params="district=wujin",
+                                   created_by=users["admin"], status="done", rows_total=1,
+                                   rows_done=1)
+    by_application = next(p.id for p in catalogue.pack().policies if catalogue.by_application(p))
+    return {"ids": [project.pk, lead.pk, membership.pk, task.pk, provider.pk, lot.pk,
+                    diagnosis.pk, job.pk, segment.pk],
+            "chain": segment.chain.code,
+            "named": {"pool_id": [membership.pool], "membership_id": [str(membership.pk)],
+                      "task_id": [str(task.pk)], "lead": [str(lead.pk)],
+                      "enterprise_id": [str(a.pk)],
+                      "policy_id": ["dengfeng", by_application]}}
 
 
 def _client(world, role):
@@ -106,6 +156,9 @@ def _send(client, method, url, data, failures, role):
     return response, set(urlwalk.Recorder.seen[method])
 
 
+_LATER_ROW = re.compile(r"-[1-9]\d*-")
+
+
 def _slice(values: list[str], salt: str, count: int) -> list[str]:
     """A stable sample of ``count`` values, rotated by ``salt`` (a role, a parameter): over
     the roles of a walk every value reaches every parameter, while each request stays cheap."""
@@ -117,6 +170,7 @@ def _slice(values: list[str], salt: str, count: int) -> list[str]:
 def _valid_path_values(world):
     pool = world["ids"]
     valid = {name: fn(world) for name, fn in urlwalk.PATH_VALUES.items()}
+    valid.update(world["named"])
     for name in ("pk", "id", "object_id"):
         valid.setdefault(name, pool)
     for name in ("code",):
@@ -214,8 +268,9 @@ def _fuzz(client, method, url, keys, failures, role, light):
             new |= seen
         if light:
             continue
-        # each parameter alone, hostile, with the others plausible
-        for key in todo:
+        # each parameter alone, hostile, with the others plausible; a formset's rows share
+        # their fields' parsing, so only its first row's fields are sent one by one
+        for key in [k for k in todo if not _LATER_ROW.search(k)]:
             others = {k: PLAUSIBLE[i % len(PLAUSIBLE)] for i, k in enumerate(todo) if k != key}
             for value in _slice(HOSTILE, role + key, 2) + _slice(PLAUSIBLE, role + key, 1):
                 _r, seen = _send(client, method, url, {**others, key: value}, failures, role)
@@ -310,3 +365,17 @@ def test_logout_with_hostile_input_is_not_5xx(users):
             client.force_login(users[role])
         for url in ("/logout/", "/admin/logout/"):
             assert client.post(url, {"next": value}).status_code < 500
+
+
+def test_every_history_admin_answers_404_to_a_malformed_id():
+    """simple_history's own admin answers 500 to /admin/<model>/<not an id>/history/; every
+    registered history admin must be core.admin.HistoryAdmin, which answers 404."""
+    from django.contrib import admin
+    from simple_history.admin import SimpleHistoryAdmin
+
+    from industrybrain.core.admin import HistoryAdmin
+
+    plain = [model._meta.label for model, model_admin in admin.site._registry.items()
+             if isinstance(model_admin, SimpleHistoryAdmin)
+             and not isinstance(model_admin, HistoryAdmin)]
+    assert not plain

@@ -1,5 +1,6 @@
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
+
+from industrybrain.core.admin import HistoryAdmin
 
 from .models import (
     ElementNeed,
@@ -22,7 +23,7 @@ class InvestmentInline(admin.TabularInline):
 
 
 @admin.register(Project)
-class ProjectAdmin(SimpleHistoryAdmin):
+class ProjectAdmin(HistoryAdmin):
     list_display = ["code", "name", "district", "stage", "level", "planned_yuan", "done_yuan", "is_large"]
     list_filter = ["district", "stage", "level", "is_large", "cluster"]
     search_fields = ["code", "name", "investor"]
@@ -50,7 +51,7 @@ class InspectionAdmin(admin.ModelAdmin):
 
 
 @admin.register(ElementNeed)
-class ElementNeedAdmin(SimpleHistoryAdmin):
+class ElementNeedAdmin(HistoryAdmin):
     list_display = ["project", "kind", "department", "status", "due_on", "secured_on"]
     list_filter = ["kind", "status"]
     raw_id_fields = ["project"]
