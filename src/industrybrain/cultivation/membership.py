@@ -69,13 +69,17 @@ def push_services(pool: Pool, year: int, members) -> int:
             p = catalogue.policy(policy_id)
             if p is None:
                 continue
-            title = _("“%(pool)s”成员可享：%(policy)s") % {"pool": pool.name_zh, "policy": p.title_zh}
             quote = p.citations[0].quote if p.citations else ""
-            body = _("贵企业在%(pool)s中，可享受“%(policy)s”。依据：「%(quote)s」。详情请联系辖市区工信部门。") % {
-                "pool": pool.name_zh, "policy": p.title_zh, "quote": quote}
+
+            def words(p=p, quote=quote):
+                names = {"pool": local(pool, "name"), "policy": local(p, "title")}
+                return (_("“%(pool)s”成员可享：%(policy)s") % names,
+                        _("贵企业在%(pool)s中，可享受“%(policy)s”。依据：「%(quote)s」。详情请联系辖市区工信部门。")
+                        % {**names, "quote": quote})
+
             for m in members:
                 messages.append(push.send(m.enterprise_id, Message.Kind.SERVICE, policy_id, year,
-                                          title, body))
+                                          words))
                 sent += 1
     push.deliver_soon(*messages)
     return sent

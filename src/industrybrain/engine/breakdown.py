@@ -129,7 +129,7 @@ def breakdown(pack: Pack, policy: Policy, tier_id: str, inputs: dict, lang: str 
             steps.append(Step(zh if lang == "zh" else en, _shown(v, "plain", lang), "let"))
         for name in _assumptions_in(policy, pack, formula):
             a = pack.assumptions[name]
-            steps.append(Step(a.question_zh, assumption_text(a, lang), "assumption"))
+            steps.append(Step(a.question(lang), assumption_text(a, lang), "assumption"))
         try:
             amount = min(max(_value(formula, env, policy, pack), Decimal(0)), Decimal(tier.cap))
         except _Missing:

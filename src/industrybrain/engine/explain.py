@@ -284,7 +284,8 @@ class Explainer:
     def citation(self, lang: str) -> str:
         c = self.p.citations[0]
         s = self.sources.get(c.seed, {})
-        where = "，".join(x for x in (f"《{s['title']}》" if s.get("title") else "",
+        where = ("，" if lang == "zh" else ", ").join(x for x in (
+            f"《{s['title']}》" if s.get("title") else "",
                                       s.get("outlet", ""), str(s.get("date", ""))) if x)
         where = where or ("政策原文" if lang == "zh" else "policy text")
         text = (f"依据：「{c.quote}」（{where}）" if lang == "zh"

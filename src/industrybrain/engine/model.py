@@ -32,6 +32,10 @@ class Assumption:
     placeholder: bool = False  # True: a stand-in figure the bureau must set
     choices: tuple[str, ...] = ()
     citations: tuple[Citation, ...] = ()
+    question_en: str = ""  # '' falls back to the Chinese question
+
+    def question(self, lang: str) -> str:
+        return self.question_en if lang == "en" and self.question_en else self.question_zh
 
 
 @dataclass(frozen=True)

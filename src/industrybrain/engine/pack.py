@@ -32,7 +32,7 @@ POLICY_KEYS = {"id", "title_zh", "title_en", "category", "entity", "citation", "
                "assumptions", "budget_line", "group_cap", "target_zh", "notes", "documents",
                "let_labels"}
 TIER_KEYS = {"id", "label_zh", "label_en", "when", "cap", "amount"}
-ASSUMPTION_KEYS = {"id", "value", "choices", "question_zh", "reason", "placeholder",
+ASSUMPTION_KEYS = {"id", "value", "choices", "question_zh", "question_en", "reason", "placeholder",
                    "citation", "citations"}
 
 
@@ -188,7 +188,7 @@ def load_assumptions(path: Path, rel: str) -> dict[str, Assumption]:
         out[aid] = Assumption(
             aid, node, text, ctx.text(m, "question_zh", kp + "question_zh"),
             ctx.text(m, "reason", kp + "reason"), bool(m.get("placeholder", False)), choices,
-            _citations(ctx, m, kp, required=False))
+            _citations(ctx, m, kp, required=False), str(m.get("question_en") or ""))
     return out
 
 
@@ -400,6 +400,6 @@ def reassume(pack: Pack, values: dict[str, str]) -> Pack:
             node = parse(str(text))
             check(node, Scope())
         assumptions[key] = Assumption(old.id, node, str(text), old.question_zh, old.reason,
-                                      old.placeholder, old.choices, old.citations)
+                                      old.placeholder, old.choices, old.citations, old.question_en)
     policies = [load_policy(pack.root / p.file, p.file, assumptions) for p in pack.policies]
     return pack.replace(assumptions=assumptions, policies=tuple(policies))

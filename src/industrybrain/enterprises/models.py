@@ -10,7 +10,7 @@ from stdnum.cn import uscc as uscc_std
 from stdnum.exceptions import ValidationError as StdnumError
 
 from industrybrain.core import bounds
-from industrybrain.core.localize import related
+from industrybrain.core.localize import local, related
 
 
 def validate_uscc(value: str) -> None:
@@ -32,7 +32,7 @@ class District(models.Model):
         ordering = ["id"]
 
     def __str__(self):
-        return self.name_zh
+        return local(self)  # the reader's language: forms' choices show it
 
 
 class IndustryCode(models.Model):
@@ -168,7 +168,7 @@ class DesignationType(models.Model):
         ordering = ["id"]
 
     def __str__(self):
-        return self.name_zh
+        return local(self)  # the reader's language: forms' choices show it
 
     @property
     def level_label(self) -> str:

@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from industrybrain.core import bounds
-from industrybrain.core.localize import related
+from industrybrain.core.localize import local, related
 
 
 class Cluster(models.Model):
@@ -27,7 +27,7 @@ class Cluster(models.Model):
                                     "cluster_target_2025_yuan_in_range", nullable=True)]
 
     def __str__(self):
-        return self.name_zh
+        return local(self)  # the reader's language: forms' choices show it
 
 
 class Chain(models.Model):
@@ -49,7 +49,7 @@ class Chain(models.Model):
         ordering = ["order", "id"]
 
     def __str__(self):
-        return self.name_zh
+        return local(self)  # the reader's language: forms' choices show it
 
 
 class ChainSegment(models.Model):
@@ -87,7 +87,7 @@ class ChainSegment(models.Model):
         ]
 
     def __str__(self):
-        return self.name_zh
+        return local(self)  # the reader's language: forms' choices show it
 
     @property
     def owner(self):

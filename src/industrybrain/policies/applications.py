@@ -117,9 +117,9 @@ def decide(app_id: int, user, approve: bool, amount_yuan: int | None, reason: st
         audit.record(user, "application_" + app.status, app, detail={"amount_yuan": amount_yuan})
         # The outbox: the decision's message commits with the decision.
         message = push.send(
-            app.enterprise_id, Message.Kind.DECISION, app.policy_id, app.year,
-            _("您的“%(p)s”申请：%(s)s") % {"p": catalogue.title(app.policy_id),
-                                        "s": app.get_status_display()}, app.reason or "")
+            app.enterprise_id, Message.Kind.DECISION, app.policy_id, app.year, lambda: (
+                _("您的“%(p)s”申请：%(s)s") % {"p": catalogue.title(app.policy_id),
+                                            "s": app.get_status_display()}, app.reason or ""))
     push.deliver_soon(message)
     if app.award_id:
         return ledger.approve(app.award_id, user)  # budget and caps apply here as for runs

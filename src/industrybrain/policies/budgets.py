@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from django.db.models import Count, Sum
 from django.utils.translation import gettext as _
 
+from industrybrain.core.localize import local
 from industrybrain.core.money import format_yuan
 from industrybrain.policies import catalogue
 from industrybrain.policies.models import Award, Budget, LedgerEntry
@@ -132,7 +133,7 @@ def lines(year: int) -> list[Line]:
     for p in catalogue.pack().policies:
         if not catalogue.carries_money(p):
             continue
-        out.append(Line(p.id, p.title_zh, year, budgets.get(p.id), paid_by.get(p.id, 0),
+        out.append(Line(p.id, local(p, "title"), year, budgets.get(p.id), paid_by.get(p.id, 0),
                         by_status.get((p.id, "awaiting_second"), 0),
                         by_status.get((p.id, "proposed"), 0) + by_status.get((p.id, "held"), 0)))
     return out

@@ -56,12 +56,12 @@ class Row:
 
 
 def designation_choices() -> list[tuple[str, str]]:
-    key = "ib-calc:designations"
+    key = "ib-calc:designations:" + ("en" if in_english() else "zh")
     choices = cache.get(key)
     if choices is None:
         from industrybrain.enterprises.models import DesignationType
 
-        choices = list(DesignationType.objects.values_list("code", "name_zh"))
+        choices = [(t.code, local(t)) for t in DesignationType.objects.all()]
         cache.set(key, choices, CACHE_SECONDS)
     return choices
 

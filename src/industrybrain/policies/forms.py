@@ -30,7 +30,7 @@ class WhatIfForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["designation"].choices = [("", "—")] + list(
-            DesignationType.objects.values_list("code", "name_zh"))
+            (t.code, local(t)) for t in DesignationType.objects.all())
 
     def figures(self):
         keys = ("revenue", "local_contribution", "rd_spending", "tech_upgrade_investment")

@@ -55,7 +55,7 @@ def figures_read(p: Policy) -> list[str]:
 
 def assumptions_of(p: Policy) -> list[dict]:
     pack = catalogue.pack()
-    return [{"question": a.question_zh, "value": assumption_text(a, _lang()), "placeholder": a.placeholder}
+    return [{"question": a.question(_lang()), "value": assumption_text(a, _lang()), "placeholder": a.placeholder}
             for a in (pack.assumptions[i] for i in p.assumptions if i in pack.assumptions)]
 
 

@@ -13,6 +13,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from industrybrain.core import bounds
+from industrybrain.core.localize import in_english
 from industrybrain.core.models import AppendOnlyModel
 
 
@@ -274,6 +275,9 @@ class Message(models.Model):
     year = models.PositiveSmallIntegerField(_("年度"))
     title = models.CharField(_("标题"), max_length=200)
     body = models.TextField(_("内容"))
+    # Written in both languages when sent (push.bilingual): each reader sees theirs.
+    title_en = models.CharField(_("英文标题"), max_length=300, blank=True, default="")
+    body_en = models.TextField(_("英文内容"), blank=True, default="")
     created_at = models.DateTimeField(_("时间"), auto_now_add=True)
     read_at = models.DateTimeField(_("已读时间"), null=True, blank=True)
     emailed = models.BooleanField(_("已发邮件"), default=False)
@@ -290,6 +294,15 @@ class Message(models.Model):
         ]
         indexes = [models.Index(fields=["delivered_at"], condition=models.Q(delivered_at=None),
                                 name="message_undelivered")]
+
+
+    @property
+    def shown_title(self) -> str:
+        return self.title_en if in_english() and self.title_en else self.title
+
+    @property
+    def shown_body(self) -> str:
+        return self.body_en if in_english() and self.body_en else self.body
 
 
 class Subscription(models.Model):

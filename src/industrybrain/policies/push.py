@@ -27,10 +27,11 @@ from django.contrib.auth import get_user_model
 from django.core.mail import EmailMessage, get_connection
 from django.db import connection as db
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from industrybrain.core.localize import in_english, local
 from industrybrain.core.money import format_yuan
 from industrybrain.policies import catalogue
 from industrybrain.policies.liveness import Stopped
@@ -53,9 +54,26 @@ def wants(subscribed: set[str] | None, p) -> bool:
     return not subscribed or bool(subscribed & topics_of(p))
 
 
+def bilingual(build) -> dict:
+    """A message's words in both languages: ``build()`` returns (title, body) in the active
+    language and is called once in Chinese and once in English. A message is stored with
+    both (Message.title/body and title_en/body_en), so each reader sees theirs."""
+    with translation.override("zh-hans"):
+        title, body = build()
+    with translation.override("en"):
+        title_en, body_en = build()
+    return {"title": title, "body": body, "title_en": title_en, "body_en": body_en}
+
+
+def explanation(row) -> str:
+    """A result row's or an award's explanation in the active language."""
+    get = row.get if isinstance(row, dict) else lambda k: getattr(row, k, None)
+    return ((get("explanation_en") if in_english() else None) or get("explanation_zh") or "")
+
+
 def _award_text(policy, amount, tier_label, explanation):
     # Proposed, not paid: the words say so until the payment's own message (paid()).
-    title = _("拟奖励：“%(policy)s”%(amount)s（待审核）") % {"policy": policy.title_zh,
+    title = _("拟奖励：“%(policy)s”%(amount)s（待审核）") % {"policy": local(policy, "title"),
                                                      "amount": format_yuan(amount)}
     body = "\n".join([
         explanation,
@@ -68,11 +86,11 @@ def _award_text(policy, amount, tier_label, explanation):
 def award_message(year: int, p, r) -> Message:
     """The message of a new award, from its result row (written with the award)."""
     tier = r["tier"] or ""
-    title, body = _award_text(p, r["amount_yuan"],
-                              catalogue.tier_label(p, tier) if tier and "+" not in tier else "",
-                              r["explanation_zh"] or "")
+    words = bilingual(lambda: _award_text(
+        p, r["amount_yuan"], catalogue.tier_label(p, tier) if tier and "+" not in tier else "",
+        explanation(r)))
     return Message(enterprise_id=r["enterprise_id"], kind=Message.Kind.AWARD, policy_id=p.id,
-                   year=year, title=title, body=body)
+                   year=year, **words)
 
 
 def from_run(run, pack, result: pa.Table, check=None, batch: int = 5000) -> dict:
@@ -92,8 +110,8 @@ def from_run(run, pack, result: pa.Table, check=None, batch: int = 5000) -> dict
             continue
         messages.append(Message(
             enterprise_id=r["enterprise_id"], kind=Message.Kind.NEAR_MISS, policy_id=p.id,
-            year=run.year, title=_("离“%(policy)s”只差一点") % {"policy": p.title_zh},
-            body=r["explanation_zh"]))
+            year=run.year, **bilingual(lambda p=p, r=r: (
+                _("离“%(policy)s”只差一点") % {"policy": local(p, "title")}, explanation(r)))))
     created = 0
     for i in range(0, len(messages), batch):
         if check is not None:
@@ -114,24 +132,25 @@ def from_run(run, pack, result: pa.Table, check=None, batch: int = 5000) -> dict
 
 
 def _rows(result, mask):
-    cols = ["enterprise_id", "policy_id", "tier", "amount_yuan", "explanation_zh"]
+    cols = ["enterprise_id", "policy_id", "tier", "amount_yuan", "explanation_zh", "explanation_en"]
     return result.filter(mask).select(cols).to_pylist()
 
 
-def send(enterprise_id: int, kind: str, policy_id: str, year: int, title: str, body: str):
+def send(enterprise_id: int, kind: str, policy_id: str, year: int, build):
     """One message outside a run (a decision, a payment), written in the caller's
-    transaction; the caller calls ``deliver_soon`` once that has committed."""
+    transaction; the caller calls ``deliver_soon`` once that has committed. ``build()``
+    returns (title, body) in the active language (see ``bilingual``)."""
     msg, _created = Message.objects.get_or_create(
         enterprise_id=enterprise_id, kind=kind, policy_id=policy_id, year=year,
-        defaults={"title": title, "body": body})
+        defaults=bilingual(build))
     return msg
 
 
 def paid(award) -> Message:
-    return send(award.enterprise_id, Message.Kind.PAID, award.policy_id, award.year,
-         _("“%(policy)s”%(amount)s已拨付") % {"policy": catalogue.title(award.policy_id),
-                                            "amount": format_yuan(award.amount_yuan)},
-         _("财政资金已列入拨付清单，将直达企业账户。") + "\n" + award.explanation_zh)
+    return send(award.enterprise_id, Message.Kind.PAID, award.policy_id, award.year, lambda: (
+        _("“%(policy)s”%(amount)s已拨付") % {"policy": catalogue.title(award.policy_id),
+                                           "amount": format_yuan(award.amount_yuan)},
+        _("财政资金已列入拨付清单，将直达企业账户。") + "\n" + explanation(award)))
 
 
 def deliver_soon(*messages) -> None:

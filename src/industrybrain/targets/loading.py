@@ -6,6 +6,7 @@ does, `industrybrain targets-refresh` calls it first.
 
 import re
 from decimal import Decimal
+from functools import lru_cache
 
 import yaml
 from django.db import transaction
@@ -17,7 +18,7 @@ from .models import Target
 
 # The pack groups its items under comment headings ("# ==== 规模效益 Scale … ====="); YAML
 # drops comments, so the headings are read from the text by line number.
-_SECTION = re.compile(r"^# ={3,} (?P<title>\S+)")
+_SECTION = re.compile(r"^# ={3,} (?P<title>\S+)(?: (?P<english>[^=]*?))? *=*$")
 
 # Fields copied as they are; the officer's status and note are never touched by a reload.
 _PLAIN = ("name_zh", "name_en", "kind", "scope", "unit", "as_written", "deadline",
@@ -38,6 +39,15 @@ def read_items(pack: str = "changzhou_2022") -> list[dict]:
         before = [title for n, title in headings if n < line]
         item["section"] = before[-1] if before else ""
     return items
+
+
+@lru_cache(maxsize=4)
+def section_names(pack: str = "changzhou_2022") -> dict[str, str]:
+    """Each section heading's English, by its Chinese: targets.yaml writes both on the
+    heading line (``# ==== 规模效益 Scale and efficiency ====``)."""
+    text = (pack_dir(pack) / "targets.yaml").read_text(encoding="utf-8")
+    return {m["title"]: (m["english"] or m["title"]).strip()
+            for line in text.splitlines() if (m := _SECTION.match(line))}
 
 
 def _decimal(value) -> Decimal | None:

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from django.db.models import Avg, Count
 from django.utils.translation import gettext as _
 
-from industrybrain.core.localize import local
+from industrybrain.core.localize import in_english, local
 
 from .config import config
 from .models import Provider
@@ -26,7 +26,7 @@ class Match:
 
     @property
     def explanation(self) -> str:
-        return "；".join(self.reasons)
+        return ("; " if in_english() else "；").join(self.reasons)
 
 
 def library():

@@ -82,3 +82,20 @@ def district_link(district):
         return "—"
     return format_html('<a href="{}">{}</a>', reverse("district", args=[district.code]),
                        local(district, "name"))
+
+
+# Chinese punctuation between template values, as an English page writes it.
+_PUNCTUATION_EN = {"（": " (", "）": ")", "，": ", ", "：": ": ", "；": "; ", "。": ". ", "、": ", ",
+                   "「": "“", "」": "”"}
+
+
+@register.simple_tag
+def pu(mark):
+    """{% pu "（" %}: the mark on a Chinese page, its English form (" (") on an English one."""
+    return _PUNCTUATION_EN.get(mark, mark) if localize.in_english() else mark
+
+
+@register.simple_tag
+def english():
+    """{% english as en %}{% if not en %}…{% endif %}: what only one language needs."""
+    return localize.in_english()

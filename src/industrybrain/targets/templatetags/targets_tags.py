@@ -58,6 +58,32 @@ def format_measure(value, unit: str) -> str:
 
 
 @register.filter
+def goal(target) -> str:
+    """A target's number with its comparator: as the article writes it (超 1万亿元), or on an
+    English page in English units (more than CNY 1,000 bn)."""
+    if not target.as_written:
+        return ""
+    shown = target.as_written
+    if in_english() and target.value is not None:
+        shown = format_measure(target.value, target.unit)
+        if target.value_max is not None:
+            shown += " – " + format_measure(target.value_max, target.unit)
+    return f"{target.get_comparator_display()} {shown}".strip()
+
+
+@register.filter
+def section(name: str) -> str:
+    """A section heading of targets.yaml in the reader's language."""
+    if not in_english() or not name:
+        return name
+    from django.conf import settings
+
+    from industrybrain.targets.loading import section_names
+
+    return section_names(getattr(settings, "IB_POLICY_PACK", "changzhou_2022")).get(name, name)
+
+
+@register.filter
 def measure(value, unit):
     return format_measure(value, unit or "")
 
