@@ -1,14 +1,35 @@
 from django.contrib import admin
 from django.contrib.admin.utils import unquote
+from django.db import transaction
 from django.http import Http404
 from simple_history.admin import SimpleHistoryAdmin
 
+from industrybrain.core import dataversion
 from industrybrain.core.models import ImportBatch
 
 
 class HistoryAdmin(SimpleHistoryAdmin):
     """simple_history's admin, whose history page answers 404 (not 500) for an id that is
-    not one: ``get_object`` turns a malformed id into None, the history view does not."""
+    not one: ``get_object`` turns a malformed id into None, the history view does not.
+
+    A delete in the admin (one row, or the "delete selected" action) bumps the data
+    version of the model's kind in the same transaction, as an edit does through the
+    save signal, so that the cockpit does not go on showing a deleted row's figures."""
+
+    def delete_model(self, request, obj):
+        with transaction.atomic():
+            super().delete_model(request, obj)
+            self._bump()
+
+    def delete_queryset(self, request, queryset):
+        with transaction.atomic():
+            super().delete_queryset(request, queryset)
+            self._bump()
+
+    def _bump(self):
+        kind = dataversion.kind_of(self.model)
+        if kind is not None:
+            dataversion.bump(kind)
 
     def history_view(self, request, object_id, extra_context=None):
         if self.get_object(request, unquote(object_id)) is None:

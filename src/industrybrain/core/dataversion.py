@@ -62,17 +62,27 @@ def current(kinds) -> str:
                     for kind in kinds)
 
 
+# The kind of data each watched model is part of (filled by ``watch``).
+_WATCHED: dict[type, str] = {}
+
+
+def kind_of(model) -> str | None:
+    """The kind of data a model's rows are part of, if it is watched."""
+    return _WATCHED.get(model)
+
+
 def watch(kind: str, *models) -> None:
     """Bump ``kind`` whenever one of ``models`` is saved row by row (an edit in the admin):
-    bulk writes send no signal and call ``bump`` themselves. Deletes are not watched: a
-    receiver would turn every bulk delete of these models into a bump per row; whoever
-    deletes calls ``bump``."""
+    bulk writes send no signal and call ``bump`` themselves. Deletes are not watched by a
+    signal: a receiver would turn every bulk delete of these models into a bump per row;
+    whoever deletes calls ``bump`` (the admin: core.admin.HistoryAdmin, through ``kind_of``)."""
     from django.db.models.signals import post_save
 
     def changed(sender, **kwargs):
         bump(kind)
 
     for model in models:
+        _WATCHED[model] = kind
         post_save.connect(changed, sender=model, weak=False,
                           dispatch_uid=f"dataversion-{kind}-{model._meta.label}")
 

@@ -72,6 +72,31 @@ def test_an_edit_in_the_admin_shows_on_the_very_next_request(client_as, monitore
     assert ranking_output(cockpit(client)) == {"武进区": "4.24 亿元"}
 
 
+@pytest.mark.parametrize("how", ["delete page", "delete selected"])
+def test_a_delete_in_the_admin_shows_on_the_very_next_request(client_as, monitored, how,
+                                                              django_user_model):
+    from django.test import Client
+
+    from industrybrain.enterprises.models import AnnualFigures
+
+    officer = client_as("wujin")
+    assert ranking_output(cockpit(officer)) == {"武进区": "3.24 亿元"}
+    figures = AnnualFigures.objects.get(enterprise=monitored["b"], year=2021)
+    client = Client()
+    client.force_login(django_user_model.objects.create_superuser("root", password="x"))
+    if how == "delete page":
+        response = client.post(f"/admin/enterprises/annualfigures/{figures.pk}/delete/",
+                               {"post": "yes"})
+    else:
+        response = client.post("/admin/enterprises/annualfigures/",
+                               {"action": "delete_selected", "_selected_action": [figures.pk],
+                                "post": "yes"})
+    assert response.status_code == 302
+    assert not AnnualFigures.objects.filter(pk=figures.pk).exists()
+    # B's 2021 output (2.16 亿元) is gone: 武进 3.24 -> 1.08 亿元
+    assert ranking_output(cockpit(officer)) == {"武进区": "1.08 亿元"}
+
+
 def test_a_refresh_shows_on_the_very_next_request(client_as, monitored):
     from industrybrain.enterprises.models import AnnualFigures
 
