@@ -379,3 +379,12 @@ def test_every_history_admin_answers_404_to_a_malformed_id():
              if isinstance(model_admin, SimpleHistoryAdmin)
              and not isinstance(model_admin, HistoryAdmin)]
     assert not plain
+
+
+def test_a_history_page_answers_404_to_a_malformed_id_and_opens_for_a_real_one(
+        django_user_model, city):
+    client = Client()
+    client.force_login(django_user_model.objects.create_superuser("root", password="x"))
+    assert client.get(f"/admin/enterprises/enterprise/{city['a'].pk}/history/").status_code == 200
+    for bad in ("x" * 300, "²", "1e999999", "99999999999999999999", "-99999999999999999999"):
+        assert client.get(f"/admin/enterprises/enterprise/{bad}/history/").status_code == 404, bad

@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.contrib.admin.utils import unquote
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import Http404
 from simple_history.admin import SimpleHistoryAdmin
@@ -32,8 +33,12 @@ class HistoryAdmin(SimpleHistoryAdmin):
             dataversion.bump(kind)
 
     def history_view(self, request, object_id, extra_context=None):
-        if self.get_object(request, unquote(object_id)) is None:
-            raise Http404
+        # Malformed ids only: the history of a deleted row (no object) stays readable.
+        try:
+            pk = self.model._meta.pk
+            pk.run_validators(pk.to_python(unquote(object_id)))  # a number, and in range
+        except (ValidationError, ValueError):
+            raise Http404 from None
         return super().history_view(request, object_id, extra_context)
 
 
