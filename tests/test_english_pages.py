@@ -5,8 +5,9 @@ except what is Chinese by nature:
 - proper names and what people typed: enterprise, provider, procurement-lot and project
   names, officers, an application's statement, a diagnosis's findings (docs/i18n.md: data
   are not translated);
-- the articles quoted word for word: a citation's quote and the article's title and outlet
-  (a quotation keeps its language; the page says in English what it means);
+- the articles quoted word for word: a citation's quote and the article's title and outlet,
+  and the titles of the national and provincial rules a pool follows (a quotation keeps its
+  language; the page says in English what it means);
 - the keywords that place an enterprise in a chain segment, which match Chinese names;
 - 简体中文, the language switch's name for Chinese.
 
@@ -29,16 +30,7 @@ pytestmark = pytest.mark.django_db
 CHINESE = re.compile(r"[\u3400-\u9fff\uf900-\ufaff（）【】《》，。、：；！？「」〔〕]+")
 
 # url name -> what is still Chinese on its English page (to translate, then remove here).
-NOT_YET = {
-    "targets:detail": "the status rules, the forecast's reasoning and the entry form's units",
-    "cultivation:pool": "the pool's rule notes in pools.yaml (Chinese only)",
-    "enterprises:list": "GB/T 4754 division names (industry_codes.csv has no English)",
-    "enterprises:detail": "GB/T 4754 division names (industry_codes.csv has no English)",
-    "policies:audit": "full-width punctuation in the audit log's details",
-    "policies:budgets": "full-width punctuation around the budget lines' caps",
-    "industry:cluster": "full-width punctuation in the 招商 lead rows",
-    "industry:chain": "full-width punctuation in the 招商 lead rows",
-}
+NOT_YET: dict[str, str] = {}
 
 
 def _pages(world) -> dict[str, str]:
@@ -58,7 +50,7 @@ def _pages(world) -> dict[str, str]:
     return pages
 
 
-def _yaml_strings(node, keys=("quote", "title", "outlet")):
+def _yaml_strings(node, keys=("quote", "title", "outlet", "source")):
     """Every string under one of ``keys`` anywhere in a parsed YAML document."""
     if isinstance(node, dict):
         for key, value in node.items():

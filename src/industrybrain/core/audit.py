@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy
 
+from industrybrain.core.localize import punct
 from industrybrain.core.models import AuditEvent
 
 
@@ -124,7 +125,7 @@ def detail_text(detail) -> str:
         label = str(DETAIL_KEYS.get(key, gettext_lazy("其他")))
         if isinstance(value, dict):
             shown = detail_text(value)
-            shown = f"（{shown}）" if shown else "—"
+            shown = f"{punct('（')}{shown}{punct('）')}" if shown else "—"
         elif key.endswith("_yuan") and isinstance(value, int):
             shown = format_yuan(value)
         elif isinstance(value, list):
@@ -133,8 +134,8 @@ def detail_text(detail) -> str:
             shown = "—"
         else:
             shown = _value_words(key, value)
-        parts.append(f"{label}：{shown}")
-    return "；".join(parts)
+        parts.append(f"{label}{punct('：')}{shown}")
+    return punct("；").join(parts)
 
 
 def _value_words(key: str, value) -> str:

@@ -24,6 +24,16 @@ def local(obj, field: str = "name"):
     return get(f"{field}_zh") or ""
 
 
+# Chinese punctuation as an English page writes it (templates: the {% pu %} tag).
+PUNCTUATION_EN = {"（": " (", "）": ")", "，": ", ", "：": ": ", "；": "; ", "。": ". ", "、": ", ",
+                  "「": "“", "」": "”"}
+
+
+def punct(mark: str) -> str:
+    """``"；".join(parts)`` becomes ``punct("；").join(parts)``: "; " on an English page."""
+    return PUNCTUATION_EN.get(mark, mark) if in_english() else mark
+
+
 # --- One vocabulary: the words for the codes of the pack and the models -------------------
 # Every page, message, export and CLI line that shows a policy, tier, variable, designation,
 # stored value or article goes through these (DESIGN §9 "One vocabulary").

@@ -35,6 +35,7 @@ class Standard:
     simplified_zh: str
     placeholder: bool = False
     from_articles: bool = False
+    simplified_en: str = ""
 
 
 @dataclass(frozen=True)
@@ -163,7 +164,8 @@ def parse_pools(data: dict) -> Pools:
         standards[s["id"]] = Standard(
             id=s["id"], name_zh=_req(s, "name_zh", where), name_en=_req(s, "name_en", where),
             source=_req(s, "source", where), year=int(_req(s, "year", where)),
-            simplified_zh=s.get("simplified_zh", ""), placeholder=bool(s.get("placeholder")))
+            simplified_zh=s.get("simplified_zh", ""), placeholder=bool(s.get("placeholder")),
+            simplified_en=s.get("simplified_en", ""))
     ladders = []
     for i, lad in enumerate(data.get("ladders") or []):
         rungs = []

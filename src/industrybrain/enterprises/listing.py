@@ -56,8 +56,8 @@ def decorate(rows, year: int | None) -> None:
 
     rows = list(rows)
     ids = [e.pk for e in rows]
-    names = dict(IndustryCode.objects.filter(
-        code__in={e.industry_code[:3] for e in rows if e.industry_code}).values_list("code", "name_zh"))
+    names = {c.code: local(c) for c in IndustryCode.objects.filter(
+        code__in={e.industry_code[:3] for e in rows if e.industry_code})}
     chains: dict[int, list] = {}
     for m in ChainMembership.objects.filter(enterprise_id__in=ids).select_related("chain"):
         chains.setdefault(m.enterprise_id, []).append(

@@ -40,6 +40,7 @@ class IndustryCode(models.Model):
 
     code = models.CharField(_("行业代码"), max_length=5, unique=True)
     name_zh = models.CharField(_("行业名称"), max_length=64)
+    name_en = models.CharField(_("英文名称"), max_length=128, blank=True, default="")
 
     class Meta:
         verbose_name = _("国民经济行业分类")
@@ -47,7 +48,7 @@ class IndustryCode(models.Model):
         ordering = ["code"]
 
     def __str__(self):
-        return f"{self.code} {self.name_zh}"
+        return f"{self.code} {local(self)}"
 
     @property
     def is_manufacturing(self) -> bool:

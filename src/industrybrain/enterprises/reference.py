@@ -31,7 +31,8 @@ def load_reference(pack: str = "changzhou_2022") -> dict:
         })
     with open(DATA / "industry_codes.csv", encoding="utf-8") as handle:
         for row in csv.DictReader(handle):
-            IndustryCode.objects.update_or_create(code=row["code"], defaults={"name_zh": row["name_zh"]})
+            IndustryCode.objects.update_or_create(code=row["code"], defaults={"name_zh": row["name_zh"],
+                                                                         "name_en": row.get("name_en") or ""})
     clusters, chains = load_taxonomy(pack)
     return {
         "districts": District.objects.count(),

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from industrybrain.core import panels
+from industrybrain.core.localize import local
 from industrybrain.core.scope import can_import, scope_enterprises
 from industrybrain.enterprises import exports, imports, listing
 from industrybrain.enterprises.filters import filter_enterprises
@@ -68,8 +69,8 @@ def enterprise_detail(request, pk):
         "chart": json.dumps(chart, ensure_ascii=False),
         "history": history_of(enterprise)[:50],
         "panels": panels.render(request, enterprise),
-        "industry_name": IndustryCode.objects.filter(code=(enterprise.industry_code or "")[:3])
-        .values_list("name_zh", flat=True).first(),
+        "industry_name": local(IndustryCode.objects.filter(
+            code=(enterprise.industry_code or "")[:3]).first()),
     })
 
 

@@ -10,7 +10,7 @@ from django.db.models.functions import Coalesce
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 
-from industrybrain.core.localize import local
+from industrybrain.core.localize import local, punct
 from industrybrain.core.money import format_yuan
 from industrybrain.core.scope import role_of, scope_enterprises
 from industrybrain.enterprises.models import AnnualFigures, IndustryCode
@@ -46,12 +46,11 @@ def _segment_sums(owner, user, year):
 
 
 def _profile(segment, chain_median):
-    codes = dict(IndustryCode.objects.filter(code__in=segment.industry_codes)
-                 .values_list("code", "name_zh"))
+    codes = {c.code: local(c) for c in IndustryCode.objects.filter(code__in=segment.industry_codes)}
     return {
         "segment": local(segment),
         "codes": [f"{c} {codes.get(c, '')}".strip() for c in segment.industry_codes],
-        "technology": "、".join(segment.keywords),
+        "technology": punct("、").join(segment.keywords),
         "size": (_("规上企业，年产出约 %(v)s（本链规上企业中位数）") % {"v": format_yuan(chain_median)}
                  if chain_median else _("规上企业")),
     }
@@ -157,10 +156,10 @@ def _explain_gap(g) -> str:
     if g["density"] is not None:
         parts.append(_("关联密度 %(d)s（%(district)s 最高）：该区已具备的相近环节 %(related)s") % {
             "d": f"{g['density']:.2f}", "district": g["best_district"],
-            "related": "、".join(g["related"]) or "—"})
+            "related": punct("、").join(g["related"]) or "—"})
     parts.append(_("本地上游供应商 %(up)s 家、下游客户 %(down)s 家") % {
         "up": g["suppliers"], "down": g["customers"]})
-    return "；".join(parts)
+    return punct("；").join(parts)
 
 
 def unplaced_members(owner, user):

@@ -1,6 +1,6 @@
 """Progress, forecast and status of one target from its yearly history (pure Python).
 
-The rules, as the monitor page shows them to officers (RULES):
+The rules, as the monitor page shows them to officers (targets.views.status_rules):
 
 * progress = (value now − baseline) / (goal − baseline); the straight path from the baseline
   year to the deadline says where the value should be now (``expected``).
@@ -25,16 +25,6 @@ ABOUT_TOLERANCE = 0.05  # “左右” (about) is met within ±5% of the value
 DEFAULT_DEADLINE = 2025  # targets without a year belong to the 14th Five-Year Plan
 # Two-sided 80% Student t quantiles by degrees of freedom (1..10); beyond 10 about 1.3.
 _T80 = [3.078, 1.886, 1.638, 1.533, 1.476, 1.440, 1.415, 1.397, 1.383, 1.372]
-
-RULES = [
-    "进度 =（当前值 − 基数）÷（目标值 − 基数）；应达进度按基数年到目标年的直线路径计算。",
-    f"预测：取最近{WINDOW}年数据做最小二乘直线趋势，外推到目标年，给出80%预测区间；"
-    "只有两年数据时区间取趋势变化量的一半；只有一年数据时不做预测。",
-    "已达成：最新值已满足目标；正常推进：预测值满足目标；有风险：预测值未满足但区间有利一端可达到，"
-    "或尚无趋势而进度落后于应达进度；滞后：区间有利一端也达不到，或已过目标年仍未达到。",
-    f"“左右”按目标值±{int(ABOUT_TOLERANCE * 100)}%判断；未给年份的目标按{DEFAULT_DEADLINE}年（“十四五”末）预测。",
-]
-
 
 @dataclass(frozen=True)
 class Goal:

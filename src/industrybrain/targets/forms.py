@@ -9,6 +9,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from industrybrain.core import bounds, dataversion, params
+from industrybrain.core.localize import in_english
 from industrybrain.enterprises.models import District
 
 from .models import QUALITATIVE_STATUSES, IndicatorValue, Target
@@ -18,6 +19,12 @@ from .models import QUALITATIVE_STATUSES, IndicatorValue, Target
 FAR = 5
 UNITS = ["亿元", "万元", "元", "万美元", "亿美元", "万欧元", "%", "家", "个", "件", "万户", "倍",
          "名", "项", "万人", "万套", "位", "个工作日", "平方米", "条"]
+# The units as an English page names them in the entry form (the stored value stays the unit).
+UNITS_EN = {"亿元": "100 million yuan", "万元": "10,000 yuan", "元": "yuan", "万美元": "10,000 USD",
+            "亿美元": "100 million USD", "万欧元": "10,000 EUR", "%": "%", "家": "firms",
+            "个": "count", "件": "pieces", "万户": "10,000 households", "倍": "times",
+            "名": "people", "项": "items", "万人": "10,000 people", "万套": "10,000 sets",
+            "位": "people", "个工作日": "working days", "平方米": "m²", "条": "count"}
 CONVERSIONS = {("亿元", "万元"): "1亿元 = 10000万元", ("万元", "亿元"): "1万元 = 0.0001亿元",
                ("亿美元", "万美元"): "1亿美元 = 10000万美元", ("万美元", "亿美元"): "1万美元 = 0.0001亿美元"}
 
@@ -49,6 +56,8 @@ class EntryForm(forms.Form):
             # A district officer enters for the own district only: no choice to make.
             del self.fields["district"]
         self.fields["unit"].initial = target.measure_unit
+        if in_english():
+            self.fields["unit"].choices = [(u, UNITS_EN.get(u, u)) for u in UNITS]
 
     def clean_source(self):
         source = self.cleaned_data["source"].strip()

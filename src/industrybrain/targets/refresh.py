@@ -22,10 +22,6 @@ from .forecast import Goal, as_decimal, assess
 from .models import Assessment, IndicatorValue, Kind, RefreshRun, Status, Target
 
 PLAN_START = 2021  # first year of the 14th Five-Year Plan; targets.yaml counts “新增” from it
-DISTRICT_SPLIT_NOTE = (
-    "辖市区目标按基数年各辖市区占全市的份额分解（比率指标沿用全市目标）："
-    "文章未把目标分解到辖市区，这是系统的假设。"
-)
 
 
 def demo_scale() -> float:
@@ -146,7 +142,7 @@ def _assessment(run, target, district, goal, result) -> Assessment:
 
 
 def district_goal(target: Target, goal: Decimal, series: dict, district_id: int) -> Decimal | None:
-    """The district's share of a city goal (DISTRICT_SPLIT_NOTE)."""
+    """The district's share of a city goal (the split note of the target page, targets.views)."""
     if target.measure_unit == "%":
         return goal
     city, own = series.get(None, {}), series.get(district_id, {})

@@ -25,10 +25,24 @@ from industrybrain.enterprises.models import District
 
 from . import report
 from .digest import STATUS_ORDER, count_statuses, current_status, latest_assessments
-from .forecast import RULES
+from .forecast import ABOUT_TOLERANCE, DEFAULT_DEADLINE, WINDOW
 from .forms import EntryForm, OfficerStatusForm
 from .models import Assessment, IndicatorValue, Kind, RefreshRun, Status, Target
-from .refresh import DISTRICT_SPLIT_NOTE, chosen_values
+from .refresh import chosen_values
+
+
+def status_rules() -> list[str]:
+    """How progress, the forecast and the status are decided (targets/forecast.py), in the
+    reader's language."""
+    return [
+        gettext("进度 =（当前值 − 基数）÷（目标值 − 基数）；应达进度按基数年到目标年的直线路径计算。"),
+        gettext("预测：取最近%(n)s年数据做最小二乘直线趋势，外推到目标年，给出80%%预测区间；"
+                "只有两年数据时区间取趋势变化量的一半；只有一年数据时不做预测。") % {"n": WINDOW},
+        gettext("已达成：最新值已满足目标；正常推进：预测值满足目标；有风险：预测值未满足但区间有利一端可达到，"
+                "或尚无趋势而进度落后于应达进度；滞后：区间有利一端也达不到，或已过目标年仍未达到。"),
+        gettext("“左右”按目标值±%(pct)s%%判断；未给年份的目标按%(year)s年（“十四五”末）预测。") % {
+            "pct": int(ABOUT_TOLERANCE * 100), "year": DEFAULT_DEADLINE},
+    ]
 
 
 class TargetFilters(params.ParamsForm):
@@ -131,7 +145,8 @@ def detail(request, code):
         "target": target, "a": assessment, "status": current_status(target, assessment),
         "status_label": Status(current_status(target, assessment)).label,
         "values": values, "districts": districts, "district": district, "run": run,
-        "conflicts": conflicts, "rules": RULES, "split_note": DISTRICT_SPLIT_NOTE,
+        "conflicts": conflicts, "rules": status_rules(), "split_note": gettext(
+            "辖市区目标按基数年各辖市区占全市的份额分解（比率指标沿用全市目标）：文章未把目标分解到辖市区，这是系统的假设。"),
         "chart": json.dumps(_chart(target, values, assessment, district), ensure_ascii=False),
         "form": EntryForm(target=target, district=district) if can_enter(request.user, district) else None,
         "status_form": OfficerStatusForm(initial={"status": target.officer_status})

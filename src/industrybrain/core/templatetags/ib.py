@@ -84,15 +84,11 @@ def district_link(district):
                        local(district, "name"))
 
 
-# Chinese punctuation between template values, as an English page writes it.
-_PUNCTUATION_EN = {"（": " (", "）": ")", "，": ", ", "：": ": ", "；": "; ", "。": ". ", "、": ", ",
-                   "「": "“", "」": "”"}
-
-
 @register.simple_tag
 def pu(mark):
-    """{% pu "（" %}: the mark on a Chinese page, its English form (" (") on an English one."""
-    return _PUNCTUATION_EN.get(mark, mark) if localize.in_english() else mark
+    """{% pu "（" %}: the mark on a Chinese page, its English form (" (") on an English one;
+    {% pu "、" as sep %} for a join."""
+    return localize.punct(mark)
 
 
 @register.simple_tag

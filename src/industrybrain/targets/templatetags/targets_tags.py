@@ -1,3 +1,4 @@
+import re
 from decimal import ROUND_HALF_UP, Decimal
 
 from django import template
@@ -81,6 +82,33 @@ def section(name: str) -> str:
     from industrybrain.targets.loading import section_names
 
     return section_names(getattr(settings, "IB_POLICY_PACK", "changzhou_2022")).get(name, name)
+
+
+_LAST_CHINESE = re.compile(r"^.*[\u3400-\u9fff。，；：（）]", re.S)
+
+
+@register.filter
+def note(text: str) -> str:
+    """A note of targets.yaml in the reader's language: each line is written "中文。English."
+    and an English page shows what follows the last Chinese character of each line."""
+    if not in_english() or not text:
+        return text
+    lines = []
+    for line in text.splitlines():
+        m = _LAST_CHINESE.match(line)
+        english = line[m.end():].strip() if m else line
+        lines.append(english if re.search(r"[A-Za-z]", english) else line)
+    return "\n".join(lines)
+
+
+@register.filter
+def reason(text: str) -> str:
+    """An assessment's reason in the reader's language (targets/reasons.py)."""
+    if not in_english():
+        return text
+    from industrybrain.targets.reasons import in_english as english
+
+    return english(text)
 
 
 @register.filter

@@ -1,4 +1,4 @@
-"""The status rules (forecast.RULES) on histories an officer could check by hand."""
+"""The status rules (targets.views.status_rules) on histories an officer could check by hand."""
 
 import pytest
 
