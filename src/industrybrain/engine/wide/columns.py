@@ -1,0 +1,247 @@
+"""The checked contract tables pivoted wide: one row per enterprise, one numpy column per
+variable and year, only for what the pack reads (:class:`~..check.Usage`).
+
+The columns are those of ``compile.base_sql``'s ``base`` relation, with the same meaning,
+built by scattering rows into place instead of by joins and GROUP BY:
+
+    cur[v], prev[v]   this year's and last year's value (a year without a row: unknown)
+    hmax[v]           highest value of any earlier row (bool: whether one was true)
+    hany[v]           whether any earlier row holds a known value (has_history)
+    hgap[v]           the known history, max(founding year, data_since) .. last year, has a
+                      year without a known value, or its start is unknown
+    dfirst[c]         first year granted, up to this year (NEVER: not granted)
+    dheld[c], dnew[c], dprev[c]   held this year; a grant dated this year; held last year
+
+Enterprises are in ascending id order (the result's order).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from ..check import Usage
+from ..vocab import VARIABLES
+from .logic import Col
+
+NEVER = np.int32(2**30)
+_DATA_KINDS = {"money": "int", "count": "int", "float": "float", "bool": "bool", "text": "text"}
+# Largest absolute value of each figure (inputs.RANGES; a value outside it is a defect, set
+# to null before the engine sees it).
+_AGE_BOUND = 10**7
+
+
+@dataclass
+class Wide:
+    year: int
+    ids: np.ndarray  # enterprise ids, ascending
+    order: np.ndarray | None  # position in the input table of each row (None: already sorted)
+    cols: dict[str, Col] = field(default_factory=dict)  # v_<var>, p_<var>, hmax_<var>
+    hany: dict[str, np.ndarray] = field(default_factory=dict)
+    hgap: dict[str, np.ndarray] = field(default_factory=dict)
+    dfirst: dict[str, np.ndarray] = field(default_factory=dict)
+    dheld: dict[str, np.ndarray] = field(default_factory=dict)
+    dnew: dict[str, np.ndarray] = field(default_factory=dict)
+    dprev: dict[str, np.ndarray] = field(default_factory=dict)
+
+    @property
+    def n(self) -> int:
+        return len(self.ids)
+
+
+def bound_of(var: str) -> float:
+    from ..inputs import RANGES
+
+    if var == "age_years":
+        return _AGE_BOUND
+    lo, hi = RANGES.get(var, (0, float("inf")))
+    return float(max(abs(lo), abs(hi)))
+
+
+def values(col: pa.ChunkedArray | pa.Array) -> tuple[np.ndarray, np.ndarray]:
+    """(values, valid) of an Arrow column; values under nulls are arbitrary."""
+    arr = col.combine_chunks() if isinstance(col, pa.ChunkedArray) else col
+    if arr.null_count == 0:
+        valid = np.ones(len(arr), bool)
+    else:
+        valid = arr.is_valid().to_numpy(zero_copy_only=False)
+    if pa.types.is_boolean(arr.type):
+        return pc.fill_null(arr, False).to_numpy(zero_copy_only=False), valid
+    if pa.types.is_null(arr.type):
+        return np.zeros(len(arr), np.int64), valid
+    if arr.null_count == 0:
+        return arr.to_numpy(), valid
+    # Zero copy past the validity bitmap: the value buffer holds something under each null.
+    dtype = arr.type.to_pandas_dtype()
+    data = np.frombuffer(arr.buffers()[1], dtype=dtype, count=len(arr) + arr.offset)
+    return data[arr.offset:], valid
+
+
+def years_of(col: pa.ChunkedArray | pa.Array) -> tuple[np.ndarray, np.ndarray]:
+    """(calendar year, valid) of a date32 column."""
+    arr = col.combine_chunks() if isinstance(col, pa.ChunkedArray) else col
+    days, valid = values(arr.cast(pa.int32()))
+    days = np.where(valid, days, 0).astype("datetime64[D]")
+    return days.astype("datetime64[Y]").astype(np.int64) + 1970, valid
+
+
+class Positions:
+    """Enterprise id -> row of the wide table (-1: not an enterprise of the snapshot)."""
+
+    def __init__(self, ids: np.ndarray):
+        self.ids = ids
+        self.low = int(ids[0]) if len(ids) else 0
+        span = int(ids[-1]) - self.low + 1 if len(ids) else 0
+        # A lookup table when ids are dense (the usual case), else a binary search.
+        self.table = None
+        if 0 < span <= 4 * len(ids) + 1024:
+            self.table = np.full(span, -1, np.int64)
+            self.table[ids - self.low] = np.arange(len(ids))
+
+    def __call__(self, keys: np.ndarray) -> np.ndarray:
+        if not len(self.ids):
+            return np.full(len(keys), -1, np.int64)
+        if self.table is not None:
+            off = keys - self.low
+            inside = (off >= 0) & (off < len(self.table))
+            return np.where(inside, self.table[np.where(inside, off, 0)], -1)
+        pos = np.searchsorted(self.ids, keys)
+        pos = np.minimum(pos, len(self.ids) - 1)
+        return np.where(self.ids[pos] == keys, pos, -1)
+
+
+def pivot(tables: dict[str, pa.Table], usage: Usage, year: int,
+          data_since: int | None) -> Wide:
+    ent = tables["enterprises"]
+    raw_ids = ent["enterprise_id"].to_numpy()
+    order = None
+    if len(raw_ids) > 1 and not bool(np.all(raw_ids[1:] > raw_ids[:-1])):
+        order = np.argsort(raw_ids, kind="stable")
+    ids = raw_ids if order is None else raw_ids[order]
+    wide = Wide(year, ids, order)
+    pos = Positions(ids)
+
+    def ent_col(name: str) -> pa.Array:
+        col = ent[name].combine_chunks()
+        return col if order is None else col.take(pa.array(order))
+
+    needed = set(usage.variables)
+    founded = valid_f = None
+    if "age_years" in needed or any(f in ("first_time_exceeds", "first_time", "has_history")
+                                    for f, _ in usage.history):
+        founded, valid_f = years_of(ent_col("founded_on"))
+    for var in needed:
+        meta = VARIABLES[var]
+        if meta.source == "enterprises":
+            col = ent_col(var)
+            kind = _DATA_KINDS[meta.kind]
+            if kind == "text":
+                wide.cols[f"v_{var}"] = Col(col, col.is_valid().to_numpy(zero_copy_only=False),
+                                            "text")
+            else:
+                v, k = values(col)
+                wide.cols[f"v_{var}"] = Col(v & k if kind == "bool" else v, k, kind, 0,
+                                            bound_of(var))
+        elif var in ("is_chain_leader", "in_chain"):
+            col = ent_col("chain_leader" if var == "is_chain_leader" else "chains")
+            length, k = values(pc.list_value_length(col))
+            wide.cols[f"v_{var}"] = Col((length > 0) & k, k, "bool")
+        elif var == "age_years":
+            wide.cols["v_age_years"] = Col(year - founded, valid_f, "int", 0, _AGE_BOUND)
+    _figures(wide, tables["figures"], usage, pos, founded, valid_f, data_since)
+    _designations(wide, tables["designations"], usage, pos)
+    return wide
+
+
+def _figures(wide: Wide, fig: pa.Table, usage: Usage, pos: Positions,
+             founded: np.ndarray | None, valid_f: np.ndarray | None,
+             data_since: int | None) -> None:
+    year, n = wide.year, wide.n
+    figs = sorted({v for v in usage.variables if VARIABLES[v].source == "figures"}
+                  | {v for _, v in usage.history})
+    if not figs:
+        return
+    prevs = {v for f, v in usage.history if f in ("prev", "increase")}
+    hist = {v for f, v in usage.history if f in ("first_time_exceeds", "first_time",
+                                                  "has_history")}
+    rows = pos(fig["enterprise_id"].to_numpy())
+    fy = fig["year"].to_numpy()
+    mine = rows >= 0
+    at = {year: np.flatnonzero(mine & (fy == year))}
+    if prevs:
+        at[year - 1] = np.flatnonzero(mine & (fy == year - 1))
+    earlier = np.flatnonzero(mine & (fy < year)) if hist else None
+    if hist:
+        # The first year of the known history (compile.history_start): NULL-skipping GREATEST.
+        since = -2**31 if data_since is None else int(data_since)
+        f = np.where(valid_f, founded, -2**31)
+        start = np.maximum(f, since)
+        start_known = valid_f | (data_since is not None)
+        early_rows, early_years = rows[earlier], fy[earlier]
+        inside = early_years >= start[early_rows]
+    for var in figs:
+        kind = _DATA_KINDS[VARIABLES[var].kind]
+        vals, valid = values(fig[var])
+        bound = bound_of(var)
+        for y, name in ((year, "v"), (year - 1, "p")):
+            if name == "p" and var not in prevs:
+                continue
+            idx = at[y]
+            v = np.zeros(n, np.int64 if kind == "int" else vals.dtype)
+            k = np.zeros(n, bool)
+            v[rows[idx]] = vals[idx]
+            k[rows[idx]] = valid[idx]
+            wide.cols[f"{name}_{var}"] = Col(v & k if kind == "bool" else v, k, kind, 0, bound)
+        if var in hist:
+            ok = valid[earlier]
+            r, x = early_rows[ok], vals[earlier][ok]
+            if kind == "bool":
+                hmax = np.zeros(n, bool)
+                hmax[r[x]] = True
+                hv = hmax.astype(np.int64)
+            else:
+                hv = np.full(n, np.iinfo(np.int64).min if kind == "int" else -np.inf,
+                             np.int64 if kind == "int" else np.float64)
+                np.maximum.at(hv, r, x.astype(hv.dtype, copy=False))
+            count = np.bincount(r, minlength=n)
+            hin = np.bincount(r[inside[ok]], minlength=n)
+            wide.cols[f"hmax_{var}"] = Col(hv, count > 0, "int" if kind == "bool" else kind,
+                                           0, bound)
+            wide.hany[var] = count > 0
+            wide.hgap[var] = ~start_known | (np.maximum(year - start, 0) - hin > 0)
+
+
+def _designations(wide: Wide, des: pa.Table, usage: Usage, pos: Positions) -> None:
+    codes = sorted({c for _, c in usage.codes})
+    if not codes:
+        return
+    year, n = wide.year, wide.n
+    entered = {c for f, c in usage.codes if f == "entered"}
+    coded = des["code"].combine_chunks().dictionary_encode()
+    names = coded.dictionary.to_pylist()
+    index, _ = values(coded.indices)
+    rows = pos(des["enterprise_id"].to_numpy())
+    granted, gvalid = years_of(des["granted_on"])
+    expires, evalid = years_of(des["expires_on"])
+    usable = (rows >= 0) & gvalid & (granted <= year)
+    for code in codes:
+        first = np.full(n, NEVER, np.int32)
+        held = np.zeros(n, bool)
+        if code in names:
+            mine = usable & (index == names.index(code))
+            r, g = rows[mine], granted[mine]
+            np.minimum.at(first, r, g.astype(np.int32))
+            held[r[~evalid[mine] | (expires[mine] >= year)]] = True
+            if code in entered:
+                new = np.zeros(n, bool)
+                new[r[g == year]] = True
+                was = np.zeros(n, bool)
+                last = (g <= year - 1) & (~evalid[mine] | (expires[mine] >= year - 1))
+                was[r[last]] = True
+                wide.dnew[code], wide.dprev[code] = new, was
+        elif code in entered:
+            wide.dnew[code], wide.dprev[code] = held, held
+        wide.dfirst[code], wide.dheld[code] = first, held

@@ -1,0 +1,287 @@
+"""A policy's folded AST compiled, once, into numpy functions over the wide columns.
+
+The semantics are ``sqlexpr.ExprCompiler``'s and ``compile.policy_sql``'s, operation by
+operation (three-valued logic in :mod:`.logic`): the history functions read the columns of
+:mod:`.columns` (no self-join, no sort), tiers are picked as the SQL picks them ('highest':
+the first true tier with every tier above it known false; 'all': every true tier, unknown
+if any is unknown), amounts are rounded down to whole 元, kept >= 0 and <= the tier's cap.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+
+import numpy as np
+
+from ..compile import folded
+from ..explain import gap_atom
+from ..expr import Arith, Bool, Call, Compare, If, Logic, Name, Neg, Node, Not, Num, Str
+from ..model import Pack, Policy
+from . import logic as L
+from .columns import Wide
+from .logic import TRUE, Col
+
+# Status codes: the order of compile.STATUSES.
+ELIGIBLE, PENDING, NOT_ELIGIBLE, INSUFFICIENT = 0, 1, 2, 3
+
+Fn = Callable[["Ctx"], Col]
+
+
+class Ctx:
+    """One evaluation: the wide columns and the values of lets already computed."""
+
+    def __init__(self, wide: Wide):
+        self.wide = wide
+        self.memo: dict = {}
+
+
+class Compiler:
+    def __init__(self, lets: Mapping[str, Node], assumptions: Mapping[str, Node],
+                 extra: Mapping[str, Col] | None = None, key: str = ""):
+        self.lets, self.assumptions = lets, assumptions
+        self.extra = dict(extra or {})
+        self.key = key  # names the lets' memo entries (policy and cap)
+
+    def with_cap(self, cap: int, key: str) -> Compiler:
+        return Compiler(self.lets, self.assumptions,
+                        {**self.extra, "cap": L.number(Decimal(cap))}, key)
+
+    def __call__(self, node: Node) -> Fn:
+        c = self
+        if isinstance(node, Num):
+            value = L.number(node.value)
+            return lambda ctx: value
+        if isinstance(node, Str):
+            text = Col(node.value, TRUE, "text")
+            return lambda ctx: text
+        if isinstance(node, Bool):
+            value = L.const_bool(node.value)
+            return lambda ctx: value
+        if isinstance(node, Name):
+            return self.name(node.name)
+        if isinstance(node, Neg):
+            f = c(node.operand)
+            return lambda ctx: L.neg(f(ctx))
+        if isinstance(node, Not):
+            f = c(node.operand)
+            return lambda ctx: L.not_(f(ctx))
+        if isinstance(node, Logic):
+            a, b = c(node.left), c(node.right)
+            op = L.and_ if node.op == "and" else L.or_
+            return lambda ctx: op(a(ctx), b(ctx))
+        if isinstance(node, Compare):
+            a, b, op = c(node.left), c(node.right), node.op
+            return lambda ctx: L.compare(op, a(ctx), b(ctx))
+        if isinstance(node, Arith):
+            a, b = c(node.left), c(node.right)
+            if node.op == "/":
+                return lambda ctx: L.divide(a(ctx), b(ctx))
+            if node.op == "*":
+                return lambda ctx: L.mul(a(ctx), b(ctx))
+            sign = 1 if node.op == "+" else -1
+            return lambda ctx: L.add(a(ctx), b(ctx), sign)
+        if isinstance(node, If):
+            cond, then, other = c(node.cond), c(node.then), c(node.otherwise)
+            return lambda ctx: L.choose(cond(ctx), then(ctx), other(ctx))
+        if isinstance(node, Call):
+            return self.call(node)
+        raise TypeError(f"cannot compile {node!r}")
+
+    def name(self, name: str) -> Fn:
+        if name in self.extra:
+            value = self.extra[name]
+            return lambda ctx: value
+        if name in self.lets:
+            body = self(self.lets[name])
+            key = (self.key, name)
+
+            def let(ctx: Ctx) -> Col:
+                # A let read twice (score, then its tiers) is computed once per run.
+                if key not in ctx.memo:
+                    ctx.memo[key] = body(ctx)
+                return ctx.memo[key]
+            return let
+        if name in self.assumptions:
+            return self(self.assumptions[name])
+        column = f"v_{name}"
+        return lambda ctx: ctx.wide.cols[column]
+
+    def call(self, node: Call) -> Fn:
+        f, args = node.func, node.args
+        if f in ("newly_designated", "holds", "entered"):
+            codes = [a.name if isinstance(a, Name) else a.value  # type: ignore[union-attr]
+                     for a in args]
+            if f == "holds":
+                return lambda ctx: Col(ctx.wide.dheld[codes[0]], TRUE, "bool")
+            if f == "entered":
+                return lambda ctx: Col(ctx.wide.dnew[codes[0]] & ~ctx.wide.dprev[codes[0]],
+                                       TRUE, "bool")
+
+            def newly(ctx: Ctx) -> Col:
+                first = ctx.wide.dfirst[codes[0]]
+                for code in codes[1:]:
+                    first = np.minimum(first, ctx.wide.dfirst[code])
+                return Col(first == ctx.wide.year, TRUE, "bool")
+            return newly
+        if f in ("first_time_exceeds", "first_time", "prev", "increase", "has_history"):
+            var = args[0].name  # type: ignore[union-attr]
+            cur, prev, hmax = f"v_{var}", f"p_{var}", f"hmax_{var}"
+            if f == "prev":
+                return lambda ctx: ctx.wide.cols[prev]
+            if f == "increase":
+                return lambda ctx: L.add(ctx.wide.cols[cur], ctx.wide.cols[prev], -1)
+            if f == "has_history":
+                return lambda ctx: Col(ctx.wide.hany[var], TRUE, "bool")
+            if f == "first_time":
+                def first_time(ctx: Ctx) -> Col:
+                    now, h = ctx.wide.cols[cur], ctx.wide.cols[hmax]
+                    gap = ctx.wide.hgap[var]
+                    before = h.k & (h.v == 1)
+                    return Col(now.v & ~before & ~gap, now.k & (~now.v | before | ~gap), "bool")
+                return first_time
+            threshold = self(args[1])
+
+            def first_time_exceeds(ctx: Ctx) -> Col:
+                now, h, t = ctx.wide.cols[cur], ctx.wide.cols[hmax], threshold(ctx)
+                gap = ctx.wide.hgap[var]
+                known = now.k & t.k
+                decided_false = L.compare("<=", now, t).v | L.compare(">", h, t).v
+                return Col(known & ~decided_false & ~gap, known & (decided_false | ~gap),
+                           "bool")
+            return first_time_exceeds
+        parts = [self(a) for a in args]
+        if f == "min":
+            return lambda ctx: L.extreme([p(ctx) for p in parts], largest=False)
+        if f == "max":
+            return lambda ctx: L.extreme([p(ctx) for p in parts], largest=True)
+        if f == "clip":
+            x, lo, hi = parts
+            return lambda ctx: L.extreme(
+                [L.extreme([x(ctx), lo(ctx)], largest=True), hi(ctx)], largest=False)
+        if f == "abs":
+            return lambda ctx: L.abs_(parts[0](ctx))
+        if f == "round_down":
+            return lambda ctx: L.round_down(parts[0](ctx), parts[1](ctx))
+        if f == "coalesce":
+            return lambda ctx: L.coalesce(parts[0](ctx), parts[1](ctx))
+        if f == "is_known":
+            return lambda ctx: Col(np.asarray(parts[0](ctx).k), TRUE, "bool")
+        raise TypeError(f"no numpy for function {f}")
+
+
+@dataclass
+class Decision:
+    """One policy's decisions for every enterprise (arrays of the wide table's length)."""
+
+    status: np.ndarray  # int8, see ELIGIBLE..INSUFFICIENT
+    tier: np.ndarray  # int16: index into Rule.tier_names (-1: no tier)
+    amount: np.ndarray  # int64 元, meaningful where status == ELIGIBLE and tiers exist
+    cap_bound: np.ndarray  # bool, meaningful where status == ELIGIBLE
+    near: np.ndarray  # bool: within near_miss of some tier's threshold
+
+
+class Rule:
+    """A compiled policy."""
+
+    def __init__(self, pack: Pack, policy: Policy):
+        policy = folded(pack, policy)
+        self.id = policy.id
+        self.selection = policy.tier_selection
+        self.tier_ids = tuple(t.id for t in policy.tiers)
+        self.caps = tuple(int(t.cap) for t in policy.tiers)
+        assumptions = {a: pack.assumptions[a].value for a in policy.assumptions}
+        c = Compiler(policy.lets, assumptions, key=policy.id)
+        self.conds = [c(n) for n in (policy.eligibility, policy.trigger) if n is not None]
+        self.whens, self.amounts, self.near = [], [], []
+        for i, t in enumerate(policy.tiers):
+            self.whens.append(c(t.when))
+            ci = c.with_cap(t.cap, f"{policy.id}#{i}")
+            self.amounts.append(ci(t.amount if t.amount is not None else policy.amount))
+            atom = gap_atom(t.when)
+            if atom is not None:
+                var, thr, strict = atom
+                self.near.append((f"v_{var}", c(thr), strict))
+        if self.selection == "all":
+            # Every combination of true tiers is a tier text ('a+b'); index = bit mask - 1.
+            self.tier_names = tuple(
+                "+".join(tid for j, tid in enumerate(self.tier_ids) if mask >> j & 1)
+                for mask in range(1, 2 ** len(self.tier_ids))) if len(self.tier_ids) <= 8 \
+                else None
+        else:
+            self.tier_names = self.tier_ids
+
+    def decide(self, ctx: Ctx, near_miss: float = 0.2) -> Decision:
+        n = ctx.wide.n
+        elig = L.const_bool(True)
+        for cond in self.conds:
+            elig = L.and_(elig, cond(ctx))
+        elig_t = np.broadcast_to(elig.v, n)
+        elig_f = np.broadcast_to(L.is_false(elig), n)
+        status = np.full(n, INSUFFICIENT, np.int8)
+        tier = np.full(n, -1, np.int16)
+        amount = np.zeros(n, np.int64)
+        bound = np.zeros(n, bool)
+        near = self._near(ctx, near_miss, n)
+        if not self.whens:
+            status[elig_t] = ELIGIBLE
+            status[elig_f] = NOT_ELIGIBLE
+            return Decision(status, tier, amount, bound, near)
+        conds = [self._full(w(ctx), n) for w in self.whens]
+        raws = [a(ctx) for a in self.amounts]
+        amts = []
+        for raw, cap in zip(raws, self.caps, strict=True):
+            money = L.to_money(raw)
+            amts.append((np.minimum(np.maximum(money.v, 0), cap), money.k))
+        caps = [L.number(Decimal(cap)) for cap in self.caps]
+        if self.selection == "highest":
+            pick = np.full(n, -1, np.int16)
+            above_false = np.ones(n, bool)
+            for i, c in enumerate(conds):
+                pick[above_false & c.v] = i
+                above_false &= c.k & ~c.v
+            reached, all_false = pick >= 0, above_false
+            amount_known = np.zeros(n, bool)
+            for i, (a, k) in enumerate(amts):
+                here = pick == i
+                amount = np.where(here, a, amount)
+                amount_known |= here & k
+                over = L.compare(">", raws[i], caps[i])
+                bound |= here & over.v
+            tier = pick
+        else:
+            none_null = np.ones(n, bool)
+            all_false = np.ones(n, bool)
+            amount_known = np.ones(n, bool)
+            mask = np.zeros(n, np.int64)
+            for i, (c, (a, k)) in enumerate(zip(conds, amts, strict=True)):
+                none_null &= c.k
+                all_false &= c.k & ~c.v
+                amount = amount + np.where(c.v, a, 0)
+                amount_known &= ~c.v | k
+                bound |= c.v & L.compare(">", raws[i], caps[i]).v
+                mask |= c.v.astype(np.int64) << i
+            reached = none_null & ~all_false
+            tier = (mask - 1).astype(np.int16)
+        status[elig_t & reached] = PENDING
+        status[elig_t & reached & amount_known] = ELIGIBLE
+        status[elig_f | all_false] = NOT_ELIGIBLE
+        return Decision(status, tier, amount, bound, near)
+
+    @staticmethod
+    def _full(c: Col, n: int) -> Col:
+        return Col(np.broadcast_to(c.v, n), np.broadcast_to(c.k, n), c.t)
+
+    def _near(self, ctx: Ctx, near_miss: float, n: int) -> np.ndarray:
+        """``compile.policy_sql``'s near flag: the current value is below some tier's
+        threshold by at most ``near_miss`` of it."""
+        near = np.zeros(n, bool)
+        share = Col(np.float64(near_miss), TRUE, "float")
+        for column, thr_fn, strict in self.near:
+            cur, thr = ctx.wide.cols[column], thr_fn(ctx)
+            below = L.compare("<=" if strict else "<", cur, thr)
+            gap = L.add(thr, cur, -1)
+            close = L.compare("<=", gap, L.mul(share, thr))
+            near |= np.broadcast_to(below.v & close.v, n)
+        return near
