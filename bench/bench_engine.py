@@ -43,10 +43,11 @@ KINDS = ("enterprises", "figures", "designations")
 
 # --- the child: one measurement in a fresh process ------------------------------------------
 
-def _load(data: Path):
+def _load(data: Path, columns: dict[str, list[str]] | None = None):
     import pyarrow.parquet as pq
 
-    return tuple(pq.read_table(data / f"{k}.parquet") for k in KINDS)
+    return tuple(pq.read_table(data / f"{k}.parquet",
+                               columns=None if columns is None else columns[k]) for k in KINDS)
 
 
 def _peak_mb() -> float:
@@ -76,7 +77,65 @@ def _four(pack):
     return pack.replace(policies=tuple(p for p in pack.policies if p.id in mr.RULES))
 
 
+def _wide(method: str, data: Path, repeat: int) -> tuple[dict, dict]:
+    """The wide backend: the pack's decisions from the Arrow tables (input check, pivot to
+    wide columns, rules, narrow result), reading from Parquet only the columns the pack
+    reads. For the four rules also the rules alone over the pivoted columns, the part
+    numpy's time is comparable with (its own pivot, mr.to_wide, is not timed either)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    from industrybrain.engine import load_pack
+    from industrybrain.engine import wide as W
+    from industrybrain.engine.evaluate import checked_inputs
+
+    pack = load_pack("changzhou_2022")
+    if method == "wide4":
+        pack = _four(pack)
+    plan = W.compile_pack(pack, YEAR)
+    tables = _load(data, W.columns_read(plan))
+    ids = tables[0]["enterprise_id"].to_numpy()
+    out = {"rss_inputs_mb": _peak_mb()}
+    parts: dict[str, list[float]] = {"check": [], "pivot": [], "rules": [], "table": []}
+
+    def whole():
+        t0 = time.perf_counter()
+        year, checked, bad = checked_inputs(pack, YEAR, *tables)
+        t1 = time.perf_counter()
+        wide = W.pivot(checked, plan.usage, year, DATA_SINCE)
+        t2 = time.perf_counter()
+        _, found = W.decide(plan, year, checked, DATA_SINCE, wide=wide)
+        t3 = time.perf_counter()
+        narrow = W.decisions_table(plan, wide, found, "policy",
+                                   invalid=np.fromiter(bad, np.int64) if bad else None)
+        t4 = time.perf_counter()
+        for key, a, b in (("check", t0, t1), ("pivot", t1, t2), ("rules", t2, t3),
+                          ("table", t3, t4)):
+            parts[key].append(b - a)
+        return narrow, wide
+
+    seconds, (narrow, wide) = _time(whole, repeat)
+    out.update({k: statistics.median(v) for k, v in parts.items()}, rows=narrow.num_rows)
+    if method == "wide4":
+        out["rules_alone"], _ = _time(lambda: W.decide(plan, YEAR, {}, DATA_SINCE, wide=wide),
+                                      max(repeat, 5))
+    out["rss_mb"] = _peak_mb()  # before the comparison below allocates its own
+    # The four rules' rows in the engine's result shape, for the per-firm comparison.
+    index = narrow["policy_id"].combine_chunks()
+    four = [i for i, p in enumerate(plan.policy_ids) if p in mr.RULES]
+    part = narrow.filter(pc.is_in(index.indices, pa.array(four, index.indices.type)))
+    part = pa.table({name: (col.cast(pa.string()) if pa.types.is_dictionary(col.type)
+                            else col) for name, col in zip(part.column_names, part.columns,
+                                                           strict=True)})
+    return out | {"seconds": seconds}, mr.from_engine(part, ids)
+
+
 def child(method: str, data: Path, repeat: int, out_dir: Path) -> dict:
+    if method in ("wide4", "pack_wide"):
+        out, per_firm = _wide(method, data, repeat)
+        np.savez(out_dir / f"{method}.npz", **{f"{r}_{i}": per_firm[r][i]
+                                            for r in mr.RULES for i in range(3)})
+        return out
     tables = _load(data)
     ids = tables[0]["enterprise_id"].to_numpy()
     rss_inputs = _peak_mb()
@@ -227,7 +286,8 @@ def main() -> None:
         print(f"city: {args.firms:,} firms × 6 earlier years + {YEAR}, {args.holes:.0%} of "
               f"the figures blank; generated in {time.perf_counter() - t:.0f} s; "
               f"{os.cpu_count()} cores; median of {args.repeat} runs per fresh process")
-        four = ["numpy", "openfisca", "duckdb_sql", "engine4_none", "engine4_relevant"]
+        four = ["numpy", "openfisca", "duckdb_sql", "engine4_none", "engine4_relevant",
+                "wide4", "pack_wide"]
         results = {}
         for method in four:
             if method in args.skip:
@@ -251,11 +311,31 @@ def main() -> None:
                   "engine4_none": "this engine, explain none",
                   "engine4_relevant": "this engine, explain relevant"}
         for method, r in results.items():
-            if "error" in r:
-                print(f"| {labels[method]} | not run: {r['error']} | | |")
+            if method == "pack_wide":
                 continue
+            if "error" in r:
+                print(f"| {labels.get(method, method)} | not run: {r['error']} | | |")
+                continue
+            if method == "wide4":
+                print(f"| this engine, wide: the rules on the wide columns | "
+                      f"{r['rules_alone']:.3f} s | {r['rules_alone'] / numpy_s:.1f}× | |")
+                labels[method] = ("this engine, wide: from the Arrow tables (check "
+                                  f"{r['check']:.2f} + pivot {r['pivot']:.2f} + rules "
+                                  f"{r['rules']:.2f} + result {r['table']:.2f} s)")
             print(f"| {labels[method]} | {r['seconds']:.3f} s | {r['seconds'] / numpy_s:.1f}× "
                   f"| {r['rss_mb']:,.0f} MB (inputs {r['rss_inputs_mb']:,.0f} MB) |")
+        r = results.get("pack_wide")
+        if r is not None:
+            print(f"\n| whole pack, wide, decisions, {args.firms:,} firms | time | peak memory "
+                  "| rows |")
+            print("|---|---|---|---|")
+            if "error" in r:
+                print(f"| from the Arrow tables | not run: {r['error']} | | |")
+            else:
+                print(f"| from the Arrow tables: check {r['check']:.2f} + pivot "
+                      f"{r['pivot']:.2f} + rules {r['rules']:.2f} + narrow result "
+                      f"{r['table']:.2f} s | {r['seconds']:.2f} s | {r['rss_mb']:,.0f} MB "
+                      f"(inputs {r['rss_inputs_mb']:,.0f} MB) | {r['rows']:,} |")
 
         if args.pack_firms and not {"pack_none", "pack_relevant"} <= set(args.skip):
             city2 = root / f"city_{args.pack_firms}_{tag}"

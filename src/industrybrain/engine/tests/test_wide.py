@@ -330,3 +330,18 @@ def test_decimal_to_double_as_duckdb_casts_it():
     mine = L.as_float(L.mul(L.number(Decimal("0.05")), L.Col(rev, np.ones(len(rev), bool),
                                                                "int", 0, MONEY_MAX)))
     assert np.array_equal(got, mine)
+
+
+def test_the_narrow_table_marks_an_enterprise_with_a_bad_value_invalid():
+    from industrybrain.engine.wide import decisions
+
+    ent, fig, des = snapshot(50, seed=2, giants=5)
+    revenue = fig["revenue"].to_pylist()
+    revenue[3] = -5  # a negative amount: this enterprise's input is wrong, not the city's
+    fig = fig.set_column(fig.schema.get_field_index("revenue"), "revenue",
+                         pa.array(revenue, pa.int64()))
+    full = evaluate(PACK, 2022, ent, fig, des, explain="none", data_since=2016)
+    narrow = decisions(PACK, 2022, ent, fig, des, data_since=2016, order="enterprise")
+    as_text = narrow.select(DECISION).cast(full.select(DECISION).schema)
+    assert as_text.to_pylist() == full.select(DECISION).to_pylist()
+    assert "invalid_data" in full["status"].to_pylist()

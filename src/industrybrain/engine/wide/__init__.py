@@ -25,7 +25,9 @@ from ..model import Pack
 from .columns import Wide, pivot
 from .rules import ELIGIBLE, PENDING, Ctx, Decision, Rule
 
-__all__ = ["WidePlan", "compile_pack", "decide", "decisions_table", "pivot", "run"]
+__all__ = ["WidePlan", "columns_read", "compile_pack", "decide", "decisions",
+           "decisions_table", "pivot", "run"]
+INVALID = STATUSES.index("invalid_data")
 
 
 @dataclass(frozen=True)
@@ -54,6 +56,40 @@ def compile_pack(pack: Pack, year: int | None = None) -> WidePlan:
         for code in u.codes:
             usage.add(usage.codes, code)
     return WidePlan(tuple(Rule(pack, p) for p in policies), usage)
+
+
+def columns_read(plan: WidePlan) -> dict[str, list[str]]:
+    """The input columns the plan reads, per table (keys included): what to read from
+    Parquet. (The input check then sees only these: a bad value in a column no policy
+    reads does not make its enterprise invalid_data, as it does when every column is
+    handed over.)"""
+    from ..vocab import VARIABLES
+
+    used = set(plan.usage.variables) | {v for _, v in plan.usage.history}
+    ent = ["enterprise_id"] + sorted(v for v in used if VARIABLES[v].source == "enterprises")
+    if "age_years" in used or any(f in ("first_time_exceeds", "first_time", "has_history")
+                                  for f, _ in plan.usage.history):
+        ent.append("founded_on")
+    ent += [c for v, c in (("is_chain_leader", "chain_leader"), ("in_chain", "chains"))
+            if v in used]
+    fig = ["enterprise_id", "year"] + sorted(v for v in used
+                                             if VARIABLES[v].source == "figures")
+    return {"enterprises": ent, "figures": fig,
+            "designations": ["enterprise_id", "code", "granted_on", "expires_on"]}
+
+
+def decisions(pack: Pack, year: int, enterprises, figures, designations, *,
+              data_since: int | None = None, near_miss: float = 0.2,
+              order: str = "policy") -> pa.Table:
+    """The narrow result of a whole city (see :func:`decisions_table`), inputs checked as
+    by ``evaluate``: an enterprise with a bad value gets invalid_data for every policy."""
+    from ..evaluate import checked_inputs, plan_for
+
+    year, tables, bad = checked_inputs(pack, year, enterprises, figures, designations)
+    plan = plan_for(pack, year, "wide")
+    wide, found = decide(plan, year, tables, data_since, near_miss)
+    return decisions_table(plan, wide, found, order,
+                           invalid=np.fromiter(bad, np.int64, len(bad)) if bad else None)
 
 
 def decide(plan: WidePlan, year: int, tables: dict[str, pa.Table],
@@ -87,11 +123,12 @@ def _shown(d: Decision) -> tuple[np.ndarray, np.ndarray]:
 
 
 def decisions_table(plan: WidePlan, wide: Wide, decisions: list[Decision],
-                    order: str = "policy") -> pa.Table:
+                    order: str = "policy", invalid: np.ndarray | None = None) -> pa.Table:
     """The narrow result: enterprise_id, policy (dictionary of policy ids), status and tier
     (dictionaries), amount_yuan, cap_bound, near_miss. ``order`` "policy": policy by policy,
     each in enterprise order (no sort at all); "enterprise": enterprise by enterprise,
-    policies by id (the DuckDB backend's order)."""
+    policies by id (the DuckDB backend's order). ``invalid``: ids of enterprises whose
+    input has a defect (status invalid_data, nothing else)."""
     p, n = len(plan.rules), wide.n
     names, maps = _tier_dictionary(plan)
     has_amount = np.array([bool(r.whens) for r in plan.rules])
@@ -112,6 +149,13 @@ def decisions_table(plan: WidePlan, wide: Wide, decisions: list[Decision],
         bound[i] = d.cap_bound & eligible
         bound_valid[i] = eligible
         near[i] = d.near
+    if invalid is not None and len(invalid):
+        rows = np.searchsorted(wide.ids, invalid)
+        rows = rows[(rows < n) & (wide.ids[np.minimum(rows, n - 1)] == invalid)]
+        status[:, rows] = INVALID
+        tier[:, rows] = -1
+        for a in (amount_valid, bound_valid, bound, near):
+            a[:, rows] = False
     if order == "enterprise":
         arrange = lambda a: np.ascontiguousarray(a.T).reshape(-1)  # noqa: E731
         ids = np.repeat(wide.ids, p)

@@ -173,15 +173,24 @@ def _figures(wide: Wide, fig: pa.Table, usage: Usage, pos: Positions,
     at = {year: np.flatnonzero(mine & (fy == year))}
     if prevs:
         at[year - 1] = np.flatnonzero(mine & (fy == year - 1))
-    earlier = np.flatnonzero(mine & (fy < year)) if hist else None
     if hist:
+        # Earlier years as a matrix [year][enterprise], only the years some row holds: each
+        # history column is then a reduction down the years, as in OpenFisca's periods.
+        early = mine & (fy < year)
+        everything = bool(early.all())
+        offset = fy.astype(np.int64) - int(fy.min()) if len(fy) else fy.astype(np.int64)
+        present = np.flatnonzero(np.bincount(offset[early], minlength=1)) if early.any() \
+            else np.zeros(0, np.int64)
+        years = present + (int(fy.min()) if len(fy) else 0)
+        code = np.zeros(int(offset.max()) + 1 if len(fy) else 1, np.int64)
+        code[present] = np.arange(len(present))
+        kept = None if everything else np.flatnonzero(early)
+        flat = code[offset] * n + rows if everything else code[offset[kept]] * n + rows[kept]
         # The first year of the known history (compile.history_start): NULL-skipping GREATEST.
         since = -2**31 if data_since is None else int(data_since)
-        f = np.where(valid_f, founded, -2**31)
-        start = np.maximum(f, since)
+        start = np.maximum(np.where(valid_f, founded, -2**31), since)
         start_known = valid_f | (data_since is not None)
-        early_rows, early_years = rows[earlier], fy[earlier]
-        inside = early_years >= start[early_rows]
+        counted = years[:, None] >= start[None, :]
     for var in figs:
         kind = _DATA_KINDS[VARIABLES[var].kind]
         vals, valid = values(fig[var])
@@ -196,21 +205,26 @@ def _figures(wide: Wide, fig: pa.Table, usage: Usage, pos: Positions,
             k[rows[idx]] = valid[idx]
             wide.cols[f"{name}_{var}"] = Col(v & k if kind == "bool" else v, k, kind, 0, bound)
         if var in hist:
-            ok = valid[earlier]
-            r, x = early_rows[ok], vals[earlier][ok]
+            ny = len(years)
+            known = np.zeros(ny * n, bool)
+            known[flat] = valid if kept is None else valid[kept]
+            known = known.reshape(ny, n)
             if kind == "bool":
-                hmax = np.zeros(n, bool)
-                hmax[r[x]] = True
-                hv = hmax.astype(np.int64)
+                true = np.zeros(ny * n, bool)
+                true[flat] = vals if kept is None else vals[kept]
+                hv = (true.reshape(ny, n) & known).any(axis=0).astype(np.int64)
             else:
-                hv = np.full(n, np.iinfo(np.int64).min if kind == "int" else -np.inf,
-                             np.int64 if kind == "int" else np.float64)
-                np.maximum.at(hv, r, x.astype(hv.dtype, copy=False))
-            count = np.bincount(r, minlength=n)
-            hin = np.bincount(r[inside[ok]], minlength=n)
-            wide.cols[f"hmax_{var}"] = Col(hv, count > 0, "int" if kind == "bool" else kind,
-                                           0, bound)
-            wide.hany[var] = count > 0
+                low = np.iinfo(np.int64).min if kind == "int" else -np.inf
+                matrix = np.full(ny * n, low, np.int64 if kind == "int" else np.float64)
+                matrix[flat] = vals if kept is None else vals[kept]
+                matrix = matrix.reshape(ny, n)
+                matrix[~known] = low
+                hv = matrix.max(axis=0, initial=low)
+            some = known.any(axis=0)
+            hin = np.count_nonzero(known & counted, axis=0)
+            wide.cols[f"hmax_{var}"] = Col(hv, some, "int" if kind == "bool" else kind, 0,
+                                           bound)
+            wide.hany[var] = some
             wide.hgap[var] = ~start_known | (np.maximum(year - start, 0) - hin > 0)
 
 

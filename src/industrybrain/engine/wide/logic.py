@@ -19,7 +19,7 @@ Text values are Arrow arrays or Python strings (compared with Arrow compute).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -37,6 +37,8 @@ class Col:
     t: str  # "int" | "dec" | "float" | "bool" | "text"
     s: int = 0  # decimal scale
     bound: float = float("inf")  # largest absolute value (numbers)
+    # The values as DOUBLE, once computed (a figure divided in three scores is cast once).
+    cache: dict = field(default_factory=dict, compare=False, repr=False)
 
 
 def const_bool(value: bool) -> Col:
@@ -90,9 +92,21 @@ def _scale_up(c: Col, scale: int) -> Any:
     if scale == c.s:
         return v
     factor = 10 ** (scale - c.s)
-    if c.bound * factor >= INT64_SAFE:
+    if c.bound * 10 ** scale >= INT64_SAFE and _largest(c) * factor >= INT64_SAFE:
         return _objects(v) * factor
     return v * np.int64(factor)
+
+
+def _largest(c: Col) -> int:
+    """The largest absolute scaled value ``c`` holds where known (one pass: only asked when
+    the bound known at compile time is too loose, as for a ratio of two figures)."""
+    v = c.v
+    if np.ndim(v) == 0:
+        return abs(int(v)) if bool(np.all(c.k)) else 0
+    if v.dtype == object:
+        return max((abs(int(x)) for x in v[np.broadcast_to(c.k, v.shape)]), default=0)
+    known = np.where(c.k, v, 0)
+    return max(abs(int(known.max(initial=0))), abs(int(known.min(initial=0))))
 
 
 def _objects(v: Any) -> Any:
@@ -102,6 +116,12 @@ def _objects(v: Any) -> Any:
 def as_float(c: Col) -> Any:
     if c.t == "float":
         return c.v
+    if "float" not in c.cache:
+        c.cache["float"] = _as_float(c)
+    return c.cache["float"]
+
+
+def _as_float(c: Col) -> Any:
     if c.t == "dec":
         return np.asarray(c.v, dtype=np.float64) / float(10 ** c.s) if c.s else \
             np.asarray(c.v, dtype=np.float64)
@@ -148,7 +168,11 @@ def mul(a: Col, b: Col) -> Col:
     t = "int" if a.t == b.t == "int" else "dec"
     av, bv = a.v, b.v
     if bound * 10 ** (a.s + b.s) >= INT64_SAFE:  # a and b are scaled by 10**s already
-        av, bv = _objects(av), _objects(bv)
+        largest = _largest(a) * _largest(b)
+        if largest >= INT64_SAFE:
+            av, bv = _objects(av), _objects(bv)
+        else:
+            bound = largest / 10 ** (a.s + b.s)
     return Col(av * bv, known2(a, b), t, a.s + b.s, bound)
 
 
@@ -243,8 +267,7 @@ def round_down(x: Col, step: Col) -> Col:
     with np.errstate(all="ignore"):
         q = np.floor(as_float(x) / as_float(step))
         n = np.asarray(q).astype(np.int64)
-    whole = Col(n if n.ndim else n[()], x.k & step.k, "int", 0, x.bound / max(
-        float(np.min(np.abs(as_float(step)))) or 1.0, 1e-18))
+    whole = Col(n if n.ndim else n[()], x.k & step.k, "int", 0)
     return mul(whole, step)
 
 

@@ -17,7 +17,8 @@ import numpy as np
 
 from ..compile import folded
 from ..explain import gap_atom
-from ..expr import Arith, Bool, Call, Compare, If, Logic, Name, Neg, Node, Not, Num, Str
+from ..expr import Arith, Bool, Call, Compare, If, Logic, Name, Neg, Node, Not, Num, Str, walk
+from ..expr import children as children_of
 from ..model import Pack, Policy
 from . import logic as L
 from .columns import Wide
@@ -37,18 +38,50 @@ class Ctx:
         self.memo: dict = {}
 
 
+def repeated(nodes: list[Node | None], lets: Mapping[str, Node]) -> set[Node]:
+    """The compound sub-expressions met more than once in a policy (``round_down(score,
+    0.1%)`` in each tier's amount): computed once per run. Nodes compare by structure."""
+    seen: dict[Node, int] = {}
+
+    def visit(node: Node) -> None:
+        if isinstance(node, (Num, Str, Bool, Name)):
+            return
+        seen[node] = seen.get(node, 0) + 1
+        if seen[node] == 1:
+            for child in children_of(node):
+                visit(child)
+    for node in [*nodes, *lets.values()]:
+        if node is not None:
+            visit(node)
+    return {n for n, count in seen.items() if count > 1 and not any(
+        isinstance(x, Name) and x.name == "cap" for x in walk(n))}
+
+
 class Compiler:
     def __init__(self, lets: Mapping[str, Node], assumptions: Mapping[str, Node],
-                 extra: Mapping[str, Col] | None = None, key: str = ""):
+                 extra: Mapping[str, Col] | None = None, key: str = "",
+                 shared: set[Node] = frozenset()):
         self.lets, self.assumptions = lets, assumptions
         self.extra = dict(extra or {})
         self.key = key  # names the lets' memo entries (policy and cap)
+        self.shared = shared
 
     def with_cap(self, cap: int, key: str) -> Compiler:
         return Compiler(self.lets, self.assumptions,
-                        {**self.extra, "cap": L.number(Decimal(cap))}, key)
+                        {**self.extra, "cap": L.number(Decimal(cap))}, key, self.shared)
 
     def __call__(self, node: Node) -> Fn:
+        fn = self.compile(node)
+        if node not in self.shared or self._reads_cap(node):
+            return fn
+
+        def once(ctx: Ctx) -> Col:
+            if node not in ctx.memo:
+                ctx.memo[node] = fn(ctx)
+            return ctx.memo[node]
+        return once
+
+    def compile(self, node: Node) -> Fn:
         c = self
         if isinstance(node, Num):
             value = L.number(node.value)
@@ -95,7 +128,8 @@ class Compiler:
             return lambda ctx: value
         if name in self.lets:
             body = self(self.lets[name])
-            key = (self.key, name)
+            # Computed once per run, or once per tier when it reads the tier's cap.
+            key = (self.key if self._reads_cap(self.lets[name]) else "", name)
 
             def let(ctx: Ctx) -> Col:
                 # A let read twice (score, then its tiers) is computed once per run.
@@ -107,6 +141,15 @@ class Compiler:
             return self(self.assumptions[name])
         column = f"v_{name}"
         return lambda ctx: ctx.wide.cols[column]
+
+    def _reads_cap(self, node: Node, seen: frozenset[str] = frozenset()) -> bool:
+        for x in walk(node):
+            if isinstance(x, Name) and x.name == "cap":
+                return True
+            if isinstance(x, Name) and x.name in self.lets and x.name not in seen:
+                if self._reads_cap(self.lets[x.name], seen | {x.name}):
+                    return True
+        return False
 
     def call(self, node: Call) -> Fn:
         f, args = node.func, node.args
@@ -192,7 +235,9 @@ class Rule:
         self.tier_ids = tuple(t.id for t in policy.tiers)
         self.caps = tuple(int(t.cap) for t in policy.tiers)
         assumptions = {a: pack.assumptions[a].value for a in policy.assumptions}
-        c = Compiler(policy.lets, assumptions, key=policy.id)
+        shared = repeated([policy.eligibility, policy.trigger, *(t.when for t in policy.tiers),
+                           *(t.amount or policy.amount for t in policy.tiers)], policy.lets)
+        c = Compiler(policy.lets, assumptions, key=policy.id, shared=shared)
         self.conds = [c(n) for n in (policy.eligibility, policy.trigger) if n is not None]
         self.whens, self.amounts, self.near = [], [], []
         for i, t in enumerate(policy.tiers):
@@ -214,6 +259,7 @@ class Rule:
 
     def decide(self, ctx: Ctx, near_miss: float = 0.2) -> Decision:
         n = ctx.wide.n
+        ctx.memo.clear()  # what one policy computed is of no use to the next
         elig = L.const_bool(True)
         for cond in self.conds:
             elig = L.and_(elig, cond(ctx))
