@@ -103,81 +103,123 @@ def decide(plan: WidePlan, year: int, tables: dict[str, pa.Table],
         return wide, [rule.decide(ctx, near_miss) for rule in plan.rules]
 
 
-def _tier_dictionary(plan: WidePlan) -> tuple[list[str], list[np.ndarray]]:
+def _tier_dictionary(plan: WidePlan, decisions: list[Decision]
+                     ) -> tuple[list[str], list[np.ndarray]]:
     """One dictionary of tier texts for the whole pack, and per rule the map from its tier
     index to the dictionary's."""
     names: list[str] = []
     maps = []
-    for rule in plan.rules:
-        local = rule.tier_names or ()
-        start = len(names)
+    for rule, d in zip(plan.rules, decisions, strict=True):
+        local = rule.tier_names
+        if local is None:  # 'all' over many tiers: only the combinations that occur
+            local = [""] * (int(d.tier.max(initial=-1)) + 1)
+            for code in np.unique(d.tier[d.tier >= 0]):
+                local[code] = "+".join(t for j, t in enumerate(rule.tier_ids)
+                                       if (int(code) + 1) >> j & 1)
+        maps.append(np.arange(len(names), len(names) + len(local), dtype=np.int16))
         names += local
-        maps.append(np.arange(start, start + len(local), dtype=np.int32))
     return names, maps
 
 
-def _shown(d: Decision) -> tuple[np.ndarray, np.ndarray]:
-    """Where the result gives a tier (eligible or pending) and an amount (eligible)."""
-    eligible = d.status == ELIGIBLE
-    return eligible | (d.status == PENDING), eligible
+@dataclass
+class _Part:
+    """One policy's columns for the narrow table, as numpy (masks: True = null)."""
+
+    status: np.ndarray
+    tier: np.ndarray
+    tier_null: np.ndarray
+    amount: np.ndarray | None
+    amount_null: np.ndarray
+    bound: np.ndarray
+    near: np.ndarray
+
+
+def _parts(plan: WidePlan, wide: Wide, decisions: list[Decision],
+           invalid: np.ndarray | None):
+    names, maps = _tier_dictionary(plan, decisions)
+    n = wide.n
+    bad = None
+    if invalid is not None and len(invalid) and n:
+        rows = np.searchsorted(wide.ids, invalid)
+        bad = rows[(rows < n) & (wide.ids[np.minimum(rows, n - 1)] == invalid)]
+    parts = []
+    for rule, d, tiers in zip(plan.rules, decisions, maps, strict=True):
+        status = d.status
+        if bad is not None and len(bad):
+            status = status.copy()
+            status[bad] = INVALID
+        eligible = status == ELIGIBLE
+        tiered = eligible | (status == PENDING)
+        tier_null = ~tiered | (d.tier < 0)
+        tier = tiers[np.maximum(d.tier, 0)] if len(tiers) else np.zeros(n, np.int16)
+        near = d.near
+        if bad is not None and len(bad):
+            near = near.copy()
+            near[bad] = False
+        parts.append(_Part(status, tier, tier_null, d.amount if rule.whens else None,
+                           ~eligible, d.cap_bound & eligible, near))
+    return names, parts
 
 
 def decisions_table(plan: WidePlan, wide: Wide, decisions: list[Decision],
                     order: str = "policy", invalid: np.ndarray | None = None) -> pa.Table:
-    """The narrow result: enterprise_id, policy (dictionary of policy ids), status and tier
-    (dictionaries), amount_yuan, cap_bound, near_miss. ``order`` "policy": policy by policy,
-    each in enterprise order (no sort at all); "enterprise": enterprise by enterprise,
-    policies by id (the DuckDB backend's order). ``invalid``: ids of enterprises whose
-    input has a defect (status invalid_data, nothing else)."""
-    p, n = len(plan.rules), wide.n
-    names, maps = _tier_dictionary(plan)
-    has_amount = np.array([bool(r.whens) for r in plan.rules])
-    status = np.stack([d.status for d in decisions]) if p else np.zeros((0, n), np.int8)
-    tier = np.full((p, n), -1, np.int32)
-    amount = np.zeros((p, n), np.int64)
-    amount_valid = np.zeros((p, n), bool)
-    bound = np.zeros((p, n), bool)
-    bound_valid = np.zeros((p, n), bool)
-    near = np.zeros((p, n), bool)
-    for i, d in enumerate(decisions):
-        tiered, eligible = _shown(d)
-        if len(maps[i]):
-            t = np.where(tiered & (d.tier >= 0), d.tier, -1)
-            tier[i] = np.where(t >= 0, maps[i][np.maximum(t, 0)], -1)
-        amount[i] = d.amount
-        amount_valid[i] = eligible & has_amount[i]
-        bound[i] = d.cap_bound & eligible
-        bound_valid[i] = eligible
-        near[i] = d.near
-    if invalid is not None and len(invalid):
-        rows = np.searchsorted(wide.ids, invalid)
-        rows = rows[(rows < n) & (wide.ids[np.minimum(rows, n - 1)] == invalid)]
-        status[:, rows] = INVALID
-        tier[:, rows] = -1
-        for a in (amount_valid, bound_valid, bound, near):
-            a[:, rows] = False
-    if order == "enterprise":
-        arrange = lambda a: np.ascontiguousarray(a.T).reshape(-1)  # noqa: E731
-        ids = np.repeat(wide.ids, p)
-        policy = np.tile(np.arange(p, dtype=np.int8 if p < 128 else np.int16), n)
-    elif order == "policy":
-        arrange = lambda a: a.reshape(-1)  # noqa: E731
-        ids = np.tile(wide.ids, p)
-        policy = np.repeat(np.arange(p, dtype=np.int8 if p < 128 else np.int16), n)
-    else:
+    """The narrow result: enterprise_id, policy_id, status and tier (dictionaries),
+    amount_yuan, cap_bound, near_miss. ``order`` "policy": one record batch per policy, each
+    in enterprise order, sharing one enterprise_id column (no sort, next to no copying);
+    "enterprise": enterprise by enterprise, policies by id (the DuckDB backend's order).
+    ``invalid``: ids of enterprises whose input has a defect (status invalid_data only)."""
+    if order not in ("policy", "enterprise"):
         raise ValueError("order is 'policy' or 'enterprise'")
-    tier_flat = arrange(tier)
-    return pa.table({
-        "enterprise_id": pa.array(ids, pa.int64()),
-        "policy_id": pa.DictionaryArray.from_arrays(policy, pa.array(plan.policy_ids)),
-        "status": pa.DictionaryArray.from_arrays(arrange(status),
-                                                 pa.array(STATUSES, pa.string())),
-        "tier": pa.DictionaryArray.from_arrays(
-            pa.array(tier_flat, pa.int32(), mask=tier_flat < 0), pa.array(names, pa.string())),
-        "amount_yuan": pa.array(arrange(amount), pa.int64(), mask=~arrange(amount_valid)),
-        "cap_bound": pa.array(arrange(bound), pa.bool_(), mask=~arrange(bound_valid)),
-        "near_miss": pa.array(arrange(near), pa.bool_()),
-    })
+    n, p = wide.n, len(plan.rules)
+    names, parts = _parts(plan, wide, decisions, invalid)
+    dictionaries = (pa.array(plan.policy_ids, pa.string()), pa.array(STATUSES, pa.string()),
+                    pa.array(names, pa.string()))
+    index = np.int8 if p < 128 else np.int16
+    if order == "policy":
+        ids = pa.array(wide.ids, pa.int64())
+        no_amount = pa.nulls(n, pa.int64())
+        batches = [_batch(ids, np.full(n, i, index), part.status, part.tier, part.tier_null,
+                          part.amount, part.amount_null, part.bound, part.amount_null,
+                          part.near, dictionaries, no_amount)
+                   for i, part in enumerate(parts)]
+        return pa.Table.from_batches(batches, schema=_schema(p))
+
+    def flat(get, dtype) -> np.ndarray:
+        out = np.empty((n, p), dtype)
+        for i, part in enumerate(parts):
+            out[:, i] = get(part)
+        return out.reshape(-1)
+    amount = flat(lambda x: 0 if x.amount is None else x.amount, np.int64)
+    return pa.Table.from_batches([_batch(
+        pa.array(np.repeat(wide.ids, p), pa.int64()), np.tile(np.arange(p, dtype=index), n),
+        flat(lambda x: x.status, np.int8), flat(lambda x: x.tier, np.int16),
+        flat(lambda x: x.tier_null, bool), amount,
+        flat(lambda x: x.amount_null | (x.amount is None), bool), flat(lambda x: x.bound, bool),
+        flat(lambda x: x.amount_null, bool), flat(lambda x: x.near, bool), dictionaries, None)],
+        schema=_schema(p))
+
+
+def _schema(policies: int) -> pa.Schema:
+    return pa.schema([
+        ("enterprise_id", pa.int64()),
+        ("policy_id", pa.dictionary(pa.int8() if policies < 128 else pa.int16(), pa.string())),
+        ("status", pa.dictionary(pa.int8(), pa.string())),
+        ("tier", pa.dictionary(pa.int16(), pa.string())),
+        ("amount_yuan", pa.int64()), ("cap_bound", pa.bool_()), ("near_miss", pa.bool_())])
+
+
+def _batch(ids, policy, status, tier, tier_null, amount, amount_null, bound, bound_null,
+           near, dictionaries, no_amount) -> pa.RecordBatch:
+    policies, statuses, tiers = dictionaries
+    return pa.record_batch([
+        ids,
+        pa.DictionaryArray.from_arrays(pa.array(policy), policies),
+        pa.DictionaryArray.from_arrays(pa.array(status), statuses),
+        pa.DictionaryArray.from_arrays(pa.array(tier, pa.int16(), mask=tier_null), tiers),
+        no_amount if amount is None else pa.array(amount, pa.int64(), mask=amount_null),
+        pa.array(bound, pa.bool_(), mask=bound_null),
+        pa.array(near, pa.bool_()),
+    ], schema=_schema(len(policies)))
 
 
 def run(plan: WidePlan, year: int, tables: dict[str, pa.Table], explain: str = "none",

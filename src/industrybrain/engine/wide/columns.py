@@ -18,6 +18,7 @@ Enterprises are in ascending id order (the result's order).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import numpy as np
 import pyarrow as pa
@@ -81,11 +82,26 @@ def values(col: pa.ChunkedArray | pa.Array) -> tuple[np.ndarray, np.ndarray]:
 
 
 def years_of(col: pa.ChunkedArray | pa.Array) -> tuple[np.ndarray, np.ndarray]:
-    """(calendar year, valid) of a date32 column."""
+    """(calendar year, valid) of a date32 column: a table of years by day for 1900–2100
+    (one gather), the calendar for dates outside it."""
     arr = col.combine_chunks() if isinstance(col, pa.ChunkedArray) else col
     days, valid = values(arr.cast(pa.int32()))
-    days = np.where(valid, days, 0).astype("datetime64[D]")
-    return days.astype("datetime64[Y]").astype(np.int64) + 1970, valid
+    days = np.where(valid, days, 0)
+    table = _year_table()
+    off = days - _FIRST_DAY
+    if len(days) and 0 <= int(off.min()) and int(off.max()) < len(table):
+        return table[off], valid
+    return days.astype("datetime64[D]").astype("datetime64[Y]").astype(np.int64) + 1970, valid
+
+
+_FIRST_DAY = int(np.datetime64("1900-01-01", "D").astype(np.int64))
+
+
+@lru_cache(maxsize=1)
+def _year_table() -> np.ndarray:
+    days = np.arange(_FIRST_DAY, int(np.datetime64("2101-01-01", "D").astype(np.int64)))
+    return (days.astype("datetime64[D]").astype("datetime64[Y]").astype(np.int64)
+            + 1970).astype(np.int32)
 
 
 class Positions:
@@ -95,21 +111,31 @@ class Positions:
         self.ids = ids
         self.low = int(ids[0]) if len(ids) else 0
         span = int(ids[-1]) - self.low + 1 if len(ids) else 0
-        # A lookup table when ids are dense (the usual case), else a binary search.
+        # Ids that run on without gaps (the usual case) are their own rows, less the first;
+        # dense ids go through a lookup table, others through a binary search.
+        self.dense = span == len(ids)
         self.table = None
-        if 0 < span <= 4 * len(ids) + 1024:
+        if not self.dense and 0 < span <= 4 * len(ids) + 1024:
             self.table = np.full(span, -1, np.int64)
             self.table[ids - self.low] = np.arange(len(ids))
 
     def __call__(self, keys: np.ndarray) -> np.ndarray:
         if not len(self.ids):
             return np.full(len(keys), -1, np.int64)
+        if not len(keys):
+            return np.zeros(0, np.int64)
+        rows = keys - self.low
+        span = len(self.ids) if self.dense else len(self.table) if self.table is not None \
+            else 0
+        inside = 0 <= int(rows.min()) and int(rows.max()) < span
+        if self.dense:
+            return rows if inside else np.where((rows >= 0) & (rows < span), rows, -1)
         if self.table is not None:
-            off = keys - self.low
-            inside = (off >= 0) & (off < len(self.table))
-            return np.where(inside, self.table[np.where(inside, off, 0)], -1)
-        pos = np.searchsorted(self.ids, keys)
-        pos = np.minimum(pos, len(self.ids) - 1)
+            if inside:
+                return self.table[rows]
+            ok = (rows >= 0) & (rows < span)
+            return np.where(ok, self.table[np.where(ok, rows, 0)], -1)
+        pos = np.minimum(np.searchsorted(self.ids, keys), len(self.ids) - 1)
         return np.where(self.ids[pos] == keys, pos, -1)
 
 
@@ -150,7 +176,8 @@ def pivot(tables: dict[str, pa.Table], usage: Usage, year: int,
             length, k = values(pc.list_value_length(col))
             wide.cols[f"v_{var}"] = Col((length > 0) & k, k, "bool")
         elif var == "age_years":
-            wide.cols["v_age_years"] = Col(year - founded, valid_f, "int", 0, _AGE_BOUND)
+            wide.cols["v_age_years"] = Col((year - founded).astype(np.int64), valid_f, "int", 0,
+                                           _AGE_BOUND)
     _figures(wide, tables["figures"], usage, pos, founded, valid_f, data_since)
     _designations(wide, tables["designations"], usage, pos)
     return wide
@@ -173,59 +200,73 @@ def _figures(wide: Wide, fig: pa.Table, usage: Usage, pos: Positions,
     at = {year: np.flatnonzero(mine & (fy == year))}
     if prevs:
         at[year - 1] = np.flatnonzero(mine & (fy == year - 1))
+    rows_at = {y: rows[idx] for y, idx in at.items()}
     if hist:
-        # Earlier years as a matrix [year][enterprise], only the years some row holds: each
-        # history column is then a reduction down the years, as in OpenFisca's periods.
-        early = mine & (fy < year)
-        everything = bool(early.all())
-        offset = fy.astype(np.int64) - int(fy.min()) if len(fy) else fy.astype(np.int64)
-        present = np.flatnonzero(np.bincount(offset[early], minlength=1)) if early.any() \
+        # The years up to this one as a matrix [year][enterprise], only the years some row
+        # holds: each history column is a reduction down the earlier years (as OpenFisca
+        # holds periods), this year's and last year's values are rows of it.
+        used = mine & (fy <= year)
+        everything = bool(used.all())
+        low = int(fy.min()) if len(fy) else year
+        offset = fy - np.int16(low) if len(fy) else fy
+        present = np.flatnonzero(np.bincount(offset[used], minlength=1)) if used.any() \
             else np.zeros(0, np.int64)
-        years = present + (int(fy.min()) if len(fy) else 0)
+        years = present + low
         code = np.zeros(int(offset.max()) + 1 if len(fy) else 1, np.int64)
         code[present] = np.arange(len(present))
-        kept = None if everything else np.flatnonzero(early)
-        flat = code[offset] * n + rows if everything else code[offset[kept]] * n + rows[kept]
+        kept = None if everything else np.flatnonzero(used)
+        flat = code[offset] if everything else code[offset[kept]]
+        flat *= n
+        flat += rows if everything else rows[kept]
+        ny, early = len(years), int(np.count_nonzero(years < year))
+        line = {int(y): i for i, y in enumerate(years)}
         # The first year of the known history (compile.history_start): NULL-skipping GREATEST.
         since = -2**31 if data_since is None else int(data_since)
         start = np.maximum(np.where(valid_f, founded, -2**31), since)
         start_known = valid_f | (data_since is not None)
-        counted = years[:, None] >= start[None, :]
+        counted = years[:early, None] >= start[None, :]
     for var in figs:
         kind = _DATA_KINDS[VARIABLES[var].kind]
         vals, valid = values(fig[var])
         bound = bound_of(var)
-        for y, name in ((year, "v"), (year - 1, "p")):
-            if name == "p" and var not in prevs:
-                continue
-            idx = at[y]
-            v = np.zeros(n, np.int64 if kind == "int" else vals.dtype)
-            k = np.zeros(n, bool)
-            v[rows[idx]] = vals[idx]
-            k[rows[idx]] = valid[idx]
-            wide.cols[f"{name}_{var}"] = Col(v & k if kind == "bool" else v, k, kind, 0, bound)
         if var in hist:
-            ny = len(years)
             known = np.zeros(ny * n, bool)
             known[flat] = valid if kept is None else valid[kept]
             known = known.reshape(ny, n)
             if kind == "bool":
-                true = np.zeros(ny * n, bool)
-                true[flat] = vals if kept is None else vals[kept]
-                hv = (true.reshape(ny, n) & known).any(axis=0).astype(np.int64)
-            else:
-                low = np.iinfo(np.int64).min if kind == "int" else -np.inf
-                matrix = np.full(ny * n, low, np.int64 if kind == "int" else np.float64)
+                matrix = np.zeros(ny * n, bool)
                 matrix[flat] = vals if kept is None else vals[kept]
                 matrix = matrix.reshape(ny, n)
-                matrix[~known] = low
-                hv = matrix.max(axis=0, initial=low)
-            some = known.any(axis=0)
-            hin = np.count_nonzero(known & counted, axis=0)
+                matrix &= known
+                hv = matrix[:early].any(axis=0).astype(np.int64)
+            else:
+                matrix = np.zeros(ny * n, np.int64 if kind == "int" else np.float64)
+                matrix[flat] = vals if kept is None else vals[kept]
+                matrix = matrix.reshape(ny, n)
+                floor = np.iinfo(np.int64).min if kind == "int" else -np.inf
+                hv = np.where(known[:early], matrix[:early], floor).max(axis=0, initial=floor)
+            some = known[:early].any(axis=0)
+            hin = np.count_nonzero(known[:early] & counted, axis=0)
             wide.cols[f"hmax_{var}"] = Col(hv, some, "int" if kind == "bool" else kind, 0,
                                            bound)
             wide.hany[var] = some
             wide.hgap[var] = ~start_known | (np.maximum(year - start, 0) - hin > 0)
+        for y, name in ((year, "v"), (year - 1, "p")):
+            if name == "p" and var not in prevs:
+                continue
+            if var in hist and y in line:  # a row of the matrix, no copy
+                v, k = matrix[line[y]], known[line[y]]
+            elif var in hist:
+                v, k = np.zeros(n, matrix.dtype), np.zeros(n, bool)
+            else:
+                idx, where = at[y], rows_at[y]
+                v = np.zeros(n, np.int64 if kind == "int" else vals.dtype)
+                k = np.zeros(n, bool)
+                v[where] = vals[idx]
+                k[where] = valid[idx]
+                if kind == "bool":
+                    v &= k
+            wide.cols[f"{name}_{var}"] = Col(v, k, kind, 0, bound)
 
 
 def _designations(wide: Wide, des: pa.Table, usage: Usage, pos: Positions) -> None:

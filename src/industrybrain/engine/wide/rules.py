@@ -266,14 +266,15 @@ class Rule:
         elig_t = np.broadcast_to(elig.v, n)
         elig_f = np.broadcast_to(L.is_false(elig), n)
         status = np.full(n, INSUFFICIENT, np.int8)
-        tier = np.full(n, -1, np.int16)
-        amount = np.zeros(n, np.int64)
-        bound = np.zeros(n, bool)
         near = self._near(ctx, near_miss, n)
         if not self.whens:
             status[elig_t] = ELIGIBLE
             status[elig_f] = NOT_ELIGIBLE
-            return Decision(status, tier, amount, bound, near)
+            # No tier, no amount, never bound: read-only views of one value, no memory.
+            return Decision(status, np.broadcast_to(np.int16(-1), n),
+                            np.broadcast_to(np.int64(0), n), np.broadcast_to(False, n), near)
+        amount = np.zeros(n, np.int64)
+        bound = np.zeros(n, bool)
         conds = [self._full(w(ctx), n) for w in self.whens]
         raws = [a(ctx) for a in self.amounts]
         amts = []
@@ -322,6 +323,8 @@ class Rule:
     def _near(self, ctx: Ctx, near_miss: float, n: int) -> np.ndarray:
         """``compile.policy_sql``'s near flag: the current value is below some tier's
         threshold by at most ``near_miss`` of it."""
+        if not self.near:
+            return np.broadcast_to(False, n)
         near = np.zeros(n, bool)
         share = Col(np.float64(near_miss), TRUE, "float")
         for column, thr_fn, strict in self.near:
