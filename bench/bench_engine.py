@@ -12,6 +12,12 @@ per-firm result of the four money rules (status, tier, amount 元) is compared w
 a disagreement stops the benchmark. --holes blanks that share of the figures at random so the
 three-valued logic (missing is not zero) is exercised, not only the happy path.
 
+The wide backend (engine/wide/, decisions without words) has three rows: the four rules on
+its pivoted columns alone (comparable with numpy, whose pivot is not timed either), the four
+rules from the Arrow tables (input check, pivot, rules, narrow result) and the whole pack
+from the Arrow tables at --firms; its children read from Parquet only the columns the pack
+reads (engine.wide.columns_read), as a columnar engine would.
+
 Ratios are to numpy's time in the same run; asserts nothing about time (speed belongs here,
 never in a test). OpenFisca-Core is the optional `bench` extra (pip install -e '.[bench]');
 without it that row says so.
