@@ -26,6 +26,7 @@ from .logic import TRUE, Col
 
 # Status codes: the order of compile.STATUSES.
 ELIGIBLE, PENDING, NOT_ELIGIBLE, INSUFFICIENT = 0, 1, 2, 3
+S = np.arange(4, dtype=np.int8)  # the codes as int8 scalars: np.where keeps int8
 
 Fn = Callable[["Ctx"], Col]
 
@@ -47,9 +48,8 @@ def repeated(nodes: list[Node | None], lets: Mapping[str, Node]) -> set[Node]:
         if isinstance(node, (Num, Str, Bool, Name)):
             return
         seen[node] = seen.get(node, 0) + 1
-        if seen[node] == 1:
-            for child in children_of(node):
-                visit(child)
+        for child in children_of(node):  # every occurrence: a repeat may read the cap
+            visit(child)
     for node in [*nodes, *lets.values()]:
         if node is not None:
             visit(node)
@@ -265,11 +265,10 @@ class Rule:
             elig = L.and_(elig, cond(ctx))
         elig_t = np.broadcast_to(elig.v, n)
         elig_f = np.broadcast_to(L.is_false(elig), n)
-        status = np.full(n, INSUFFICIENT, np.int8)
         near = self._near(ctx, near_miss, n)
         if not self.whens:
-            status[elig_t] = ELIGIBLE
-            status[elig_f] = NOT_ELIGIBLE
+            status = np.where(elig_f, S[NOT_ELIGIBLE], np.where(elig_t, S[ELIGIBLE],
+                                                                 S[INSUFFICIENT]))
             # No tier, no amount, never bound: read-only views of one value, no memory.
             return Decision(status, np.broadcast_to(np.int16(-1), n),
                             np.broadcast_to(np.int64(0), n), np.broadcast_to(False, n), near)
@@ -286,7 +285,7 @@ class Rule:
             pick = np.full(n, -1, np.int16)
             above_false = np.ones(n, bool)
             for i, c in enumerate(conds):
-                pick[above_false & c.v] = i
+                pick = np.where(above_false & c.v, np.int16(i), pick)
                 above_false &= c.k & ~c.v
             reached, all_false = pick >= 0, above_false
             amount_known = np.zeros(n, bool)
@@ -311,9 +310,10 @@ class Rule:
                 mask |= c.v.astype(np.int64) << i
             reached = none_null & ~all_false
             tier = (mask - 1).astype(np.int16)
-        status[elig_t & reached] = PENDING
-        status[elig_t & reached & amount_known] = ELIGIBLE
-        status[elig_f | all_false] = NOT_ELIGIBLE
+        # compile.policy_sql's CASE, in its order: not eligible first.
+        status = np.where(elig_f | all_false, S[NOT_ELIGIBLE], np.where(
+            elig_t & reached, np.where(amount_known, S[ELIGIBLE], S[PENDING]),
+            S[INSUFFICIENT]))
         return Decision(status, tier, amount, bound, near)
 
     @staticmethod
