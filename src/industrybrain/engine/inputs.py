@@ -185,6 +185,8 @@ def _whole_numbers(table: pa.Table, kind: str, name: str, typ: pa.DataType) -> p
         i = 0
         raise InputError(f"must be an integer, not {col.type}", kind, name,
                          _key_of(table, kind, i), col[i].as_py())
+    if table[name].type == typ:
+        return table[name]  # as given, chunks and all: no copy of a column that is right
     try:
         return pc.cast(col, typ)
     except (pa.ArrowInvalid, OverflowError):
@@ -230,6 +232,8 @@ def _numeric(table: pa.Table, kind: str, name: str, typ: pa.DataType,
         bad = mask if bad is None else pc.or_(bad, mask)
     if bad is not None:
         col = pc.if_else(bad, pa.scalar(None, col.type), col)
+    elif table[name].type == typ:
+        return table[name]  # as given: a city's figures are not copied when they are right
     return pc.cast(col, typ)
 
 
@@ -246,9 +250,9 @@ def _owner(table: pa.Table, kind: str, i: int) -> tuple[int, int | None]:
 
 
 def _other(table: pa.Table, kind: str, name: str, typ: pa.DataType) -> pa.Array:
+    if table[name].type == typ:
+        return table[name]
     col = table[name].combine_chunks()
-    if col.type == typ:
-        return col
     try:
         return col.cast(typ)
     except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError, OverflowError):
