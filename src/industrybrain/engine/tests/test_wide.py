@@ -345,3 +345,22 @@ def test_the_narrow_table_marks_an_enterprise_with_a_bad_value_invalid():
     as_text = narrow.select(DECISION).cast(full.select(DECISION).schema)
     assert as_text.to_pylist() == full.select(DECISION).to_pylist()
     assert "invalid_data" in full["status"].to_pylist()
+
+
+@SOME
+@given(st.integers(0, 2**31), st.sampled_from([0.1, 0.2, 0.5]))
+def test_near_misses_are_the_rows_the_sql_path_explains(seed, near_miss):
+    """The SQL path explains a not-eligible row exactly when it is a near miss; the narrow
+    table's near_miss flag says the same of the same rows."""
+    from industrybrain.engine.wide import decisions
+
+    ent, fig, des = snapshot(300, seed=seed, missing=0.05, giants=60)
+    worded = evaluate(PACK, 2022, ent, fig, des, explain="relevant", near_miss=near_miss,
+                      data_since=2016).to_pylist()
+    narrow = decisions(PACK, 2022, ent, fig, des, data_since=2016, near_miss=near_miss,
+                       order="enterprise").to_pylist()
+    explained = [r["explanation_zh"] is not None for r in worded
+                 if r["status"] == "not_eligible"]
+    near = [r["near_miss"] for r in narrow if r["status"] == "not_eligible"]
+    assert near == explained
+    assert any(near)
