@@ -45,10 +45,6 @@ def const_bool(value: bool) -> Col:
     return Col(np.bool_(value), TRUE, "bool")
 
 
-def unknown(t: str = "int", s: int = 0) -> Col:
-    return Col(np.int64(0) if t != "bool" else FALSE, FALSE, t, s, 0)
-
-
 def number(value) -> Col:
     """A literal, as ``SqlDialect.number`` types it: whole numbers are BIGINT, others an
     exact DECIMAL with as many digits as written."""
@@ -74,10 +70,6 @@ def or_(a: Col, b: Col) -> Col:
 
 def not_(a: Col) -> Col:
     return Col(a.k & ~a.v, a.k, "bool")
-
-
-def is_true(a: Col):
-    return a.v
 
 
 def is_false(a: Col):
