@@ -127,10 +127,7 @@ def evaluate(pack: Pack, year: int, enterprises: Any, figures: Any, designations
 def _evaluate(pack: Pack, year: int, tables: dict[str, pa.Table],
               bad: dict[int, list[Defect]], explain: str, near_miss: float, backend: str,
               data_since: int | None, worded: frozenset[str] | None = None) -> pa.Table:
-    if data_since is not None and (isinstance(data_since, bool)
-                                   or not isinstance(data_since, int)):
-        raise InputError("data_since must be an integer year", "(argument)", "data_since",
-                         value=data_since)
+    _check_data_since(data_since)
     plan = plan_for(pack, year, backend)
     result = _backend(backend).run(plan, year, tables, explain=explain, near_miss=near_miss,
                                    data_since=data_since, worded=worded)
@@ -151,16 +148,10 @@ def mark_invalid(pack: Pack, result: pa.Table, bad: dict[int, list[Defect]],
     titles = {p.id: (p.title_zh, p.title_en) for p in pack.policies}
     zh, en, inputs = [], [], []
     for eid, pid in zip(ids, policies, strict=True):
-        defects = bad[eid]
-        title_zh, title_en = titles.get(pid, (pid, pid))
-        zh.append(f"{title_zh}：数据有误，不能测算：" + "；".join(d.reason("zh") for d in defects)
-                  + "。请更正后重新测算。")
-        en.append(f"{title_en}: invalid data, cannot be evaluated: "
-                  + "; ".join(d.reason("en") for d in defects)
-                  + ". Correct it and run again.")
-        inputs.append(json.dumps({"invalid": [
-            {"table": d.table, "column": d.column, "year": d.year, "value": _jsonable(d.value),
-             "problem": d.problem} for d in defects]}, ensure_ascii=False))
+        words = invalid_words(*titles.get(pid, (pid, pid)), bad[eid])
+        zh.append(words[0])
+        en.append(words[1])
+        inputs.append(words[2])
     n = len(rows)
     words = explain != "none"
 
@@ -181,18 +172,102 @@ def mark_invalid(pack: Pack, result: pa.Table, bad: dict[int, list[Defect]],
     return result
 
 
+def invalid_words(title_zh: str, title_en: str, defects: list[Defect]) -> tuple[str, str, str]:
+    """An invalid_data row's explanation_zh, explanation_en and inputs: the reasons in both
+    languages and the values to correct."""
+    zh = (f"{title_zh}：数据有误，不能测算：" + "；".join(d.reason("zh") for d in defects)
+          + "。请更正后重新测算。")
+    en = (f"{title_en}: invalid data, cannot be evaluated: "
+          + "; ".join(d.reason("en") for d in defects) + ". Correct it and run again.")
+    inputs = json.dumps({"invalid": [
+        {"table": d.table, "column": d.column, "year": d.year, "value": _jsonable(d.value),
+         "problem": d.problem} for d in defects]}, ensure_ascii=False)
+    return zh, en, inputs
+
+
 def _jsonable(value: Any) -> Any:
     if isinstance(value, float) and (value != value or value in (float("inf"), float("-inf"))):
         return str(value)  # JSON has no NaN or infinity
     return value
 
 
+def evaluate_rows(pack: Pack, year: int, enterprises: Any, figures: Any, designations: Any,
+                  *, data_since: int | None = None,
+                  enterprise_id: int | None = None) -> list[dict[str, Any]]:
+    """``evaluate(..., explain="all").to_pylist()`` for a snapshot of a few enterprises (or
+    only ``enterprise_id`` of a bigger one), through the interpreter (:mod:`.interpret`):
+    plain Python, no DuckDB round trip, the same rows byte for byte.
+
+    The snapshot is checked as by :func:`evaluate`; an ``enterprise_id`` the snapshot does
+    not hold is an InputError, not an empty list."""
+    from .interpret import interpreter
+    from .interpret.inputs import small_rows
+
+    year = check_year(year, period(pack))
+    small = small_rows((enterprises, figures, designations), year)
+    if small is not None:
+        ents, figs, dess, defects = small
+        bad = by_enterprise(defects)
+    else:
+        year, checked, bad = checked_inputs(pack, year, enterprises, figures, designations)
+        if enterprise_id is not None and _known_id(enterprise_id):
+            checked = {k: t.filter(pc.equal(t["enterprise_id"], enterprise_id))
+                       for k, t in checked.items()}
+        ents, figs, dess = (checked[k].to_pylist() for k in KINDS)
+    if enterprise_id is not None:
+        if not _known_id(enterprise_id) or not any(
+                r["enterprise_id"] == enterprise_id for r in ents):
+            raise InputError("no such enterprise in the snapshot", "enterprises",
+                             "enterprise_id", enterprise_id, enterprise_id)
+        ents = [r for r in ents if r["enterprise_id"] == enterprise_id]
+    _check_data_since(data_since)
+    run = interpreter(pack, year)
+    figs_of: dict[int, list[dict]] = {}
+    for r in figs:
+        figs_of.setdefault(r["enterprise_id"], []).append(r)
+    des_of: dict[int, list[dict]] = {}
+    for r in dess:
+        des_of.setdefault(r["enterprise_id"], []).append(r)
+    out = []
+    for ent in sorted(ents, key=lambda r: r["enterprise_id"]):
+        eid = ent["enterprise_id"]
+        if eid in bad:
+            out += run.invalid_rows(eid, bad[eid])
+        else:
+            out += run.rows(ent, figs_of.get(eid, []), des_of.get(eid, []), data_since)
+    return out
+
+
+def _known_id(enterprise_id: Any) -> bool:
+    return isinstance(enterprise_id, int) and not isinstance(enterprise_id, bool)
+
+
+def _check_data_since(data_since: Any) -> None:
+    if data_since is not None and (isinstance(data_since, bool)
+                                   or not isinstance(data_since, int)):
+        raise InputError("data_since must be an integer year", "(argument)", "data_since",
+                         value=data_since)
+
+
 def explain_one(pack: Pack, year: int, tables: tuple[Any, Any, Any],
                 enterprise_id: int, *, data_since: int | None = None) -> list[dict[str, Any]]:
-    """Every policy's result for one enterprise, as dicts (inputs decoded from JSON).
+    """Every policy's result for one enterprise, as dicts (inputs decoded from JSON), through
+    the interpreter (:func:`evaluate_rows`): the batch's rows for that enterprise.
 
     The whole snapshot is checked first, as by :func:`evaluate`; an enterprise the
     snapshot does not hold is an InputError, not an empty list."""
+    rows = evaluate_rows(pack, year, *tables, data_since=data_since,
+                         enterprise_id=enterprise_id)
+    for row in rows:
+        row["inputs"] = json.loads(row["inputs"]) if row["inputs"] else {}
+    return rows
+
+
+def _explain_one_duckdb(pack: Pack, year: int, tables: tuple[Any, Any, Any],
+                        enterprise_id: int, *, data_since: int | None = None
+                        ) -> list[dict[str, Any]]:
+    """explain_one through DuckDB (the batch's SQL on the enterprise's rows): what the
+    interpreter is tested and benchmarked against."""
     year, checked, bad = checked_inputs(pack, year, *tables)
     ids = checked["enterprises"]["enterprise_id"]
     if isinstance(enterprise_id, bool) or not isinstance(enterprise_id, int) \

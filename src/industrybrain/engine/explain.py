@@ -282,26 +282,37 @@ class Explainer:
         return d.concat_ws("、" if lang == "zh" else ", ", parts)
 
     def citation(self, lang: str) -> str:
+        return self.d.quote_text(self.citation_text(lang))
+
+    def citation_text(self, lang: str) -> str:
         c = self.p.citations[0]
         s = self.sources.get(c.seed, {})
         where = ("，" if lang == "zh" else ", ").join(x for x in (
             f"《{s['title']}》" if s.get("title") else "",
                                       s.get("outlet", ""), str(s.get("date", ""))) if x)
         where = where or ("政策原文" if lang == "zh" else "policy text")
-        text = (f"依据：「{c.quote}」（{where}）" if lang == "zh"
+        return (f"依据：「{c.quote}」（{where}）" if lang == "zh"
                 else f"Source: \u201c{c.quote}\u201d ({where})")
-        return self.d.quote_text(text)
+
+    def no_tier_text(self, lang: str) -> str:
+        """Why a miss is a miss when no tier has a threshold to measure a gap against."""
+        words = "；".join(self.describe(t.when, lang) for t in self.p.tiers) if lang == "zh" \
+            else "; ".join(self.describe(t.when, lang) for t in self.p.tiers)
+        return (f"未满足任一档位条件（{words}）" if lang == "zh"
+                else f"meets no tier ({words})")
+
+    def rule_text(self, lang: str) -> str:
+        """The rule (eligibility and trigger) in words, for a row that does not meet it."""
+        rule = [self.describe(n, lang) for n in (self.p.eligibility, self.p.trigger)
+                if n is not None]
+        return ("且".join(rule) if lang == "zh" else " and ".join(rule)) or "—"
 
     def nearest(self, lang: str) -> str:
         """'营业收入还差 12.3亿元达到 100亿元 档' for the tier with the smallest gap."""
         d = self.d
         gaps = [g for g in self.gaps if g is not None]
         if not gaps:
-            words = "；".join(self.describe(t.when, lang) for t in self.p.tiers) if lang == "zh" \
-                else "; ".join(self.describe(t.when, lang) for t in self.p.tiers)
-            text = (f"未满足任一档位条件（{words}）" if lang == "zh"
-                    else f"meets no tier ({words})")
-            return d.quote_text(text)
+            return d.quote_text(self.no_tier_text(lang))
         smallest = d.least_skip_null([g[1] for g in gaps])
         cases = []
         for tier, gap, var, thr_zh, thr_en, _, strict in gaps:
@@ -345,12 +356,7 @@ class Explainer:
         """The whole explanation for a row; the arguments are SQL column expressions."""
         d, p, zh = self.d, self.p, lang == "zh"
         title = d.quote_text(p.title_zh + "：" if zh else p.title_en + ": ")
-        rule = []
-        if p.eligibility is not None:
-            rule.append(self.describe(p.eligibility, lang))
-        if p.trigger is not None:
-            rule.append(self.describe(p.trigger, lang))
-        rule_text = ("且".join(rule) if zh else " and ".join(rule)) or "—"
+        rule_text = self.rule_text(lang)
         if p.tiers:
             money = lambda s: self.fmt(s, "money", lang)  # noqa: E731
             bound = d.concat([d.quote_text("（计算值 " if zh else " (computed "), money(raw),

@@ -1,0 +1,75 @@
+"""One enterprise through the pack's AST in plain Python: the calculator's and explain_one's
+path, with no DuckDB round trip.
+
+The pack's policies in force in a year are compiled once (cached on the pack, as
+``evaluate.plan_for`` caches SQL plans) into closures over one enterprise's features; a call
+then computes that enterprise's ``base`` columns (:mod:`.firm`) and runs every policy
+(:mod:`.policy`), giving the rows ``evaluate(..., explain="all")`` gives for it, column for
+column and byte for byte (engine/tests/test_interpret.py holds them equal).
+"""
+
+from __future__ import annotations
+
+from ..check import Usage
+from ..compile import folded, policy_usage
+from ..model import Pack
+from .firm import Features
+from .policy import Policy
+
+
+class Interpreter:
+    """The enterprise policies of ``pack`` in force in ``year``, compiled."""
+
+    def __init__(self, pack: Pack, year: int):
+        chosen = [p for p in pack.policies if p.entity == "enterprise" and p.has_rule
+                  and p.in_force(year)]
+        self.year = year
+        # The batch's order: enterprise, then policy id.
+        self.policies = sorted((Policy(pack, p, year) for p in chosen), key=lambda p: p.id)
+        usage = Usage()
+        for p in chosen:
+            u = policy_usage(pack, folded(pack, p))
+            for v in u.variables:
+                usage.add(usage.variables, v)
+            for h in u.history:
+                usage.add(usage.history, h)
+            for code in u.codes:
+                usage.add(usage.codes, code)
+        self.features = Features(usage, year)
+        self.titles = {p.id: (p.title_zh, p.title_en) for p in chosen}
+
+    def rows(self, enterprise: dict, figures: list[dict], designations: list[dict],
+             data_since: int | None) -> list[dict]:
+        """Every policy's result row for one enterprise (its rows in the contract's shape)."""
+        b = self.features.base(enterprise, figures, designations, data_since)
+        eid, year = enterprise["enterprise_id"], self.year
+        out = []
+        for p in self.policies:
+            status, tier, amount, bound, zh, en, inputs = p.row(b)
+            out.append({"enterprise_id": eid, "policy_id": p.id, "year": year,
+                        "status": status, "tier": tier, "amount_yuan": amount,
+                        "cap_bound": bound, "explanation_zh": zh, "explanation_en": en,
+                        "inputs": inputs})
+        return out
+
+    def invalid_rows(self, enterprise_id: int, defects: list) -> list[dict]:
+        """The rows of an enterprise with a bad value: invalid_data, with its reasons."""
+        from ..evaluate import invalid_words
+
+        out = []
+        for p in self.policies:
+            zh, en, inputs = invalid_words(*self.titles[p.id], defects)
+            out.append({"enterprise_id": enterprise_id, "policy_id": p.id, "year": self.year,
+                        "status": "invalid_data", "tier": None, "amount_yuan": None,
+                        "cap_bound": None, "explanation_zh": zh, "explanation_en": en,
+                        "inputs": inputs})
+        return out
+
+
+def interpreter(pack: Pack, year: int) -> Interpreter:
+    """The compiled interpreter for ``pack`` and ``year`` (compiled once, then cached)."""
+    key = ("interpret", year, tuple(p.id for p in pack.policies if p.in_force(year)))
+    found = pack._compiled.get(key)
+    if found is None:
+        found = pack._compiled[key] = Interpreter(pack, year)
+    return found
