@@ -8,10 +8,10 @@ Pure Python: imports nothing from Django or the web layer (a test checks it).
 """
 
 from .errors import ExprError, InputError, PackError
-from .evaluate import evaluate, explain_one
+from .evaluate import evaluate, evaluate_rows, explain_one
 from .model import Pack, Policy
 from .organisations import evaluate_organisations
 from .pack import load_pack
 
 __all__ = ["ExprError", "InputError", "Pack", "PackError", "Policy", "evaluate", "evaluate_organisations",
-           "explain_one", "load_pack"]
+           "evaluate_rows", "explain_one", "load_pack"]

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy
 
 from industrybrain.core import dataversion
 from industrybrain.core.localize import in_english, local
-from industrybrain.engine import evaluate
+from industrybrain.engine import evaluate_rows
 from industrybrain.engine.breakdown import breakdown, formula_words
 from industrybrain.enterprises.models import AnnualFigures
 from industrybrain.policies import catalogue, snapshot
@@ -104,14 +104,13 @@ def snapshot_of(enterprise_id: int) -> tuple[snapshot.Snapshot, str]:
 
 
 def evaluate_cached(pack, year: int, snap) -> list[dict]:
-    """The engine's rows for one enterprise's snapshot. The engine is a pure function of
-    pack, year and snapshot, so equal inputs may share a result: one evaluation costs a
-    DuckDB query plan (~0.2 s), the digest of a one-enterprise snapshot well under 1 ms."""
+    """The engine's rows for one enterprise's snapshot (the batch's rows with every
+    explanation, through the one-firm interpreter). The engine is a pure function of pack,
+    year and snapshot, so equal inputs may share a result across processes."""
     key = f"ib-calc:{pack.id}:{pack.version}:{year}:{snap.data_since}:{_digest(snap)}"
     rows = cache.get(key)
     if rows is None:
-        rows = evaluate(pack, year, *snap.tables, explain="all",
-                        data_since=snap.data_since).to_pylist()
+        rows = evaluate_rows(pack, year, *snap.tables, data_since=snap.data_since)
         cache.set(key, rows, CACHE_SECONDS)
     return rows
 
