@@ -13,14 +13,14 @@ from collections.abc import Iterable
 from typing import Any
 
 import pyarrow as pa
-import pyarrow.compute as pc
 
-from .backends import duckdb as duckdb_backend
 from .compile import Plan, compile_pack
 from .errors import InputError
 from .inputs import YEARS, Defect, by_enterprise, check, check_year
+from .lazy import LazyModule
 from .model import Pack
 
+pc = LazyModule("pyarrow.compute")
 BACKENDS = ("duckdb", "spark", "wide")
 KINDS = ("enterprises", "figures", "designations")
 
@@ -28,6 +28,8 @@ KINDS = ("enterprises", "figures", "designations")
 def _backend(name: str):
     """The backend module; Spark's is imported only when asked for (it needs pyspark)."""
     if name == "duckdb":
+        from .backends import duckdb as duckdb_backend
+
         return duckdb_backend
     if name == "spark":
         from .backends import spark

@@ -14,9 +14,6 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 
-from lark import Lark, Token, Transformer, v_args
-from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, VisitError
-
 from .errors import ExprError
 from .vocab import UNITS
 
@@ -128,71 +125,81 @@ def _p(tok) -> tuple[int, int]:
     return (getattr(tok, "line", 0) or 0, getattr(tok, "column", 0) or 0)
 
 
-@v_args(meta=True)
-class _ToAst(Transformer):
-    def number(self, meta, children):
-        num: Token = children[0]
-        unit = children[1] if len(children) > 1 and children[1] is not None else None
-        value = Decimal(str(num))
-        if unit is None:
-            return Num(value, "plain", str(num), pos=_p(num))
-        if str(unit) not in UNITS:
-            known = ", ".join(UNITS)
-            raise ExprError(f"unknown unit {str(unit)!r} after {num}; known units: {known}",
-                            line=unit.line, column=unit.column)
-        mult, kind = UNITS[str(unit)]
-        value = value * mult
-        if kind == "money" and value != value.to_integral_value():
-            raise ExprError(f"{num}{unit} is not a whole number of 元",
-                            line=num.line, column=num.column)
-        if kind == "money":
-            value = value.quantize(Decimal(1))
-        return Num(value, kind, f"{num}{unit}", pos=_p(num))
+@lru_cache(maxsize=1)
+def _to_ast():
+    """The lark transformer to AST nodes. lark is imported here, on the first parse: a pack
+    loaded from its cache (engine.packcache) never parses, and lark costs ~40 ms to import."""
+    from lark import Transformer, v_args
 
-    def string(self, meta, children):
-        return Str(str(children[0])[1:-1], pos=_p(children[0]))
+    @v_args(meta=True)
+    class ToAst(Transformer):
+        def number(self, meta, children):
+            num = children[0]
+            unit = children[1] if len(children) > 1 and children[1] is not None else None
+            value = Decimal(str(num))
+            if unit is None:
+                return Num(value, "plain", str(num), pos=_p(num))
+            if str(unit) not in UNITS:
+                known = ", ".join(UNITS)
+                raise ExprError(f"unknown unit {str(unit)!r} after {num}; known units: {known}",
+                                line=unit.line, column=unit.column)
+            mult, kind = UNITS[str(unit)]
+            value = value * mult
+            if kind == "money" and value != value.to_integral_value():
+                raise ExprError(f"{num}{unit} is not a whole number of 元",
+                                line=num.line, column=num.column)
+            if kind == "money":
+                value = value.quantize(Decimal(1))
+            return Num(value, kind, f"{num}{unit}", pos=_p(num))
 
-    def true(self, meta, _):
-        return Bool(True, pos=(meta.line, meta.column))
+        def string(self, meta, children):
+            return Str(str(children[0])[1:-1], pos=_p(children[0]))
 
-    def false(self, meta, _):
-        return Bool(False, pos=(meta.line, meta.column))
+        def true(self, meta, _):
+            return Bool(True, pos=(meta.line, meta.column))
 
-    def name(self, meta, children):
-        tok = children[0]
-        return Name(str(tok), pos=_p(tok))
+        def false(self, meta, _):
+            return Bool(False, pos=(meta.line, meta.column))
 
-    def call(self, meta, children):
-        tok, *args = children
-        args = tuple(a for a in args if a is not None)
-        return Call(str(tok), args, pos=_p(tok))
+        def name(self, meta, children):
+            tok = children[0]
+            return Name(str(tok), pos=_p(tok))
 
-    def neg(self, meta, children):
-        return Neg(children[0], pos=(meta.line, meta.column))
+        def call(self, meta, children):
+            tok, *args = children
+            args = tuple(a for a in args if a is not None)
+            return Call(str(tok), args, pos=_p(tok))
 
-    def not_(self, meta, children):
-        return Not(children[0], pos=(meta.line, meta.column))
+        def neg(self, meta, children):
+            return Neg(children[0], pos=(meta.line, meta.column))
 
-    def arith(self, meta, children):
-        left, op, right = children
-        return Arith(str(op), left, right, pos=_p(op))
+        def not_(self, meta, children):
+            return Not(children[0], pos=(meta.line, meta.column))
 
-    def compare(self, meta, children):
-        left, op, right = children
-        return Compare(str(op), left, right, pos=_p(op))
+        def arith(self, meta, children):
+            left, op, right = children
+            return Arith(str(op), left, right, pos=_p(op))
 
-    def and_(self, meta, children):
-        return Logic("and", children[0], children[1], pos=(meta.line, meta.column))
+        def compare(self, meta, children):
+            left, op, right = children
+            return Compare(str(op), left, right, pos=_p(op))
 
-    def or_(self, meta, children):
-        return Logic("or", children[0], children[1], pos=(meta.line, meta.column))
+        def and_(self, meta, children):
+            return Logic("and", children[0], children[1], pos=(meta.line, meta.column))
 
-    def ifelse(self, meta, children):
-        return If(*children, pos=(meta.line, meta.column))
+        def or_(self, meta, children):
+            return Logic("or", children[0], children[1], pos=(meta.line, meta.column))
+
+        def ifelse(self, meta, children):
+            return If(*children, pos=(meta.line, meta.column))
+
+    return ToAst()
 
 
 @lru_cache(maxsize=1)
-def _parser() -> Lark:
+def _parser():
+    from lark import Lark
+
     return Lark(GRAMMAR, parser="lalr", propagate_positions=True, maybe_placeholders=True)
 
 
@@ -200,7 +207,7 @@ _EXPECT_NAMES = {"RPAR": ")", "LPAR": "(", "COMMA": ",", "NUMBER": "a number", "
                  "STRING": "a quoted code", "$END": "end of expression"}
 
 
-def _expected(exc: UnexpectedInput) -> str:
+def _expected(exc) -> str:
     names = sorted({_EXPECT_NAMES.get(t, t.lower()) for t in (exc.expected or [])})
     return ", ".join(names[:8])
 
@@ -210,9 +217,16 @@ def parse(text: str) -> Node:
     """Parse ``text`` into an AST. Raises ExprError naming the line and column (1-based)."""
     if not isinstance(text, str) or not text.strip():
         raise ExprError("empty expression", line=1, column=1)
+    from lark.exceptions import (
+        UnexpectedCharacters,
+        UnexpectedEOF,
+        UnexpectedInput,
+        VisitError,
+    )
+
     try:
         tree = _parser().parse(text)
-        node = _ToAst().transform(tree)
+        node = _to_ast().transform(tree)
     except VisitError as exc:
         if isinstance(exc.orig_exc, ExprError):
             raise exc.orig_exc from None

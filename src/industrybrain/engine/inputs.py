@@ -24,10 +24,10 @@ from typing import Any
 
 import numpy as np
 import pyarrow as pa
-import pyarrow.compute as pc
 
 from .contract import CONTRACT
 from .errors import InputError
+from .lazy import LazyModule
 from .vocab import VARIABLES, designations
 
 # Plausible ranges of the yearly figures (inclusive): the same numbers as core/bounds.py,
@@ -43,6 +43,7 @@ RANGES: dict[str, tuple[float, float]] = {
 }
 YEARS = (1949, 2100)  # a figures year outside this is a wrong input, not a wrong value
 
+pc = LazyModule("pyarrow.compute")
 _INT_TYPES = (pa.int8(), pa.int16(), pa.int32(), pa.int64(), pa.uint8(), pa.uint16(),
               pa.uint32(), pa.uint64())
 

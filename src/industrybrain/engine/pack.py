@@ -340,8 +340,16 @@ def _tiers(ctx: _Ctx, m: dict, scope: Scope, amount_scope: Scope,
 
 
 def load_pack(name: str | Path) -> Pack:
-    """Load, validate and return the pack ``name`` (a directory under packs/, or a path)."""
+    """Load, validate and return the pack ``name`` (a directory under packs/, or a path).
+
+    A pack loaded before, unchanged since, comes from its cache (:mod:`.packcache`)."""
+    from . import packcache
+
     root = pack_path(name)
+    return packcache.load(root, lambda: _parse_pack(root))
+
+
+def _parse_pack(root: Path) -> Pack:
     meta = load_located((root / "pack.yaml").read_text(encoding="utf-8"), "pack.yaml")
     ctx = _Ctx("pack.yaml")
     if not isinstance(meta, dict):

@@ -12,8 +12,6 @@ from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
 
-import yaml
-
 
 @dataclass(frozen=True)
 class Variable:
@@ -98,22 +96,50 @@ def assumption_text(assumption, lang: str = "zh") -> str:
 _DISTRICTS = Path(__file__).resolve().parent.parent / "data" / "districts.yaml"
 
 
+# Vocabulary parsed elsewhere and handed over (engine.packcache keeps it with a cached pack,
+# so a fresh process reads no YAML): ("districts",), ("designations",), ("clusters", root).
+_GIVEN: dict[tuple, dict] = {}
+
+
+def _load_yaml(path: Path):
+    import yaml
+
+    # libyaml, where installed, reads the 60 KB taxonomy 15x faster than pure Python.
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    with open(path, encoding="utf-8") as fh:
+        return yaml.load(fh, Loader=loader)  # noqa: S506 - a safe loader
+
+
 @lru_cache(maxsize=1)
 def district_values() -> dict[str, tuple[str, str]]:
-    with open(_DISTRICTS, encoding="utf-8") as fh:
-        return {d["code"]: (d["name_zh"], d["name_en"]) for d in yaml.safe_load(fh)}
+    if ("districts",) in _GIVEN:
+        return _GIVEN[("districts",)]
+    return {d["code"]: (d["name_zh"], d["name_en"]) for d in _load_yaml(_DISTRICTS)}
 
 
 @lru_cache(maxsize=8)
 def cluster_values(pack_root: Path | None) -> dict[str, tuple[str, str]]:
     """Cluster codes to names from a pack's taxonomy.yaml ({} when it has none)."""
+    if ("clusters", pack_root) in _GIVEN:
+        return _GIVEN[("clusters", pack_root)]
     path = Path(pack_root) / "taxonomy.yaml" if pack_root else None
     if path is None or not path.exists():
         return {}
-    with open(path, encoding="utf-8") as fh:
-        data = yaml.safe_load(fh) or {}
+    data = _load_yaml(path) or {}
     return {c["code"]: (c.get("name_zh", c["code"]), c.get("name_en", c["code"]))
             for c in data.get("clusters", []) if isinstance(c, dict) and "code" in c}
+
+
+def parsed(pack_root: Path) -> dict[tuple, dict]:
+    """The vocabulary a pack's explanations read, to keep with it (see :func:`given`)."""
+    return {("districts",): district_values(), ("designations",): designations(),
+            ("clusters", pack_root): cluster_values(pack_root)}
+
+
+def given(vocabulary: dict[tuple, dict]) -> None:
+    """Take vocabulary parsed before (by :func:`parsed`, from the same files) instead of
+    reading the YAML again."""
+    _GIVEN.update(vocabulary)
 
 
 def value_labels(var: str, pack_root: Path | None = None) -> dict[str, tuple[str, str]]:
@@ -152,8 +178,9 @@ _DESIGNATIONS = Path(__file__).resolve().parent.parent / "data" / "designations.
 @lru_cache(maxsize=1)
 def designations() -> dict[str, dict]:
     """The designation vocabulary (src/industrybrain/data/designations.yaml) by code."""
-    with open(_DESIGNATIONS, encoding="utf-8") as fh:
-        return {d["code"]: d for d in yaml.safe_load(fh)}
+    if ("designations",) in _GIVEN:
+        return _GIVEN[("designations",)]
+    return {d["code"]: d for d in _load_yaml(_DESIGNATIONS)}
 
 
 def label(name: str, lang: str) -> str:

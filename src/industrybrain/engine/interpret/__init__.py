@@ -24,11 +24,12 @@ class Interpreter:
         chosen = [p for p in pack.policies if p.entity == "enterprise" and p.has_rule
                   and p.in_force(year)]
         self.year = year
+        chosen = [folded(pack, p) for p in chosen]
         # The batch's order: enterprise, then policy id.
         self.policies = sorted((Policy(pack, p, year) for p in chosen), key=lambda p: p.id)
         usage = Usage()
         for p in chosen:
-            u = policy_usage(pack, folded(pack, p))
+            u = policy_usage(pack, p)
             for v in u.variables:
                 usage.add(usage.variables, v)
             for h in u.history:
@@ -68,7 +69,7 @@ class Interpreter:
 
 def interpreter(pack: Pack, year: int) -> Interpreter:
     """The compiled interpreter for ``pack`` and ``year`` (compiled once, then cached)."""
-    key = ("interpret", year, tuple(p.id for p in pack.policies if p.in_force(year)))
+    key = ("interpret", year)  # a pack never changes: its policies in force follow the year
     found = pack._compiled.get(key)
     if found is None:
         found = pack._compiled[key] = Interpreter(pack, year)

@@ -5,7 +5,7 @@ and inputs JSON for one enterprise, exactly as ``compile.policy_sql`` writes its
 
 from __future__ import annotations
 
-from ..compile import folded, policy_usage
+from ..compile import policy_usage
 from ..explain import Explainer, Input, _lab, gap_atom, inputs_of
 from ..expr import Call, Name
 from ..model import Pack
@@ -60,7 +60,7 @@ def _label(i: Input, lang: str) -> str:
 
 class Policy:
     def __init__(self, pack: Pack, policy, year: int):
-        policy = folded(pack, policy)
+        """``policy`` folded already (``compile.folded``)."""
         self.id = policy.id
         assumptions = {a: pack.assumptions[a].value for a in policy.assumptions}
         c = Compiler(year, policy.lets, assumptions)
@@ -99,6 +99,9 @@ class Policy:
             "rule": ex.rule_text(lang), "no_tier": ex.no_tier_text(lang),
             "citation": ex.citation_text(lang)} for lang in ("zh", "en")}
         self.readers = [self._reader(i) for i in self.inputs]
+        # Words for stored text values (private -> 民营), looked up once.
+        self.value_words = [value_labels(i.var, pack.root) if i.kind == "text" and i.var
+                            else {} for i in self.inputs]
         self.keys = [V.json_text(i.key) for i in self.inputs]
 
     # --- the decision -------------------------------------------------------------------
@@ -222,11 +225,10 @@ class Policy:
         return "{" + ",".join(f"{k}:{V.json_value(v, i.kind)}" for k, v, i in
                               zip(self.keys, values, self.inputs, strict=True)) + "}"
 
-    def fmt(self, value, kind: str, lang: str, var: str = "") -> str:
+    def fmt(self, value, kind: str, lang: str, words: dict) -> str:
         """``Explainer.fmt`` of a value of an input's kind."""
         zh = lang == "zh"
         if kind == "text":
-            words = value_labels(var, self.pack_root) if var else {}
             if value is not None and value in words:
                 value = words[value][0 if zh else 1]
             return ("缺失" if zh else "missing") if value is None else value
@@ -244,8 +246,8 @@ class Policy:
         if not self.inputs:
             return ""
         zh = lang == "zh"
-        parts = [_label(i, lang) + "=" + self.fmt(v, i.kind, lang, i.var)
-                 for i, v in zip(self.inputs, values, strict=True)]
+        parts = [_label(i, lang) + "=" + self.fmt(v, i.kind, lang, words)
+                 for i, v, words in zip(self.inputs, values, self.value_words, strict=True)]
         return (("所用数据：" if zh else "Values used: ") + ("；" if zh else "; ").join(parts)
                 + ("。" if zh else ". "))
 
