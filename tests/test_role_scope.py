@@ -1,7 +1,9 @@
 """Every role sees exactly its scope, in pages and API alike (DESIGN §8: inherited scope tests)."""
 
 import pytest
+from django.urls import resolve
 
+from industrybrain.core.context import may_open
 from industrybrain.core.testing import enterprise_urls
 
 pytestmark = pytest.mark.django_db
@@ -24,12 +26,17 @@ VISIBLE = {
 
 @pytest.mark.parametrize("name", sorted(ENTERPRISE_URLS))
 @pytest.mark.parametrize("role", sorted(VISIBLE))
-def test_enterprise_urls_follow_scope(client_as, city, name, role):
+def test_enterprise_urls_follow_scope(client_as, users, city, name, role):
     make_url, kind = ENTERPRISE_URLS[name]
     client = client_as(role)
     for key, enterprise in city.items():
-        response = client.get(make_url(enterprise))
-        if key in VISIBLE[role]:
+        url = make_url(enterprise)
+        response = client.get(url)
+        # A provider's staff see their enterprises through 智改数转's pages only: the other
+        # sections refuse a role confined to its navigation (tests/test_section_access.py).
+        if kind == "page" and not may_open(users[role], resolve(url)):
+            assert response.status_code == 403, (role, key, response.status_code)
+        elif key in VISIBLE[role]:
             assert response.status_code == 200, (role, key)
         else:
             assert response.status_code in (403, 404), (role, key, response.status_code)
@@ -53,12 +60,16 @@ def test_lists_and_exports_hold_only_the_scope(client_as, city, role):
     assert {row["uscc"] for row in api} == expected
     figures = client.get("/api/figures/?page_size=500").json()["results"]
     assert {row["enterprise"] for row in figures} <= {city[k].pk for k in VISIBLE[role]}
-    page = client.get("/enterprises/")
     if role == "nobody":
         assert expected == set()
+    page = client.get("/enterprises/")
+    export = client.get("/enterprises/export/enterprises.csv")
+    if role == "provider_a":  # confined to 智改数转's pages (tests/test_section_access.py)
+        assert page.status_code == export.status_code == 403
+        return
     for key, enterprise in city.items():
         assert (enterprise.name in page.content.decode()) == (key in VISIBLE[role])
-    export = client.get("/enterprises/export/enterprises.csv").content.decode("utf-8-sig")
+    export = export.content.decode("utf-8-sig")
     for key, enterprise in city.items():
         assert (enterprise.uscc in export) == (key in VISIBLE[role])
 

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from industrybrain.core import params
+from industrybrain.core.context import public
 from industrybrain.core.localize import local
 from industrybrain.core.scope import role_of, scope_enterprises
 from industrybrain.enterprises.models import Enterprise
@@ -120,6 +121,7 @@ def inbox(request):
     })
 
 
+@public
 def library(request):
     """找政策/政策解读: every policy, its summary, conditions and citations. No login."""
     pack = catalogue.pack()
@@ -140,6 +142,7 @@ def library(request):
     })
 
 
+@public
 def policy_page(request, policy_id):
     """One policy's permanent page in the public library (no login): what it gives, to whom,
     how much at most, from which article, on which assumptions and figures, how to get it."""

@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from industrybrain.core.context import public
 from industrybrain.core.localize import local
 from industrybrain.core.scope import scope_enterprises
 from industrybrain.enterprises.exports import table_response
@@ -155,6 +156,7 @@ def lenders(request, fmt=None):
         "citations": config().raw["programme"]})
 
 
+@public
 def providers(request):
     """The provider library in summary: public, like the policy library."""
     cfg = config()
@@ -171,6 +173,7 @@ def providers(request):
         "citation": cfg.raw["programme"]["provider_library"]["citation"]})
 
 
+@public
 def provider(request, pk):
     cfg = config()
     p = get_object_or_404(matching.library(), pk=pk)

@@ -91,6 +91,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "industrybrain.core.middleware.AdminEmptyToFieldMiddleware",
+    "industrybrain.core.middleware.SectionGateMiddleware",
     # last: turns a lockout noted during authentication into the lockout page (429)
     "axes.middleware.AxesMiddleware",
 ]
