@@ -75,3 +75,31 @@ def test_counts_of_enterprises_are_whole_numbers_on_every_page(client_as, refres
     for url in ("/", "/targets/", "/targets/high_tech_enterprises_double_2025/"):
         text = re.sub(r"<[^>]+>", " ", client.get(url).content.decode())
         assert not re.search(r"\d\.\d+ 家", text), url
+
+
+def test_little_giants_count_a_firm_holding_both_levels_once_and_match_their_list(client_as, city):
+    from industrybrain.enterprises.models import Designation, DesignationType
+
+    provincial = DesignationType.objects.get(code="little_giant_provincial")
+    national = DesignationType.objects.get(code="little_giant_national")
+    for enterprise, kinds in ((city["a"], [provincial, national]), (city["b"], [provincial]),
+                              (city["c"], [national])):
+        for kind in kinds:
+            Designation.objects.create(enterprise=enterprise, type=kind, granted_on=dt.date(2020, 5, 1))
+    call_command("targets_refresh", stdout=io.StringIO())
+    client = client_as("admin")
+    page = client.get("/").content.decode()
+    gauge = re.search(r'<div class="gauge" data-code="little_giants_2025">(.*?)</a></div>', page, re.S).group(1)
+    # 2 provincial + 2 national, but A holds both: three firms, and the page says how it counts.
+    assert re.search(r'id="gauge-value-little_giants_2025">3 家<', gauge)
+    assert "一家只计一次" in gauge
+    detail = client.get("/targets/little_giants_2025/").content.decode()
+    href = htmllib.unescape(re.search(r'<a id="held-list" href="([^"]+)"', detail).group(1))
+    listed = client.get(href).content.decode()
+    assert re.search(r"共 3 家", listed)
+    assert "一家只计一次" in listed  # the filter it applies, in words
+    # A district officer's gauge and list agree within the district (A and B in 武进).
+    wujin = client_as("wujin")
+    page = wujin.get("/").content.decode()
+    assert re.search(r'id="gauge-value-little_giants_2025">2 家<', page)
+    assert re.search(r"共 2 家", wujin.get(href).content.decode())

@@ -18,11 +18,18 @@ class EnterpriseFilters(params.ParamsForm):
     chain = params.TextField(label=_("产业链"), max_length=48)
     industry = params.TextField(label=_("行业代码"), max_length=8)
     ownership = params.TextField(label=_("所有制"), max_length=32)
-    designation = params.TextField(label=_("认定"), max_length=48)
+    # One code, or several joined by commas: those holding any of them, each counted once
+    # (the cockpit's "省级以上小巨人" counts a firm holding both levels once).
+    designation = params.TextField(label=_("认定"), max_length=200)
     # The year a designation is held in (the cockpit ladder's links carry it).
     year = params.YearField(label=_("年份"), required=False)
     listed = params.TextField(label=_("上市"), max_length=8)
     manufacturing = params.TextField(label=_("制造业"), max_length=8)
+
+
+def designation_codes(value: str) -> list[str]:
+    """The codes of a ``designation`` parameter: one code or several joined by commas."""
+    return [code.strip() for code in value.split(",") if code.strip()]
 
 
 def filter_enterprises(queryset: QuerySet, data) -> QuerySet:
@@ -42,7 +49,7 @@ def filter_enterprises(queryset: QuerySet, data) -> QuerySet:
     if f["designation"]:
         # With a year, those holding it that year (Designation.objects.held_in, the rule the
         # cockpit's ladder counts by); without, those that ever held it.
-        held = Designation.objects.filter(type__code=f["designation"])
+        held = Designation.objects.filter(type__code__in=designation_codes(f["designation"]))
         if f["year"] is not None:
             held = held.held_in(f["year"])
         queryset = queryset.filter(pk__in=held.values("enterprise_id"))

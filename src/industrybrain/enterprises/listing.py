@@ -9,6 +9,7 @@ from django.db.models.functions import Cast, NullIf
 from django.utils.translation import gettext as _
 
 from industrybrain.core.localize import local
+from industrybrain.enterprises.filters import designation_codes
 from industrybrain.enterprises.models import (
     AnnualFigures,
     Designation,
@@ -81,11 +82,14 @@ def applied_filters(params) -> list[dict]:
     that removes each."""
     out = []
     if params.get("designation"):
-        t = DesignationType.objects.filter(code=params["designation"]).first()
-        name = local(t) if t else _("未知认定")
+        codes = designation_codes(params["designation"])
+        known = {t.code: local(t) for t in DesignationType.objects.filter(code__in=codes)}
+        name = _("或").join(known.get(code, _("未知认定")) for code in codes) or _("未知认定")
         year = params.get("year")
         words = (_("%(year)s年持有%(name)s") % {"year": year, "name": name} if year
                  else _("曾获%(name)s") % {"name": name})
+        if len(codes) > 1:
+            words += _("（一家只计一次）")
         rest = params.copy()
         rest.pop("designation", None)
         rest.pop("year", None)

@@ -6,6 +6,8 @@ and only the own place in the district ranking (赛马), never other districts' 
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django.db.models import Count, Sum
 from django.urls import reverse
 
@@ -16,6 +18,7 @@ from industrybrain.industry.models import Chain
 from industrybrain.policies import summary
 
 from .digest import digest
+from .indicators import held_designations
 from .models import Assessment, Kind, RefreshRun
 from .templatetags.targets_tags import format_measure
 
@@ -28,9 +31,20 @@ HEADLINES = [
 CHAIN_TOTALS = ["chains_total_scale_2025_001", "chains_total_scale_2025_002"]
 
 
+def held_list_url(target, year: int | None) -> str | None:
+    """The enterprise list behind a count of designation holders: those holding any of the
+    target's designations in ``year`` (the rule indicators._count_held counts by), each
+    once; its total is the count."""
+    codes = held_designations(target.measure)
+    if not codes or year is None:
+        return None
+    return reverse("enterprises:list") + "?" + urlencode({"designation": ",".join(codes), "year": year})
+
+
 def _card(a: Assessment) -> dict:
     t = a.target
-    return {"code": t.code, "name": local(t), "status": a.status, "status_label": a.get_status_display(),
+    return {"list_url": held_list_url(t, a.year), "counted_once": len(held_designations(t.measure)) > 1,
+            "code": t.code, "name": local(t), "status": a.status, "status_label": a.get_status_display(),
             "value": format_measure(a.value, t.measure_unit), "goal": format_measure(a.goal, t.measure_unit),
             "share": a.share, "year": a.year,
             "as_written": t.as_written, "url": reverse("targets:detail", args=[t.code]),

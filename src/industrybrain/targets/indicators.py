@@ -141,6 +141,13 @@ def _counts(pairs) -> dict[Key, Decimal]:
     return {k: Decimal(len(v)) for k, v in seen.items()}
 
 
+def held_designations(measure: str) -> list[str]:
+    """The designation codes a ``count_designation`` measure counts (an enterprise holding
+    several of them counts once), else []."""
+    op, _, rest = (part.strip() for part in (measure or "").partition(":"))
+    return [c.strip() for c in rest.split("|") if c.strip()] if op == "count_designation" else []
+
+
 def _designations(codes: list[str]):
     return list(Designation.objects.filter(type__code__in=codes).values_list(
         "enterprise_id", "enterprise__district_id", "granted_on", "expires_on"))

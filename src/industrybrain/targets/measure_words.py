@@ -97,8 +97,10 @@ def describe(measure: str) -> str:
         body, where = full.split(" where ", 1)
     if op == "count_designation":
         names = _any(body.split(" | "))
+        if " | " in body:  # a firm holding several of them is one firm
+            return f"获评{names}的企业数（一家只计一次）" if zh else f"enterprises holding {names} (each counted once)"
         if zh:
-            return f"{names}数" if names.endswith("企业") and " | " not in body else f"获评{names}的企业数"
+            return f"{names}数" if names.endswith("企业") else f"获评{names}的企业数"
         return f"enterprises holding {names}"
     if op == "count_new_designation":
         year = since.group(1) if since else ""

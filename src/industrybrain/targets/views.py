@@ -24,6 +24,8 @@ from industrybrain.core.scope import CITY_WIDE_ROLES, role_of
 from industrybrain.enterprises.models import District
 
 from . import report
+from .cockpit import held_list_url
+from .indicators import held_designations
 from .digest import STATUS_ORDER, count_statuses, current_status, latest_assessments
 from .forecast import ABOUT_TOLERANCE, DEFAULT_DEADLINE, WINDOW
 from .forms import EntryForm, OfficerStatusForm
@@ -152,6 +154,8 @@ def detail(request, code):
         "status_form": OfficerStatusForm(initial={"status": target.officer_status})
         if target.kind == Kind.QUALITATIVE and role_of(request.user) == "city_admin" else None,
         "relative": Target.objects.filter(code=target.relative_to).first(),
+        "list_url": held_list_url(target, assessment.year if assessment else None),
+        "counted_once": len(held_designations(target.measure)) > 1,
     })
 
 
