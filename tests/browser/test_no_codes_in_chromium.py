@@ -1,6 +1,6 @@
 """The code-leak scan of tests/test_no_codes.py, in chromium, for every demo role (issue 13's
 "done when"): each user opens the main pages and the sections of their navigation on the
-README's demo city, and the text chromium renders (``innerText`` of the body, without
+README's demo city (walk.py), and the text chromium renders (``innerText`` of the body, without
 ``<code>``/``<pre>`` blocks meant for developers) must hold none of the pack's and the
 models' internal identifiers."""
 
@@ -12,12 +12,10 @@ from pathlib import Path
 
 import pytest
 
-from .test_phones import ENTERPRISE_PAGES, OFFICER_PAGES, login
+from .walk import ROLES, login, pages_of
 
 pytestmark = pytest.mark.browser
 
-ROLES = ["admin", "reviewer", "analyst", "wujin", "xinbei", "qiye1", "qiye2", "fuwushang",
-         "yinhang"]
 TESTS = Path(__file__).resolve().parent.parent
 
 # The text a person reads: what chromium lays out, without developers' code blocks.
@@ -51,18 +49,6 @@ def pattern(demo_server):
         re.escape(i) for i in sorted(known, key=len, reverse=True)) + r")(?![A-Za-z0-9_])")
 
 
-def _paths(page, base, username):
-    """The main pages of the phone walk, and every section the user's navigation offers."""
-    paths = list(ENTERPRISE_PAGES if username.startswith("qiye") else OFFICER_PAGES)
-    page.goto(base + "/")
-    nav = page.eval_on_selector_all("nav.sections a[href]", "els => els.map(e => e.getAttribute('href'))")
-    own = page.evaluate("location.pathname")
-    for href in [own, *nav]:
-        if href.startswith("/") and href not in paths:
-            paths.append(href)
-    return paths
-
-
 @pytest.mark.parametrize("username", ROLES)
 def test_no_internal_code_in_what_chromium_shows(browser, demo_server, pattern, username):
     context = browser.new_context(locale="zh-CN", viewport={"width": 1440, "height": 900})
@@ -70,10 +56,12 @@ def test_no_internal_code_in_what_chromium_shows(browser, demo_server, pattern, 
     try:
         login(page, demo_server, username)
         found, seen = {}, 0
-        for path in _paths(page, demo_server["url"], username):
+        paths, offered = pages_of(page, demo_server, username)
+        for path in paths:
             response = page.goto(demo_server["url"] + path)
             if response.status != 200 or "html" not in response.headers.get("content-type", ""):
-                continue  # a section this role may not open answers 403/404: scanned elsewhere
+                assert path not in offered, f"{username}: {path} is offered, answers {response.status}"
+                continue  # a page this role may not open answers 403/404: scanned elsewhere
             page.wait_for_load_state("networkidle")
             seen += 1
             codes = set(pattern.findall(page.evaluate(VISIBLE_TEXT)))
