@@ -25,10 +25,10 @@ from industrybrain.enterprises.models import District
 
 from . import report
 from .cockpit import held_list_url
-from .indicators import held_designations
 from .digest import STATUS_ORDER, count_statuses, current_status, latest_assessments
 from .forecast import ABOUT_TOLERANCE, DEFAULT_DEADLINE, WINDOW
 from .forms import EntryForm, OfficerStatusForm
+from .indicators import held_designations
 from .models import Assessment, IndicatorValue, Kind, RefreshRun, Status, Target
 from .refresh import chosen_values
 
