@@ -39,7 +39,9 @@ def test_the_provider_sees_only_its_own_diagnoses(client, assigned, provider_use
     assert city["a"].name in page and city["c"].name not in page
     other = Diagnosis.objects.get(enterprise=city["c"])
     assert client.get(reverse("transform:diagnosis", args=[other.pk])).status_code == 404
-    assert client.get(reverse("enterprises:detail", args=[city["c"].pk])).status_code == 404
+    # Enterprise pages are outside the provider's navigation: refused, whichever enterprise.
+    assert client.get(reverse("enterprises:detail", args=[city["c"].pk])).status_code == 403
+    assert client.get(reverse("enterprises:detail", args=[city["a"].pk])).status_code == 403
     api = client.get("/api/diagnoses/").json()["results"]
     assert [row["enterprise"] for row in api] == [city["a"].pk]
     assert client.get("/").status_code == 302  # home leads to the provider's tasks
@@ -98,7 +100,7 @@ def test_the_enterprise_accepts_applies_and_the_lender_lists_it(client, assigned
     xlsx = client.get(reverse("transform:lenders_export", args=["xlsx"]))
     assert xlsx.status_code == 200 and xlsx.content[:2] == b"PK"
     assert client.get(reverse("transform:lenders_export", args=["pdf"])).status_code == 404
-    assert client.get(reverse("enterprises:detail", args=[city["a"].pk])).status_code == 404
+    assert client.get(reverse("enterprises:detail", args=[city["a"].pk])).status_code == 403
     client.force_login(users["owner_a"])
     assert client.get(reverse("transform:lenders")).status_code == 403
 
