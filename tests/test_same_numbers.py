@@ -28,7 +28,7 @@ def refreshed(city):
 
 def _spans(html, block_id_or_class) -> dict[str, int]:
     block = re.search(rf'<div class="counts"[^>]*{block_id_or_class}.*?</div>', html, re.S).group(0)
-    return {label: int(n) for label, n in re.findall(r'<span class="status \w+">(\S+) (\d+)</span>', block)}
+    return {label: int(n) for label, n in re.findall(r'<span class="status \w+"[^>]*>(\S+) (\d+)</span>', block)}
 
 
 def test_counts_by_status_agree_on_the_cockpit_the_list_and_the_cli(client_as, refreshed):
@@ -62,7 +62,7 @@ def test_completion_is_one_figure_on_the_cockpit_and_the_list(client_as, refresh
     listed = client.get("/targets/").content.decode()
     compared = 0
     for card in charts["headlines"] + charts["clusters"]:
-        row = re.search(rf'<tr data-code="{card["code"]}">(.*?)</tr>', listed, re.S).group(1)
+        row = re.search(rf'<tr data-code="{card["code"]}"[^>]*>(.*?)</tr>', listed, re.S).group(1)
         cells = re.findall(r'<td class="num">(.*?)</td>', row, re.S)
         shown = "—" if card["share"] is None else f'{card["share"]:.1f}%'
         assert cells[1] == shown, card["code"]
@@ -89,7 +89,7 @@ def test_little_giants_count_a_firm_holding_both_levels_once_and_match_their_lis
     call_command("targets_refresh", stdout=io.StringIO())
     client = client_as("admin")
     page = client.get("/").content.decode()
-    gauge = re.search(r'<div class="gauge" data-code="little_giants_2025">(.*?)</a></div>', page, re.S).group(1)
+    gauge = re.search(r'<div class="gauge" data-code="little_giants_2025"[^>]*>(.*?)</a></div>', page, re.S).group(1)
     # 2 provincial + 2 national, but A holds both: three firms, and the page says how it counts.
     assert re.search(r'id="gauge-value-little_giants_2025">3 家<', gauge)
     assert "一家只计一次" in gauge

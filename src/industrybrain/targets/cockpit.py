@@ -13,7 +13,7 @@ from django.urls import reverse
 
 from industrybrain.core.localize import local
 from industrybrain.core.scope import scope_enterprises
-from industrybrain.enterprises.models import AnnualFigures, Designation, District
+from industrybrain.enterprises.models import AnnualFigures, Designation, District, Enterprise
 from industrybrain.industry.models import Chain
 from industrybrain.policies import summary
 
@@ -44,6 +44,7 @@ def held_list_url(target, year: int | None) -> str | None:
 def _card(a: Assessment) -> dict:
     t = a.target
     return {"list_url": held_list_url(t, a.year), "counted_once": len(held_designations(t.measure)) > 1,
+            "raw": "" if a.value is None else str(a.value),
             "code": t.code, "name": local(t), "status": a.status, "status_label": a.get_status_display(),
             "value": format_measure(a.value, t.measure_unit), "goal": format_measure(a.goal, t.measure_unit),
             "share": a.share, "year": a.year,
@@ -115,5 +116,6 @@ def cockpit(user, district: District | None) -> dict:
         "awards": summary.by_status(user, run.latest_year), "awards_year": run.latest_year,
         "changes": data["changes"][:12], "previous": data["previous"], "risks": [_card(a) for a in data["risks"][:10]],
         "counts": data["counts"],
+        "enterprise_count": scope_enterprises(user, Enterprise.objects.all()).count(),
         "charts": {"headlines": headlines, "clusters": clusters},
     }

@@ -89,7 +89,9 @@ def index(request):
         a = assessments.get(target.pk)
         status = current_status(target, a)
         rows.append({"target": target, "a": a, "status": status,
-                     "status_label": Status(status).label})
+                     "status_label": Status(status).label,
+                     "raw": "" if a is None or a.value is None else str(a.value),
+                     "list_url": held_list_url(target, a.year if a else None)})
     wanted = f["status"]
     if wanted:
         rows = [r for r in rows if r["status"] == wanted]

@@ -21,7 +21,7 @@ def table(html: str, table_id: str) -> list[list[str]]:
     """The cells of one table of the page, as text, row by row."""
     body = re.search(rf'<table[^>]*id="{table_id}".*?</table>', html, re.S).group(0)
     return [[re.sub(r"<[^>]+>", "", cell).strip() for cell in re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)]
-            for row in re.findall(r"<tr>(.*?)</tr>", body, re.S) if "<td" in row]
+            for row in re.findall(r"<tr[^>]*>(.*?)</tr>", body, re.S) if "<td" in row]
 
 
 def test_the_cockpit_shows_clusters_ladder_and_the_ranking(client_as, monitored):
