@@ -1,0 +1,220 @@
+"""A city bigger than memory: the wide backend's decisions, enterprise range by enterprise
+range, from Parquet to Parquet.
+
+    python -m industrybrain.engine.stream --pack changzhou_2022 --year 2022 \
+        --input DIR --output FILE [--data-since 2016] [--chunk 1000000]
+
+:func:`decide_parquet` reads the enterprises' ids (one column), cuts the id line into
+ranges of ``chunk`` enterprises, and for each range reads only that range's rows of the
+three tables (a filter on enterprise_id, which Parquet's row-group statistics turn into
+skipped row groups when the files are sorted by enterprise_id), checks them against the
+input contract, decides them with the wide backend and appends the narrow result to the
+output file before reading the next range. Memory is that of one range, whatever the city.
+
+What a range read guarantees, the input check being per range:
+
+* The ranges tile the whole id line (the first is open below, the last open above), so
+  every row of every table with an enterprise id is read exactly once, whether or not its
+  enterprise exists.
+* A key is an enterprise id, or an enterprise id and a year, so all the rows holding one
+  key fall in the same range: a duplicate enterprise, or two figure rows for one year, is
+  refused (InputError) exactly as by ``evaluate``, however far apart the rows are in the
+  files. A row without an enterprise id belongs to no range; it is looked for in every
+  table before the first range and refused as ``evaluate`` refuses it.
+* Every defect ``evaluate`` refuses is refused; when the input has several, the one named
+  may differ (``evaluate`` checks table by table, this range by range). Nothing is
+  written that could be mistaken for a result: the output is written aside and renamed
+  only when every range is done.
+* The year and ``data_since`` are global (arguments), never read from a range.
+
+Per enterprise the result equals ``wide.decisions`` on the same columns (and so the DuckDB
+backend's decisions): only the columns the pack reads are read (``wide.columns_read``), as
+the in-memory wide run of bench/ does. Rows come range by range, then policy by policy,
+then by enterprise id (the wide backend's "policy" order): no global sort.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.dataset as ds
+import pyarrow.parquet as pq
+
+from .errors import InputError
+from .evaluate import KINDS, _check_data_since, checked_inputs, period, plan_for
+from .inputs import check, check_year
+from .model import Pack
+
+DEFAULT_CHUNK = 1_000_000
+
+
+@dataclass
+class Streamed:
+    """What :func:`decide_parquet` did: rows written, enterprises, ranges, and the seconds
+    spent reading, checking and deciding, and writing."""
+
+    rows: int = 0
+    enterprises: int = 0
+    invalid: int = 0
+    ranges: int = 0
+    seconds: dict[str, float] = field(default_factory=lambda: {
+        "ids": 0.0, "read": 0.0, "decide": 0.0, "write": 0.0})
+
+
+def source(directory: str | os.PathLike, kind: str) -> ds.Dataset:
+    """``DIR/<kind>.parquet``, a file or a directory of part files."""
+    path = Path(directory) / f"{kind}.parquet"
+    if not path.exists():
+        raise InputError("the table is missing", kind, "(table)", value=str(path))
+    dataset = ds.dataset(str(path), format="parquet")
+    if "enterprise_id" not in dataset.schema.names:
+        raise InputError("the column is required", kind, "enterprise_id")
+    typ = dataset.schema.field("enterprise_id").type
+    if not pa.types.is_integer(typ):
+        # A range filter needs ordered whole numbers; evaluate() would accept whole floats,
+        # but a Parquet file written by anything that means ids writes integers.
+        raise InputError(f"must be an integer, not {typ}", kind, "enterprise_id")
+    return dataset
+
+
+def boundaries(ids: np.ndarray, chunk: int) -> np.ndarray:
+    """The first id of each range: every ``chunk``-th distinct id, ascending. Range i holds
+    ids from bounds[i] (the first: from anything) to bounds[i+1] (the last: to anything)."""
+    if chunk < 1:
+        raise ValueError("chunk is a number of enterprises, at least 1")
+    distinct = np.unique(ids)  # sorted; repeated ids share a range (and are refused there)
+    return distinct[::chunk]
+
+
+def _range_filter(bounds: np.ndarray, i: int):
+    key = ds.field("enterprise_id")
+    low = None if i == 0 else int(bounds[i])
+    high = None if i + 1 >= len(bounds) else int(bounds[i + 1])
+    if low is None and high is None:
+        return None
+    if low is None:
+        return key < high
+    if high is None:
+        return key >= low
+    return (key >= low) & (key < high)
+
+
+def _refuse_missing_keys(sources: dict[str, ds.Dataset], columns: dict[str, list[str]]
+                         ) -> None:
+    """A row without an enterprise id falls in no range: find it here and let the contract
+    check refuse it with evaluate()'s words."""
+    for kind in KINDS:
+        rows = sources[kind].to_table(columns=columns[kind],
+                                      filter=ds.field("enterprise_id").is_null())
+        if rows.num_rows:
+            check(rows, kind)
+            raise InputError("the key is missing", kind, "enterprise_id")  # not reached
+
+
+def decide_parquet(pack: Pack, year: int, directory: str | os.PathLike,
+                   output: str | os.PathLike, *, data_since: int | None = None,
+                   near_miss: float = 0.2, chunk: int = DEFAULT_CHUNK,
+                   compression: str = "lz4") -> Streamed:
+    """The narrow decisions (``wide.decisions_table``'s columns) of the city in
+    ``directory`` (enterprises/figures/designations.parquet), written to the Parquet file
+    ``output``, ``chunk`` enterprises at a time. Raises InputError for a defect of the
+    whole input (and writes nothing)."""
+    from . import wide as W
+
+    _check_data_since(data_since)
+    done = Streamed()
+    t = time.perf_counter()
+    sources = {kind: source(directory, kind) for kind in KINDS}
+    year = check_year(year, period(pack))
+    plan = plan_for(pack, year, "wide")
+    wanted = W.columns_read(plan)
+    columns = {k: [c for c in wanted[k] if c in sources[k].schema.names] for k in KINDS}
+    _refuse_missing_keys(sources, columns)
+    ids = sources["enterprises"].to_table(columns=["enterprise_id"])["enterprise_id"]
+    bounds = boundaries(ids.to_numpy(), chunk) if len(ids) else np.zeros(1, np.int64)
+    del ids
+    done.seconds["ids"] = time.perf_counter() - t
+
+    output = Path(output)
+    part = output.with_name(output.name + f".part{os.getpid()}")
+    writer = None
+    try:
+        for i in range(len(bounds)):
+            t0 = time.perf_counter()
+            where = _range_filter(bounds, i)
+            tables = [sources[k].to_table(columns=columns[k], filter=where) for k in KINDS]
+            t1 = time.perf_counter()
+            _, checked, bad = checked_inputs(pack, year, *tables)
+            del tables
+            narrow = None
+            if checked["enterprises"].num_rows and plan.rules:
+                wide, found = W.decide(plan, year, checked, data_since, near_miss)
+                narrow = W.decisions_table(
+                    plan, wide, found, "policy",
+                    invalid=np.fromiter(bad, np.int64, len(bad)) if bad else None)
+                done.enterprises += wide.n
+                if bad:
+                    done.invalid += int(np.isin(wide.ids, np.fromiter(bad, np.int64)).sum())
+                del wide, found
+            del checked
+            t2 = time.perf_counter()
+            if narrow is not None:
+                if writer is None:
+                    writer = pq.ParquetWriter(part, narrow.schema, compression=compression)
+                writer.write_table(narrow, row_group_size=max(narrow.num_rows, 1))
+                done.rows += narrow.num_rows
+            done.ranges += 1
+            t3 = time.perf_counter()
+            for key, a, b in (("read", t0, t1), ("decide", t1, t2), ("write", t2, t3)):
+                done.seconds[key] += b - a
+        if writer is None:  # no enterprise at all: an empty file with the result's columns
+            empty = W.decisions_table(plan, *W.decide(plan, year, _empty(), data_since))
+            writer = pq.ParquetWriter(part, empty.schema, compression=compression)
+        writer.close()
+        writer = None
+        part.replace(output)
+    finally:
+        if writer is not None:
+            writer.close()
+        if part.exists():
+            part.unlink()
+    return done
+
+
+def _empty() -> dict[str, pa.Table]:
+    from .contract import CONTRACT
+
+    return {k: pa.schema(CONTRACT[k]).empty_table() for k in KINDS}
+
+
+def main(argv: list[str] | None = None) -> int:
+    from .pack import load_pack
+
+    parser = argparse.ArgumentParser(prog="python -m industrybrain.engine.stream",
+                                     description=__doc__.split("\n\n")[0])
+    parser.add_argument("--pack", required=True)
+    parser.add_argument("--year", required=True, type=int)
+    parser.add_argument("--input", required=True,
+                        help="directory with enterprises/figures/designations.parquet")
+    parser.add_argument("--output", required=True, help="Parquet file to (over)write")
+    parser.add_argument("--data-since", type=int, default=None)
+    parser.add_argument("--chunk", type=int, default=DEFAULT_CHUNK,
+                        help="enterprises per range (memory is about 1.5 KB per firm)")
+    args = parser.parse_args(argv)
+    done = decide_parquet(load_pack(args.pack), args.year, args.input, args.output,
+                          data_since=args.data_since, chunk=args.chunk)
+    print(f"{done.enterprises:,} enterprises in {done.ranges} ranges, {done.rows:,} rows "
+          f"({done.invalid:,} enterprises with invalid data); seconds: "
+          + ", ".join(f"{k} {v:.2f}" for k, v in done.seconds.items()))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
