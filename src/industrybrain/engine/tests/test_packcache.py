@@ -29,7 +29,10 @@ def _fresh(path):
     try:
         return load_pack(path)
     finally:
-        os.environ["IB_PACK_CACHE"] = old
+        if old is None:
+            del os.environ["IB_PACK_CACHE"]
+        else:
+            os.environ["IB_PACK_CACHE"] = old
 
 
 def test_the_cached_pack_is_the_parsed_pack(cache):
@@ -76,3 +79,10 @@ def test_a_fresh_process_answers_from_the_cache_without_the_batch_machinery(cach
     out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
                          env={**os.environ, "PYTHONPATH": str(SRC)}, check=True)
     assert out.stdout.strip() == "[]", out.stderr
+
+
+def test_without_a_writable_cache_the_pack_still_loads(tmp_path, monkeypatch):
+    blocked = tmp_path / "file"
+    blocked.write_text("a file where the cache directory would go")
+    monkeypatch.setenv("IB_PACK_CACHE", str(blocked / "packs"))
+    assert load_pack("changzhou_2022") == _fresh("changzhou_2022")
