@@ -13,6 +13,9 @@ a national run would cost a shuffle that no reader needs.
 The session is the active one (spark-submit) or a new one on ``IB_SPARK_MASTER``
 (``local[2]`` by default); see :func:`.backends.spark.session`. Nothing is collected to the
 driver.
+
+``--wide``: the decisions only (no explanations), by the wide backend on each enterprise
+bucket (:mod:`.spark_wide`), the plan of engine/stream.py partitioned by Spark.
 """
 
 from __future__ import annotations
@@ -100,7 +103,21 @@ def main(argv: list[str] | None = None) -> int:
                         help="share of a tier's threshold that counts as a near miss")
     parser.add_argument("--data-since", type=int, default=None,
                         help="first year the figures cover (known history; see evaluate())")
+    parser.add_argument("--wide", action="store_true",
+                        help="decisions only, by the wide backend per enterprise bucket "
+                             "(engine/spark_wide.py): no words, a fraction of the time")
+    parser.add_argument("--buckets", type=int, default=16,
+                        help="with --wide: enterprise buckets (groups decided at once)")
     args = parser.parse_args(argv)
+    if args.wide:
+        if args.explain != "relevant" and args.explain != "none":
+            parser.error("--wide decides without words: --explain none")
+        from .spark_wide import decisions_frame
+
+        decisions_frame(args.pack, args.year, args.input, data_since=args.data_since,
+                        near_miss=args.near_miss, buckets=args.buckets
+                        ).write.mode("overwrite").parquet(args.output)
+        return 0
     frame = result_frame(args.pack, args.year, args.input, args.explain, args.near_miss,
                          args.data_since)
     frame.write.mode("overwrite").parquet(args.output)

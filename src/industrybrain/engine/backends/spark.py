@@ -11,6 +11,7 @@ The session: :func:`session` makes (once per process) a local session, ``local[2
 from __future__ import annotations
 
 import os
+import sys
 import threading
 
 import pyarrow as pa
@@ -108,6 +109,9 @@ def session() -> SparkSession:
                 _session = active
             else:
                 master = os.environ.get("IB_SPARK_MASTER", "local[2]")
+                # Python workers (the wide path's applyInArrow) run this interpreter, with
+                # its pyarrow and numpy, not whatever "python3" is on the PATH.
+                os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
                 _session = (
                     SparkSession.builder.master(master).appName("industrybrain")
                     .config("spark.sql.execution.arrow.pyspark.enabled", "true")
