@@ -53,6 +53,21 @@ class Interpreter:
                         "inputs": inputs})
         return out
 
+    def kept(self, enterprise: dict, figures: list[dict], designations: list[dict],
+             data_since: int | None) -> dict[str, dict]:
+        """Per policy, the typed values its row is written from (plain JSON: numbers, text,
+        booleans, lists of years, nulls). Kept with an award, they write its explanation again
+        exactly as proposed, whatever the enterprise's figures become (:meth:`render`)."""
+        b = self.features.base(enterprise, figures, designations, data_since)
+        return {p.id: {c: b[c] for c in p.columns} for p in self.policies}
+
+    def render(self, policy_id: str, kept: dict) -> dict:
+        """A policy's row (status … inputs) written again from its kept values."""
+        p = next(p for p in self.policies if p.id == policy_id)
+        status, tier, amount, bound, zh, en, inputs = p.row(kept)
+        return {"status": status, "tier": tier, "amount_yuan": amount, "cap_bound": bound,
+                "explanation_zh": zh, "explanation_en": en, "inputs": inputs}
+
     def invalid_rows(self, enterprise_id: int, defects: list) -> list[dict]:
         """The rows of an enterprise with a bad value: invalid_data, with its reasons."""
         from ..evaluate import invalid_words

@@ -54,6 +54,22 @@ def _type(var: str) -> Typed:
     return var_type(var)
 
 
+def _columns(usage) -> tuple[str, ...]:
+    """The base columns a policy's closures read (engine/interpret/firm.py names them): all
+    that its row depends on, so a row can be written again from them alone."""
+    cols = [f"v_{v}" for v in usage.variables]
+    for f, v in usage.history:
+        if f in ("prev", "increase"):
+            cols.append(f"p_{v}")
+        else:
+            cols += [f"hmax_{v}", f"hcnt_{v}", f"hyears_{v}", f"hmiss_{v}", "hstart"]
+    for f, code in usage.codes:
+        cols += [f"dfirst_{code}", f"dheld_{code}"]
+        if f == "entered":
+            cols += [f"dnew_{code}", f"dprev_{code}"]
+    return tuple(dict.fromkeys(cols))
+
+
 def _label(i: Input, lang: str) -> str:
     return i.label_zh if lang == "zh" else i.label_en
 
@@ -88,6 +104,7 @@ class Policy:
         self.raw_casts = [V.caster(t, self.raw_type) for t in types]
         self.labels = {t.id: (t.label_zh, t.label_en) for t in policy.tiers}
         usage = policy_usage(pack, policy)
+        self.columns = _columns(usage)
         self.inputs = inputs_of(usage)
         self.amount_inputs = inputs_of(policy_usage(pack, policy, amount_only=True))
         self.pack_root = pack.root

@@ -9,6 +9,7 @@ pack's language, and on enterprises with bad values (invalid_data). The plain-Py
 check of a small snapshot finds what the Arrow check finds.
 """
 
+import json
 import math
 from collections import defaultdict
 from datetime import date
@@ -240,3 +241,34 @@ def test_explain_one_on_a_city_reads_only_that_enterprise():
     one = [t.filter(pc.equal(t["enterprise_id"], 150)) for t in (ent, fig, des)]
     assert explain_one(PACK, 2022, one, 150, data_since=2016) == explain_one(
         PACK, 2022, (ent, fig, des), 150, data_since=2016)
+
+
+# --- an award's words written again from the values kept with it ------------------------------
+
+@SOME
+@given(st.lists(edge_firm, min_size=1, max_size=6), st.sampled_from([None, 2016, 2019]),
+       st.sampled_from(list(REFORMS)))
+def test_kept_values_write_the_same_row_again(firms, data_since, reform):
+    """What a proposal would keep (plain JSON) writes the row again, word for word; a figure
+    changed afterwards changes nothing in it."""
+    from industrybrain.engine.interpret import interpreter
+
+    pack = REFORMS[reform]
+    ent, fig, des = _edge_tables(firms)
+    rows = {(r["enterprise_id"], r["policy_id"]): r
+            for r in evaluate_rows(pack, 2022, ent, fig, des, data_since=data_since)}
+    run = interpreter(pack, 2022)
+    figs = fig.to_pylist()
+    for e in ent.to_pylist():
+        mine = [r for r in figs if r["enterprise_id"] == e["enterprise_id"]]
+        if any(rows[(e["enterprise_id"], p.id)]["status"] == "invalid_data"
+               for p in run.policies):
+            continue
+        dess = [r for r in des.to_pylist() if r["enterprise_id"] == e["enterprise_id"]]
+        kept = json.loads(json.dumps(run.kept(e, mine, dess, data_since)))
+        for row in mine:  # the data change after the proposal
+            row["revenue"] = None if row["revenue"] is None else row["revenue"] + 1
+        for pid, values in kept.items():
+            again = run.render(pid, values)
+            want = rows[(e["enterprise_id"], pid)]
+            assert again == {k: want[k] for k in again}
