@@ -6,14 +6,14 @@ and inputs JSON for one enterprise, exactly as ``compile.policy_sql`` writes its
 from __future__ import annotations
 
 from ..compile import policy_usage
-from ..explain import Explainer, Input, _lab, gap_atom, inputs_of
+from ..explain import Explainer, Input, _lab, describe, gap_atom, inputs_of
 from ..expr import Call, Name
 from ..model import Pack
 from ..sqlexpr import SqlDialect
 from ..vocab import value_labels, variable
 from . import values as V
-from .rules import Compiler, cast_fn, column, compare
-from .values import INT, Typed
+from .rules import Compiler, cast_fn, column, compare, var_type
+from .values import INT
 
 ELIGIBLE, PENDING = "eligible", "amount_pending"
 NOT_ELIGIBLE, INSUFFICIENT = "not_eligible", "insufficient_data"
@@ -26,7 +26,7 @@ class _Gap:
     def __init__(self, c: Compiler, tier, var: str, thr_node, strict: bool,
                  assumptions: dict, first_time: bool):
         self.tier, self.var, self.strict = tier, var, strict
-        cur = (column(f"v_{var}"), _type(var))
+        cur = (column(f"v_{var}"), var_type(var))
         thr = c(thr_node)
         below = compare("<=" if strict else "<", cur, thr)
         typ = V.common([thr[1], cur[1]])
@@ -37,21 +37,13 @@ class _Gap:
                 return None
             return ft(b) - fc(b)
         self.gap, self.type = gap, typ
-        self.already = compare(">", (column(f"hmax_{var}"), _type(var)), thr) \
+        self.already = compare(">", (column(f"hmax_{var}"), var_type(var)), thr) \
             if first_time else None
         # An assumption as threshold is shown by its value (2000万元), not its name.
         while isinstance(thr_node, Name) and thr_node.name in assumptions:
             thr_node = assumptions[thr_node.name]
-        from ..explain import describe
-
         self.thr = {"zh": describe(thr_node, "zh"), "en": describe(thr_node, "en")}
         self.money = variable(var).kind == "money"
-
-
-def _type(var: str) -> Typed:
-    from .rules import var_type
-
-    return var_type(var)
 
 
 def _columns(usage) -> tuple[str, ...]:
@@ -336,7 +328,7 @@ class Policy:
         for g in self.gaps:  # highest tier first
             if g.already is None or g.already(b) is not True:
                 continue
-            hmax, typ = b[f"hmax_{g.var}"], _type(g.var)
+            hmax, typ = b[f"hmax_{g.var}"], var_type(g.var)
             earlier = V.money_text(hmax, typ, lang) if g.money else \
                 V.number_text(hmax, typ, lang)
             label, tier, thr = _lab(g.var, lang), g.tier, g.thr[lang]
