@@ -89,7 +89,11 @@ def boundaries(ids: np.ndarray, chunk: int) -> np.ndarray:
     ids from bounds[i] (the first: from anything) to bounds[i+1] (the last: to anything)."""
     if chunk < 1:
         raise ValueError("chunk is a number of enterprises, at least 1")
-    distinct = np.unique(ids)  # sorted; repeated ids share a range (and are refused there)
+    if len(ids) > 1 and not bool(np.all(ids[1:] >= ids[:-1])):
+        ids = np.sort(ids)  # files sorted by id (as written for pushdown) skip the sort
+    # Repeated ids share a range (and are refused there). Not np.unique: its hash table
+    # took 3.6 s for 500k sorted ids where this takes milliseconds.
+    distinct = ids[np.concatenate(([True], ids[1:] != ids[:-1]))] if len(ids) else ids
     return distinct[::chunk]
 
 
@@ -110,10 +114,12 @@ def _refuse_missing_keys(sources: dict[str, ds.Dataset], columns: dict[str, list
                          ) -> None:
     """A row without an enterprise id falls in no range: find it here and let the contract
     check refuse it with evaluate()'s words."""
+    missing = ds.field("enterprise_id").is_null()
     for kind in KINDS:
-        rows = sources[kind].to_table(columns=columns[kind],
-                                      filter=ds.field("enterprise_id").is_null())
-        if rows.num_rows:
+        # Counted on the key column alone (row-group statistics answer it for most files);
+        # the rows themselves are read only if there are some.
+        if sources[kind].count_rows(filter=missing):
+            rows = sources[kind].to_table(columns=columns[kind], filter=missing)
             check(rows, kind)
             raise InputError("the key is missing", kind, "enterprise_id")  # not reached
 
@@ -167,7 +173,7 @@ def decide_parquet(pack: Pack, year: int, directory: str | os.PathLike,
             t2 = time.perf_counter()
             if narrow is not None:
                 if writer is None:
-                    writer = pq.ParquetWriter(part, narrow.schema, compression=compression)
+                    writer = _writer(part, narrow.schema, compression)
                 writer.write_table(narrow, row_group_size=max(narrow.num_rows, 1))
                 done.rows += narrow.num_rows
             done.ranges += 1
@@ -176,7 +182,7 @@ def decide_parquet(pack: Pack, year: int, directory: str | os.PathLike,
                 done.seconds[key] += b - a
         if writer is None:  # no enterprise at all: an empty file with the result's columns
             empty = W.decisions_table(plan, *W.decide(plan, year, _empty(), data_since))
-            writer = pq.ParquetWriter(part, empty.schema, compression=compression)
+            writer = _writer(part, empty.schema, compression)
         writer.close()
         writer = None
         part.replace(output)
@@ -186,6 +192,18 @@ def decide_parquet(pack: Pack, year: int, directory: str | os.PathLike,
         if part.exists():
             part.unlink()
     return done
+
+
+def _writer(path: Path, schema: pa.Schema, compression: str) -> pq.ParquetWriter:
+    """Ids ascending within each policy's batch are a few bits apiece delta-encoded; the
+    default (a dictionary tried on every column, then given up for the ids) took two thirds
+    of the writing time and twenty times the bytes."""
+    return pq.ParquetWriter(
+        path, schema, compression=compression,
+        use_dictionary=["policy_id", "status", "tier"],
+        column_encoding={"enterprise_id": "DELTA_BINARY_PACKED",
+                         "amount_yuan": "DELTA_BINARY_PACKED"},
+        write_statistics=["enterprise_id"])
 
 
 def _empty() -> dict[str, pa.Table]:
