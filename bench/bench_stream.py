@@ -130,11 +130,36 @@ def _peak_mb() -> float:
     return float("nan")
 
 
+def _jvm_peak_mb() -> float:
+    """The Spark JVM's peak resident memory: stop it, reap it, read the children's rusage
+    (the Python child's VmHWM does not hold the JVM it drives)."""
+    import resource
+
+    from pyspark import SparkContext
+
+    context = SparkContext._active_spark_context
+    proc = getattr(SparkContext._gateway, "proc", None)
+    if context is not None:
+        context.stop()
+    if proc is not None:
+        SparkContext._gateway.shutdown()
+        proc.stdin.close()
+        proc.wait(timeout=120)
+    return resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+
+
 def child(method: str, data: Path, out: Path, chunk: int, repeat: int) -> dict:
     from industrybrain.engine import load_pack
 
     pack = load_pack("changzhou_2022")
     times, info = [], {}
+    started = None
+    if method == "spark":  # the JVM's start is reported apart: a cluster pays it once
+        from industrybrain.engine.backends.spark import session
+
+        t = time.perf_counter()
+        session()
+        started = time.perf_counter() - t
     for _ in range(repeat):
         t = time.perf_counter()
         if method == "stream":
@@ -160,7 +185,11 @@ def child(method: str, data: Path, out: Path, chunk: int, repeat: int) -> dict:
             pq.write_table(narrow, out, compression="lz4")
             info = {"rows": narrow.num_rows}
             del tables, narrow
+        elif method == "duckdb":  # the DuckDB backend, explain none, the same columns
+            duckdb_decisions(data, out)
         times.append(time.perf_counter() - t)
+    if method == "spark":
+        info = {"jvm_mb": _jvm_peak_mb(), "session_s": started}
     return {"seconds": float(np.median(times)), "rss_mb": _peak_mb(), **info}
 
 
@@ -225,6 +254,8 @@ def main() -> None:
     parser.add_argument("--spark", type=int, nargs="*", default=[1_000_000],
                         help="city sizes for the Spark wide job (none: skip Spark)")
     parser.add_argument("--buckets", type=int, default=16, help="Spark's enterprise buckets")
+    parser.add_argument("--memory-max", type=int, default=1_000_000,
+                        help="largest city also decided whole in memory (the baseline)")
     parser.add_argument("--make-only", action="store_true")
     parser.add_argument("--child", nargs=3, help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -267,22 +298,50 @@ def main() -> None:
         print(f"| {n:,} firms ({parts} s) | {r['seconds']:.1f} s | "
               f"{r['seconds'] / n * 1e6:.2f} | {r['rss_mb']:,.0f} MB | {r['rows']:,} |",
               flush=True)
+    memory_sizes = [n for n in sizes if n <= args.memory_max]
+    for n in memory_sizes:
+        r = measure("memory", paths[n], out / f"memory_{n}.parquet", 0, args.repeat)
+        if "error" in r:
+            print(f"| {n:,} firms, in memory | not run: {r['error']} | | | |", flush=True)
+            continue
+        ratio = (f"; streamed {rows[n]['seconds'] / r['seconds']:.2f}× this"
+                 if "error" not in rows[n] else "")
+        print(f"| {n:,} firms, the same read whole into memory (wide.decisions){ratio} | "
+              f"{r['seconds']:.1f} s | {r['seconds'] / n * 1e6:.2f} | {r['rss_mb']:,.0f} MB | "
+              f"{r['rows']:,} |", flush=True)
     ok = [n for n in sizes if "error" not in rows[n]]
     if len(ok) >= 2:
         b = exponent(ok, [rows[n]["seconds"] for n in ok])
         print(f"\nfitted exponent of time vs firms over {ok[0]:,}–{ok[-1]:,}: {b:.2f} "
               "(1 = linear)")
     for n in args.spark:
+        duck = measure("duckdb", paths[n], out / f"duckdb_{n}.parquet", 0, 1)
         r = measure("spark", paths[n], out / f"spark_{n}", args.buckets, 1)
         if "error" in r:
             print(f"\nSpark wide, {n:,} firms: not run: {r['error']}")
             continue
-        agree(out / f"spark_{n}", out / f"stream_{n}.parquet", f"Spark vs stream at {n:,}")
+        if "error" not in duck:
+            agree(out / f"spark_{n}", out / f"duckdb_{n}.parquet", f"Spark vs DuckDB at {n:,}")
+        elif (out / f"stream_{n}.parquet").exists():
+            agree(out / f"spark_{n}", out / f"stream_{n}.parquet", f"Spark vs stream at {n:,}")
+        print(f"\n| {n:,} firms, decisions | time | µs per firm | × streamed | peak memory |")
+        print("|---|---|---|---|---|")
         base = rows.get(n, {}).get("seconds")
-        ratio = f", {r['seconds'] / base:.1f}× the streamed run" if base else ""
-        print(f"\nSpark wide (local[*], {args.buckets} enterprise buckets), {n:,} firms: "
-              f"{r['seconds']:.1f} s, {r['seconds'] / n * 1e6:.1f} µs per firm{ratio}; "
-              f"driver peak {r['rss_mb']:,.0f} MB; same decisions as the streamed run")
+        for label, x in ((f"Spark wide ({os.environ.get('IB_SPARK_MASTER', 'local[2]')}, "
+                          f"{args.buckets} enterprise buckets; JVM start "
+                          f"{r.get('session_s', 0):.0f} s not counted)", r),
+                         ("DuckDB backend, explain none, whole city in memory", duck),
+                         ("streamed, wide backend", rows.get(n, {"error": "not run"}))):
+            if "error" in x:
+                print(f"| {label} | not run: {x['error']} | | | |")
+                continue
+            ratio = f"{x['seconds'] / base:.1f}×" if base else ""
+            peak = f"{x['rss_mb']:,.0f} MB" + (f" + JVM {x['jvm_mb']:,.0f} MB"
+                                               if "jvm_mb" in x else "")
+            print(f"| {label} | {x['seconds']:.1f} s | {x['seconds'] / n * 1e6:.2f} | {ratio} "
+                  f"| {peak} |", flush=True)
+        if "error" not in duck:
+            print("Spark's decisions == DuckDB's, per firm and policy")
 
 
 if __name__ == "__main__":
