@@ -17,6 +17,7 @@ import traceback
 import uuid
 from collections import Counter
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 from django.db import IntegrityError, transaction
@@ -182,11 +183,7 @@ def execute(run_id: int, parquet: str | None = None) -> Run | None:
             timings["snapshot"] = round(time.perf_counter() - t, 3)
             job.progress("engine", 25, timings=timings)
             t = time.perf_counter()
-            # Words only for the policies whose rows a run stores or messages (money):
-            # the text of the others was most of the engine's time and memory.
-            money = [p.id for p in pack.policies if catalogue.carries_money(p)]
-            result = evaluate(pack, run.year, *snap.tables, data_since=snap.data_since,
-                              explain_policies=money)
+            result, invalid = decide_and_explain(pack, run.year, snap, whole=bool(parquet))
             timings["engine"] = round(time.perf_counter() - t, 3)
             if parquet:
                 import pyarrow.parquet as pq
@@ -196,8 +193,7 @@ def execute(run_id: int, parquet: str | None = None) -> Run | None:
             t = time.perf_counter()
             counts = store(run, pack, result, snap, job=job)
             # Enterprises whose data break the contract (each also has invalid_data awards).
-            counts["invalid_enterprises"] = len(pc.unique(result.filter(
-                pc.equal(result["status"], "invalid_data"))["enterprise_id"]))
+            counts["invalid_enterprises"] = invalid
             timings["store"] = round(time.perf_counter() - t, 3)
             job.progress("push", 95, timings=timings)
             t = time.perf_counter()
@@ -216,6 +212,67 @@ def execute(run_id: int, parquet: str | None = None) -> Run | None:
             if job.finish(status="failed", error=traceback.format_exc(), timings=timings):
                 audit.record(run.created_by, "run_failed", run)
     return Run.objects.get(pk=run.pk)
+
+
+def decide_and_explain(pack, year: int, snap, whole: bool = False) -> tuple[pa.Table, int]:
+    """The engine's rows a run reads, and the number of enterprises with invalid data.
+
+    Decide first, explain later: the wide backend decides every enterprise and policy
+    without words; the DuckDB backend then evaluates again, with words for the money
+    policies, only the enterprises that have a money row a run stores or messages
+    (eligible with an amount, amount pending, insufficient or invalid data, near miss:
+    7% of the enterprises of the synthetic city), and only those policies' rules. An enterprise's
+    result depends only on its own rows and the site-wide ``data_since``, so these rows are
+    those of the whole city's evaluation (the wide backend's decisions and near-miss flags
+    equal the SQL path's: engine/tests/test_wide.py). ``whole``: every enterprise's rows
+    (the CLI's Parquet file)."""
+    from industrybrain.engine import wide
+
+    # Words only for the policies whose rows a run stores or messages (money): the text of
+    # the others was most of the engine's time and memory.
+    money = [p.id for p in pack.policies if catalogue.carries_money(p)]
+    if whole:
+        result = evaluate(pack, year, *snap.tables, data_since=snap.data_since,
+                          explain_policies=money)
+        return result, len(pc.unique(result.filter(
+            pc.equal(result["status"], "invalid_data"))["enterprise_id"]))
+    narrow = wide.decisions(pack, year, *snap.tables, data_since=snap.data_since)
+    worded, invalid = [], []
+    for batch in narrow.to_batches():
+        policy, status = batch["policy_id"], batch["status"]
+        codes = status.indices.to_numpy(zero_copy_only=False)
+        names = status.dictionary.to_pylist()
+        ids = batch["enterprise_id"].to_numpy(zero_copy_only=False)
+        if "invalid_data" in names:
+            invalid.append(ids[codes == names.index("invalid_data")])
+        in_money = np.isin(policy.indices.to_numpy(zero_copy_only=False),
+                           [i for i, v in enumerate(policy.dictionary.to_pylist()) if v in money])
+        unpriced = np.isin(codes, [names.index(v) for v in UNPRICED if v in names])
+        paid = np.zeros(len(codes), bool)
+        if "eligible" in names:
+            amount = pc.fill_null(batch["amount_yuan"], 0).to_numpy(zero_copy_only=False)
+            paid = (codes == names.index("eligible")) & (amount > 0)
+        near = batch["near_miss"].to_numpy(zero_copy_only=False)
+        worded.append(ids[in_money & (paid | unpriced | near)])
+    ids = pa.array(np.unique(np.concatenate(worded)) if worded else [], pa.int64())
+    invalid_count = len(np.unique(np.concatenate(invalid))) if invalid else 0
+    tables = [t.filter(pc.is_in(t["enterprise_id"], value_set=ids)) for t in snap.tables]
+    result = evaluate(_money_pack(pack, money), year, *tables, data_since=snap.data_since)
+    return result, invalid_count
+
+
+_money_packs: dict = {}
+
+
+def _money_pack(pack, money):
+    """The pack with only its money policies (the rows a run reads), compiled once per
+    pack object: the SQL of the others was most of the second evaluation's time."""
+    got = _money_packs.get(id(pack))
+    if got is None or got[0] is not pack:
+        _money_packs.clear()
+        got = _money_packs[id(pack)] = (pack, pack.replace(policies=tuple(
+            p for p in pack.policies if p.id in money)))
+    return got[1]
 
 
 def proposals_of(pack, result: pa.Table) -> pa.Table:

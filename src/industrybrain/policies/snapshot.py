@@ -1,25 +1,36 @@
 """The database as the engine's three column tables (docs/data-contract.md).
 
-Read with ``values_list(...).iterator()`` straight into Python lists and then Arrow:
-building 300,000 model instances would cost more than the whole engine run.
+Each table is one query read straight into Arrow, without a Python object per value: on
+SQLite the cursor's row tuples become one struct array per chunk (Arrow's converter, no
+transpose, no model instances), on PostgreSQL ``COPY (query) TO STDOUT`` as CSV is parsed
+by Arrow's CSV reader. A city of 300,000 enterprises is ~2M figure rows: per-value Python
+work there cost more than the engine (bench/bench_batch.py measures the read against a
+bare cursor read of the same statements).
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
+import io
 from dataclasses import dataclass
 
+import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 
-from industrybrain.engine.contract import conform
-from industrybrain.enterprises.models import AnnualFigures, Designation, District, Enterprise
-from industrybrain.industry.models import Chain, ChainMembership, Cluster
+from industrybrain.engine.contract import CONTRACT, conform
+from industrybrain.enterprises.models import AnnualFigures, Designation, Enterprise
+from industrybrain.industry.models import ChainMembership
 
-CHUNK = 20_000
+CHUNK = 100_000
 
 FIGURE_COLUMNS = ("enterprise_id", "year", "revenue", "industrial_output", "tax",
                   "local_contribution", "rd_spending", "employees", "invention_patents",
                   "energy_tce", "tech_upgrade_investment", "above_scale")
+ENTERPRISE_COLUMNS = ("enterprise_id", "uscc", "name", "district", "industry_code",
+                      "ownership", "founded_on", "is_manufacturing", "is_listed", "cluster")
+DESIGNATION_COLUMNS = ("enterprise_id", "code", "granted_on", "expires_on", "product")
+MEMBER_COLUMNS = ("enterprise_id", "chain", "is_leader")
+MEMBER_TYPES = {"enterprise_id": pa.int64(), "chain": pa.string(), "is_leader": pa.bool_()}
 
 
 @dataclass
@@ -36,32 +47,118 @@ class Snapshot:
         return self.enterprises, self.figures, self.designations
 
 
-def _columns(names, rows):
-    cols = {n: [] for n in names}
-    appenders = [cols[n].append for n in names]
-    for row in rows:
-        for append, value in zip(appenders, row, strict=True):
-            append(value)
-    return cols
+def statements(enterprise_ids=None, up_to_year: int | None = None) -> dict[str, tuple]:
+    """The queries a snapshot runs, by table: (sql, params, column names, column types).
+    The benchmark reads the same statements with a bare cursor (its floor)."""
+    from django.db import connection
+    from django.db.models import F, FloatField, IntegerField, TextField, Value
+    from django.db.models.functions import Cast, NullIf
+
+    sqlite = connection.vendor == "sqlite"
+
+    def date(name):
+        # SQLite: as text, which Arrow parses; the column itself would go through the
+        # driver's per-value converter to a date object (as booleans to bool: as 0/1).
+        return Cast(name, TextField()) if sqlite else F(name)
+
+    def flag(name):
+        return Cast(name, IntegerField()) if sqlite else F(name)
+
+    enterprises = Enterprise.objects.order_by("pk")
+    figures = AnnualFigures.objects.order_by()
+    designations = Designation.objects.order_by()
+    members = ChainMembership.objects.order_by("enterprise_id", "chain__code")
+    if enterprise_ids is not None:
+        ids = list(enterprise_ids)
+        enterprises = enterprises.filter(pk__in=ids)
+        figures = figures.filter(enterprise_id__in=ids)
+        designations = designations.filter(enterprise_id__in=ids)
+        members = members.filter(enterprise_id__in=ids)
+    if up_to_year is not None:
+        figures = figures.filter(year__lte=up_to_year)
+    # A decimal as a float in the query: the contract's type, and no Decimal objects.
+    figures = figures.annotate(tce=Cast("energy_tce", FloatField()),
+                               above=flag("above_scale"))
+    designations = designations.annotate(item=NullIf("product", Value("")),
+                                         granted=date("granted_on"), expires=date("expires_on"))
+    enterprises = enterprises.annotate(founded=date("founded_on"), made=flag("is_manufacturing"),
+                                       listed=flag("is_listed"))
+    members = members.annotate(leader=flag("is_leader"))
+    queries = {
+        "enterprises": (enterprises.values_list(
+            "pk", "uscc", "name", "district__code", "industry_code", "ownership", "founded",
+            "made", "listed", "cluster__code"), ENTERPRISE_COLUMNS,
+            CONTRACT["enterprises"]),
+        "figures": (figures.values_list(*[{"energy_tce": "tce", "above_scale": "above"}.get(c, c)
+                                          for c in FIGURE_COLUMNS]),
+                    FIGURE_COLUMNS, CONTRACT["figures"]),
+        "designations": (designations.values_list(
+            "enterprise_id", "type__code", "granted", "expires", "item"),
+            DESIGNATION_COLUMNS, CONTRACT["designations"]),
+        "members": (members.values_list("enterprise_id", "chain__code", "leader"),
+                    MEMBER_COLUMNS, MEMBER_TYPES),
+    }
+    out = {}
+    for table, (qs, names, types) in queries.items():
+        sql, params = qs.query.sql_with_params()
+        out[table] = (sql, params, names, [types[n] for n in names])
+    return out
 
 
-def _raw_columns(names, values_qs):
-    """The rows of a values_list queryset through a bare cursor, column-wise.
-
-    For the figures table (millions of rows) Django's per-row conversion costs more than
-    the engine; the columns read here are integers, booleans and a decimal, which the
-    DB-API returns usable as they are (the caller fixes the decimal and the booleans).
-    """
+def read(sql: str, params, names, types) -> pa.Table:
+    """One query's rows as an Arrow table of ``types``, without per-value Python work."""
     from django.db import connection
 
-    sql, params = values_qs.query.sql_with_params()
-    cols = [[] for _ in names]
+    if connection.vendor == "postgresql":
+        return _read_copy(connection, sql, params, names, types)
+    # SQLite hands dates back as ISO text and booleans as 0/1: read them so, cast after.
+    wire = [pa.string() if t == pa.date32() else pa.int8() if t == pa.bool_() else t
+            for t in types]
+    struct = pa.struct(list(zip(names, wire, strict=True)))
+    batches = []
     with connection.cursor() as cur:
         cur.execute(sql, params)
-        while rows := cur.fetchmany(CHUNK * 5):
-            for col, values in zip(cols, zip(*rows, strict=True), strict=True):
-                col.extend(values)
-    return dict(zip(names, cols, strict=True))
+        while rows := cur.fetchmany(CHUNK):
+            batches.append(pa.RecordBatch.from_struct_array(pa.array(rows, struct)))
+    table = pa.Table.from_batches(batches, pa.schema(list(struct)))
+    return table.cast(pa.schema(list(zip(names, types, strict=True))))
+
+
+def copy_sql(sql: str) -> str:
+    return f"COPY ({sql}) TO STDOUT (FORMAT csv)"
+
+
+def _read_copy(connection, sql, params, names, types) -> pa.Table:
+    import pyarrow.csv as csv
+
+    buf = io.BytesIO()
+    with connection.cursor() as cur, cur.copy(copy_sql(sql), params or None) as copy:
+        for block in copy:
+            buf.write(block)
+    schema = pa.schema(list(zip(names, types, strict=True)))
+    if not buf.tell():
+        return schema.empty_table()
+    buf.seek(0)
+    texts = any(t == pa.string() for t in types)
+    return csv.read_csv(
+        buf, read_options=csv.ReadOptions(column_names=list(names)),
+        # Names and products may hold anything, line breaks included (quoted by COPY).
+        parse_options=csv.ParseOptions(newlines_in_values=texts),
+        # COPY writes NULL as an empty field and the empty string as "".
+        convert_options=csv.ConvertOptions(
+            column_types=dict(zip(names, types, strict=True)), null_values=[""],
+            strings_can_be_null=True, quoted_strings_can_be_null=False,
+            true_values=["t"], false_values=["f"])).cast(schema)
+
+
+def _lists(ids: pa.Array, owner: pa.Array, values: pa.Array) -> pa.Array:
+    """For each id of ``ids`` (ascending), the ``values`` whose ``owner`` is that id
+    (``owner`` ascending too): a list column without a Python list per enterprise."""
+    keep = pc.is_in(owner, value_set=ids)  # a member read without its enterprise: dropped
+    owner = owner.filter(keep).to_numpy()
+    values = values.filter(keep)
+    offsets = np.append(np.searchsorted(owner, ids.to_numpy(), "left"), len(owner))
+    return pa.ListArray.from_arrays(pa.array(offsets.astype(np.int32)), values)
 
 
 def data_since() -> int | None:
@@ -79,52 +176,30 @@ def data_since() -> int | None:
 
 def take(enterprise_ids=None, *, up_to_year: int | None = None) -> Snapshot:
     """Snapshot every enterprise (or only ``enterprise_ids``); figures up to ``up_to_year``."""
-    enterprises = Enterprise.objects.all()
-    figures = AnnualFigures.objects.all()
-    designations = Designation.objects.all()
-    members = ChainMembership.objects.all()
-    if enterprise_ids is not None:
-        ids = list(enterprise_ids)
-        enterprises = enterprises.filter(pk__in=ids)
-        figures = figures.filter(enterprise_id__in=ids)
-        designations = designations.filter(enterprise_id__in=ids)
-        members = members.filter(enterprise_id__in=ids)
-    if up_to_year is not None:
-        figures = figures.filter(year__lte=up_to_year)
+    got = {table: read(*query)
+           for table, query in statements(enterprise_ids, up_to_year).items()}
+    ent, members = got["enterprises"], got["members"]
+    ids = ent["enterprise_id"].combine_chunks()
+    owner = members["enterprise_id"].combine_chunks()
+    chain = members["chain"].combine_chunks()
+    leader = pc.fill_null(members["is_leader"].combine_chunks(), False)
+    ent = ent.append_column("chains", _lists(ids, owner, chain))
+    ent = ent.append_column("chain_leader", _lists(ids, owner.filter(leader),
+                                                   chain.filter(leader)))
+    figures = got["figures"]
+    since = None
+    if enterprise_ids is None and figures.num_rows and not _configured_since():
+        # Every row up to the year was read: the earliest of them is the site's first year.
+        since = pc.min(figures["year"]).as_py()
+    return Snapshot(conform(ent, "enterprises"), conform(figures, "figures"),
+                    conform(got["designations"], "designations"),
+                    since if since is not None else data_since())
 
-    districts = dict(District.objects.values_list("pk", "code"))
-    clusters = dict(Cluster.objects.values_list("pk", "code"))
-    chain_codes = dict(Chain.objects.values_list("pk", "code"))
-    chains, leaders = defaultdict(list), defaultdict(list)
-    for eid, chain_id, leader in members.values_list(
-            "enterprise_id", "chain_id", "is_leader").iterator(chunk_size=CHUNK):
-        chains[eid].append(chain_codes[chain_id])
-        if leader:
-            leaders[eid].append(chain_codes[chain_id])
 
-    names = ("enterprise_id", "uscc", "name", "district", "industry_code", "ownership",
-             "founded_on", "is_manufacturing", "is_listed", "cluster")
-    cols = _columns(names, enterprises.order_by().values_list(
-        "pk", "uscc", "name", "district_id", "industry_code", "ownership", "founded_on",
-        "is_manufacturing", "is_listed", "cluster_id").iterator(chunk_size=CHUNK))
-    cols["district"] = [districts[d] for d in cols["district"]]
-    cols["cluster"] = [None if c is None else clusters[c] for c in cols["cluster"]]
-    cols["chains"] = [chains.get(e, []) for e in cols["enterprise_id"]]
-    cols["chain_leader"] = [leaders.get(e, []) for e in cols["enterprise_id"]]
+def _configured_since() -> bool:
+    from django.conf import settings
 
-    fig = _raw_columns(FIGURE_COLUMNS, figures.order_by().values_list(*FIGURE_COLUMNS))
-    # Decimal tce -> float, as the contract says (2 decimals are exact enough for a ratio).
-    fig["energy_tce"] = [None if v is None else float(v) for v in fig["energy_tce"]]
-    # SQLite hands booleans back as 0/1 through a bare cursor.
-    fig["above_scale"] = [None if v is None else bool(v) for v in fig["above_scale"]]
-
-    des = _columns(("enterprise_id", "code", "granted_on", "expires_on", "product"),
-                   designations.order_by().values_list(
-                       "enterprise_id", "type__code", "granted_on", "expires_on", "product"
-                   ).iterator(chunk_size=CHUNK))
-    des["product"] = [p or None for p in des["product"]]
-    return Snapshot(conform(cols, "enterprises"), conform(fig, "figures"),
-                    conform(des, "designations"), data_since())
+    return bool(getattr(settings, "IB_DATA_SINCE", None))
 
 
 def with_changes(snap: Snapshot, enterprise_id: int, year: int, figures: dict | None = None,
