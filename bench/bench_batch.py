@@ -1,13 +1,23 @@
 """A full policy run for a city: snapshot -> engine -> stored proposals, with the split.
 
     .venv/bin/python bench/bench_batch.py [--enterprises 300000] [--keep DIR]
-    DATABASE_URL=postgres://postgres@127.0.0.1:5432/ib_bench .venv/bin/python bench/bench_batch.py
+    .venv/bin/python bench/bench_batch.py --database-url postgres://postgres@127.0.0.1:5432/ib_bench
 
 The city is the calibrated synthetic one (industrybrain.synth), loaded once into a fresh
-database (SQLite in a temporary IB_DATA_DIR, or the empty PostgreSQL database named by
-DATABASE_URL). Baselines measured in the same run: reading the same rows with a bare
-DB-API cursor (the floor for the snapshot) and inserting the same number of award rows
-with a bare executemany (the floor for storing). Prints figures and ratios; asserts nothing.
+database (SQLite in a temporary IB_DATA_DIR, or the PostgreSQL database named by
+--database-url / DATABASE_URL; a database already holding the city is reused). Baselines
+measured in the same run:
+
+- bare read: the snapshot's own statements (snapshot.statements) read with a bare DB-API
+  cursor, rows fetched and dropped (SQLite), or ``COPY (statement) TO STDOUT`` into memory
+  (PostgreSQL): the floor for the snapshot, which must also make Arrow tables of them;
+- bare insert: the rows the first run stored, inserted again into a scratch table of the
+  same columns and the same one-award key, by executemany (SQLite) or COPY (PostgreSQL):
+  the floor for storing, which also re-checks, writes the award messages (the outbox) and
+  bumps the data version in each chunk's transaction.
+
+Bare read and snapshot alternate ``--repeat`` times (medians). Prints figures and ratios;
+asserts nothing.
 """
 
 import argparse
@@ -21,7 +31,11 @@ parser.add_argument("--enterprises", type=int, default=300_000)
 parser.add_argument("--seed", type=int, default=2022)
 parser.add_argument("--year", type=int, default=2022)
 parser.add_argument("--keep", help="IB_DATA_DIR to reuse (SQLite): the city is loaded once")
+parser.add_argument("--database-url", help="PostgreSQL (default: SQLite, or DATABASE_URL)")
+parser.add_argument("--repeat", type=int, default=3, help="bare read / snapshot pairs")
 args = parser.parse_args()
+if args.database_url:
+    os.environ["DATABASE_URL"] = args.database_url
 
 os.environ.setdefault("IB_DATA_DIR", args.keep or tempfile.mkdtemp(prefix="ib-bench-batch-"))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "industrybrain.web.settings")
@@ -34,8 +48,8 @@ from django.core.management import call_command  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
 
 from industrybrain.demo import loader as demo  # noqa: E402
-from industrybrain.policies import runs  # noqa: E402
-from industrybrain.policies.models import Award  # noqa: E402
+from industrybrain.policies import runs, snapshot  # noqa: E402
+from industrybrain.policies.models import Award, Message  # noqa: E402
 
 
 def say(*a):
@@ -55,26 +69,59 @@ def load():
     say(f"city generated and loaded in {time.perf_counter() - t:.1f} s: {counts}")
 
 
-def baseline_read():
+def bare_read():
+    """The snapshot's statements, read and dropped: no conversion at all."""
     t = time.perf_counter()
-    with connection.cursor() as cur:
-        for table in ("enterprises_enterprise", "enterprises_annualfigures",
-                      "enterprises_designation", "industry_chainmembership"):
-            cur.execute(f"SELECT * FROM {table}")
-            while cur.fetchmany(20_000):
-                pass
+    for sql, params, _names, _types in snapshot.statements(up_to_year=args.year).values():
+        with connection.cursor() as cur:
+            if connection.vendor == "postgresql":
+                size = 0
+                with cur.copy(snapshot.copy_sql(sql), params or None) as copy:
+                    for block in copy:
+                        size += len(block)
+            else:
+                cur.execute(sql, params)
+                while cur.fetchmany(snapshot.CHUNK):
+                    pass
     return time.perf_counter() - t
 
 
-def baseline_insert(n):
-    rows = [(i, "bench", 2022, f"t{i}", 1000 + i) for i in range(n)]
+def timed_snapshot():
+    t = time.perf_counter()
+    snapshot.take(up_to_year=args.year)
+    return time.perf_counter() - t
+
+
+def bare_insert(run):
+    """The awards ``run`` created, inserted again into a scratch table of their columns
+    and key: one executemany (SQLite) or one COPY (PostgreSQL)."""
+    fields = [f for f in Award._meta.concrete_fields if not f.primary_key]
+    q = connection.ops.quote_name
+    cols = ", ".join(q(f.column) for f in fields)
+    table = q(Award._meta.db_table)
+    with connection.cursor() as cur:
+        cur.execute(f"SELECT {cols} FROM {table} WHERE run_id = %s",
+                    [run.pk])
+        rows = cur.fetchall()
     t = time.perf_counter()
     with transaction.atomic(), connection.cursor() as cur:
-        cur.execute("CREATE TEMPORARY TABLE bench_awards (e bigint, p varchar(64), y int, "
-                    "t varchar(64), a bigint, UNIQUE (e, p, y, t))")
-        cur.executemany("INSERT INTO bench_awards VALUES (%s, %s, %s, %s, %s)", rows)
+        cur.execute(f"CREATE TEMPORARY TABLE bench_awards AS SELECT {cols} FROM {table} "
+                    "WHERE 1 = 0")
+        cur.execute("CREATE UNIQUE INDEX bench_awards_key ON bench_awards "
+                    "(enterprise_id, policy_id, year, slot)")
+        if connection.vendor == "postgresql":
+            with cur.copy(f"COPY bench_awards ({cols}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+        else:
+            cur.executemany(f"INSERT INTO bench_awards VALUES ({', '.join(['%s'] * len(fields))})",
+                            rows)
         cur.execute("DROP TABLE bench_awards")
-    return time.perf_counter() - t
+    return time.perf_counter() - t, len(rows)
+
+
+def median(xs):
+    return sorted(xs)[len(xs) // 2]
 
 
 def one_run(label):
@@ -97,17 +144,27 @@ def main():
     say(f"database: {engine}; enterprises: {args.enterprises:,}")
     load()
     Award.objects.filter(year=args.year).delete()
-    read = baseline_read()
+    Message.objects.filter(year=args.year).delete()
+    reads, snaps = [], []
+    for _ in range(args.repeat):
+        reads.append(bare_read())
+        snaps.append(timed_snapshot())
+    read, snap = median(reads), median(snaps)
     first, total = one_run("first run (stores every proposal)")
     again, total2 = one_run("re-run (same data: nothing to write)")
-    n = first.counts["created"]
-    insert = baseline_insert(max(n, 1))
-    say(f"baseline: bare cursor read of the four tables {read:.1f} s; bare executemany of "
-        f"{n:,} rows {insert:.2f} s")
-    say(f"ratios: snapshot / bare read = {first.timings['snapshot'] / read:.2f}; "
-        f"store / bare insert = {first.timings['store'] / insert:.2f}; "
-        f"engine share of the run = {first.timings['engine'] / total:.0%}; "
-        f"re-run / first run = {total2 / total:.2f}")
+    insert, n = bare_insert(first)
+    tm = first.timings
+    say(f"(a) bare read of the snapshot's statements: {read:.2f} s "
+        f"(runs: {', '.join(f'{x:.2f}' for x in reads)})")
+    say(f"(b) snapshot: {snap:.2f} s (runs: {', '.join(f'{x:.2f}' for x in snaps)}); "
+        f"in the first run {tm['snapshot']:.2f} s, in the re-run {again.timings['snapshot']:.2f} s; "
+        f"snapshot / bare read = {snap / read:.2f}")
+    say(f"(c) engine: {tm['engine']:.2f} s (re-run {again.timings['engine']:.2f} s)")
+    say(f"(d) store: {tm['store']:.2f} s for {first.counts['created']:,} awards "
+        f"({first.counts['messages']:,} messages); bare insert of the {n:,} rows "
+        f"{insert:.2f} s; store / bare insert = {tm['store'] / insert:.2f}")
+    say(f"(e) total: first run {total:.2f} s (push {tm['push']:.2f} s), "
+        f"re-run {total2:.2f} s; re-run / first run = {total2 / total:.2f}")
 
 
 main()

@@ -42,14 +42,19 @@ def _lang() -> str:
     return "en" if in_english() else "zh"
 
 
-@lru_cache(maxsize=4)
 def pack(pid: str | None = None):
     """The validated policy pack (loaded once per process); PackError when it is invalid."""
     from django.conf import settings
 
+    # Cached by the pack's id, so pack() and pack("changzhou_2022") load it once, not twice.
+    return _load(pid or getattr(settings, "IB_POLICY_PACK", "changzhou_2022"))
+
+
+@lru_cache(maxsize=4)
+def _load(pid: str):
     from industrybrain.engine import load_pack
 
-    return load_pack(pid or getattr(settings, "IB_POLICY_PACK", "changzhou_2022"))
+    return load_pack(pid)
 
 
 def _policy(policy_id: str):

@@ -65,32 +65,69 @@ def bilingual(build) -> dict:
     return {"title": title, "body": body, "title_en": title_en, "body_en": body_en}
 
 
+def bilingual_many(builds) -> list[dict]:
+    """``bilingual`` for many messages, switching the language twice in all rather than
+    twice per message (a run writes thousands: the switches were most of their cost)."""
+    builds = list(builds)
+    with translation.override("zh-hans"):
+        zh = [build() for build in builds]
+    with translation.override("en"):
+        en = [build() for build in builds]
+    return [{"title": t, "body": b, "title_en": te, "body_en": be}
+            for (t, b), (te, be) in zip(zh, en, strict=True)]
+
+
 def explanation(row) -> str:
     """A result row's or an award's explanation in the active language."""
     get = row.get if isinstance(row, dict) else lambda k: getattr(row, k, None)
     return ((get("explanation_en") if in_english() else None) or get("explanation_zh") or "")
 
 
-def _award_text(policy, amount, tier_label, explanation):
+def _award_words():
+    """The award message's fixed words in the active language."""
     # Proposed, not paid: the words say so until the payment's own message (paid()).
-    title = _("拟奖励：“%(policy)s”%(amount)s（待审核）") % {"policy": local(policy, "title"),
-                                                     "amount": format_yuan(amount)}
-    body = "\n".join([
-        explanation,
-        _("档位：%(tier)s") % {"tier": tier_label} if tier_label else "",
-        _("免申即享：无需申请，经审核后直接拨付到企业账户；拨付后将再次通知。"),
-    ]).strip()
-    return title, body
+    return (_("拟奖励：“%(policy)s”%(amount)s（待审核）"), _("档位：%(tier)s"),
+            _("免申即享：无需申请，经审核后直接拨付到企业账户；拨付后将再次通知。"))
+
+
+def _award_texts(items) -> list[tuple[str, str]]:
+    """(title, body) of each (policy, result row) in the active language; the fixed words,
+    titles and tier labels looked up once per batch, not per message."""
+    title_t, tier_t, note = _award_words()
+    titles, tiers = {}, {}
+    out = []
+    for p, r in items:
+        if p.id not in titles:
+            titles[p.id] = local(p, "title")
+        tier = r["tier"] or ""
+        label = ""
+        if tier and "+" not in tier:
+            if (p.id, tier) not in tiers:
+                tiers[(p.id, tier)] = catalogue.tier_label(p, tier)
+            label = tiers[(p.id, tier)]
+        title = title_t % {"policy": titles[p.id], "amount": format_yuan(r["amount_yuan"])}
+        body = "\n".join([explanation(r), tier_t % {"tier": label} if label else "",
+                          note]).strip()
+        out.append((title, body))
+    return out
 
 
 def award_message(year: int, p, r) -> Message:
     """The message of a new award, from its result row (written with the award)."""
-    tier = r["tier"] or ""
-    words = bilingual(lambda: _award_text(
-        p, r["amount_yuan"], catalogue.tier_label(p, tier) if tier and "+" not in tier else "",
-        explanation(r)))
-    return Message(enterprise_id=r["enterprise_id"], kind=Message.Kind.AWARD, policy_id=p.id,
-                   year=year, **words)
+    return award_messages(year, [(p, r)])[0]
+
+
+def award_messages(year: int, items) -> list[Message]:
+    """The messages of new awards, from (policy, result row) pairs, in both languages
+    (the language switched twice for the whole batch)."""
+    items = list(items)
+    with translation.override("zh-hans"):
+        zh = _award_texts(items)
+    with translation.override("en"):
+        en = _award_texts(items)
+    return [Message(enterprise_id=r["enterprise_id"], kind=Message.Kind.AWARD, policy_id=p.id,
+                    year=year, title=t, body=b, title_en=te, body_en=be)
+            for (p, r), (t, b), (te, be) in zip(items, zh, en, strict=True)]
 
 
 def from_run(run, pack, result: pa.Table, check=None, batch: int = 5000) -> dict:
@@ -104,14 +141,18 @@ def from_run(run, pack, result: pa.Table, check=None, batch: int = 5000) -> dict
     near = pc.and_(pc.and_(pc.equal(result["status"], "not_eligible"),
                            pc.is_valid(result["explanation_zh"])),
                    pc.is_in(result["policy_id"], value_set=money))
+    wanted = []
     for r in _rows(result, near):
         p = pack.policy(r["policy_id"])
-        if not wants(subs.get(r["enterprise_id"]), p):
-            continue
+        if wants(subs.get(r["enterprise_id"]), p):
+            wanted.append((p, r))
+    words = bilingual_many(lambda p=p, r=r: (
+        _("离“%(policy)s”只差一点") % {"policy": local(p, "title")}, explanation(r))
+        for p, r in wanted)
+    for (p, r), w in zip(wanted, words, strict=True):
         messages.append(Message(
             enterprise_id=r["enterprise_id"], kind=Message.Kind.NEAR_MISS, policy_id=p.id,
-            year=run.year, **bilingual(lambda p=p, r=r: (
-                _("离“%(policy)s”只差一点") % {"policy": local(p, "title")}, explanation(r)))))
+            year=run.year, **w))
     created = 0
     for i in range(0, len(messages), batch):
         if check is not None:

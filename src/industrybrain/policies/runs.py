@@ -16,6 +16,7 @@ import time
 import traceback
 import uuid
 from collections import Counter
+from types import SimpleNamespace
 
 import numpy as np
 import pyarrow as pa
@@ -38,6 +39,10 @@ UNPRICED = {"insufficient_data": S.INSUFFICIENT, "amount_pending": S.AMOUNT_PEND
 # A run may rewrite these (when it made them); reviewers and applications own the rest.
 OPEN = (S.PROPOSED, S.WITHDRAWN, *UNPRICED.values())
 CHUNK = int(os.environ.get("IB_RUN_CHUNK", 5000))
+# The one-award and one-message keys (the models' unique constraints): a conflict on them
+# is skipped, any other broken constraint fails the chunk.
+AWARD_KEY = ["enterprise", "policy_id", "year", "slot"]
+MESSAGE_KEY = ["enterprise", "kind", "policy_id", "year"]
 # Test hook for the crash test: sleep this long after each committed chunk.
 PAUSE = float(os.environ.get("IB_RUN_PAUSE_AFTER_CHUNK", 0))
 # Test hook: called as chunk_hook(run, phase, index) before each write of ``store``
@@ -337,14 +342,15 @@ def store(run: Run, pack, result: pa.Table, snap, job: _Job | None = None) -> di
         if key in applied:
             counts["kept_application"] += 1  # the enterprise applied: the reviewer decides it
         elif old is None:
-            new.append(Award(
-                enterprise_id=key[0], policy_id=key[1], year=run.year, tier=tier, slot=slot,
+            # The award's fields, not a model instance: 20,000 of those cost more than the
+            # insert (_raw_insert adds what all of the run's awards share).
+            new.append(SimpleNamespace(
+                enterprise_id=key[0], policy_id=key[1], tier=tier, slot=slot,
                 status=status, amount_yuan=amount, cap_bound=bool(r["cap_bound"]),
                 budget_line=lines[key[1]], cluster_code=cluster_of.get(key[0]) or "",
-                pack_id=run.pack_id, pack_version=run.pack_version,
                 citation=citations[key[1]], explanation_zh=r["explanation_zh"] or "",
                 explanation_en=r["explanation_en"] or "",
-                inputs=_json(r["inputs"]), run=run))
+                inputs=_json(r["inputs"])))
         elif old[1] not in OPEN:
             kept[old[1]] += 1  # paid, approved once, held or rejected: not re-proposed
         elif (old[1], old[2], old[3], old[4], old[5]) == (
@@ -377,7 +383,10 @@ def store(run: Run, pack, result: pa.Table, snap, job: _Job | None = None) -> di
         with transaction.atomic():
             # A key taken since the read (an application approved meanwhile) is skipped by
             # the database, not overwritten.
-            Award.objects.bulk_create(chunk, ignore_conflicts=True)
+            _raw_insert(Award, chunk, AWARD_KEY, fixed={
+                "year": run.year, "source": Award.Source.RUN, "pack_id": run.pack_id,
+                "pack_version": run.pack_version, "run_id": run.pk, "reason": "",
+                "first_approver_id": None, "first_approved_at": None})
             made = _made_by(run, chunk)
             counts["created"] += len(made)
             counts["kept_application"] += len(chunk) - len(made)
@@ -441,6 +450,70 @@ def _hook(run, phase, index, job):
         chunk_hook(run, phase, index)
 
 
+# Values a raw insert hands to the driver as they are (no per-value preparation needed).
+_PLAIN = {"CharField", "TextField", "BigIntegerField", "PositiveSmallIntegerField",
+          "BooleanField", "ForeignKey"}
+
+
+def _raw_insert(model, objs, key: list[str], fixed: dict | None = None) -> None:
+    """Insert ``objs`` (model instances, or anything with the fields' attributes); a row
+    whose ``key`` is taken (an application approved since the read, a message already
+    written) is skipped by the database, not overwritten. What
+    ``bulk_create(ignore_conflicts=True)`` did, without its per-value preparation (most of
+    the store's time), and stricter on SQLite: only that key is skipped (ON CONFLICT on
+    it), where INSERT OR IGNORE also skipped a row that broke a check constraint (money on
+    an unpriced award). ``fixed``: the values every row shares, by attribute name."""
+    from operator import attrgetter
+
+    from django.db import connection
+
+    objs = list(objs)
+    if not objs:
+        return
+    fixed = fixed or {}
+    now = timezone.now()
+    varying, constant, values = [], [], []
+    for f in model._meta.concrete_fields:
+        if f.primary_key:
+            continue
+        if f.attname in fixed or getattr(f, "auto_now", False) or getattr(f, "auto_now_add",
+                                                                         False):
+            constant.append(f)
+            values.append(f.get_db_prep_save(fixed.get(f.attname, now), connection))
+        else:
+            varying.append(f)
+    tail = tuple(values)
+    names = [f.attname for f in varying]
+    get = attrgetter(*names) if len(names) > 1 else (lambda o: (getattr(o, names[0]),))
+    prepare = [(i, f) for i, f in enumerate(varying) if f.get_internal_type() not in _PLAIN]
+    shared = {}  # a policy's citation is one dict for all its awards: prepared once
+
+    def row(obj):
+        vals = get(obj)
+        if not prepare:
+            return vals + tail
+        vals = list(vals)
+        for i, f in prepare:
+            v = vals[i]
+            if isinstance(v, dict) and v:
+                hit = shared.get(id(v))
+                if hit is None or hit[0] is not v:
+                    hit = shared[id(v)] = (v, f.get_db_prep_save(v, connection))
+                vals[i] = hit[1]
+            else:
+                vals[i] = f.get_db_prep_save(v, connection)
+        return tuple(vals) + tail
+
+    q = connection.ops.quote_name
+    columns = ", ".join(q(f.column) for f in varying + constant)
+    target = ", ".join(q(model._meta.get_field(n).column) for n in key)
+    sql = (f"INSERT INTO {q(model._meta.db_table)} ({columns}) "
+           f"VALUES ({', '.join(['%s'] * (len(varying) + len(constant)))}) "
+           f"ON CONFLICT ({target}) DO NOTHING")
+    with connection.cursor() as cur:
+        cur.executemany(sql, [row(o) for o in objs])
+
+
 def _made_by(run, chunk) -> list:
     """The awards of ``chunk`` that this run's insert created (ignore_conflicts sets no pks)."""
     keys = {(a.enterprise_id, a.policy_id) for a in chunk}
@@ -459,11 +532,11 @@ def _award_messages(run, pack, keys, texts) -> int:
     """The award messages of ``keys``, written in the caller's transaction (the outbox)."""
     from industrybrain.policies import push
 
-    msgs = [push.award_message(run.year, pack.policy(k[1]), texts[k]) for k in keys]
+    msgs = push.award_messages(run.year, [(pack.policy(k[1]), texts[k]) for k in keys])
     if not msgs:
         return 0
     before = Message.objects.filter(year=run.year, kind=Message.Kind.AWARD).count()
-    Message.objects.bulk_create(msgs, ignore_conflicts=True)
+    _raw_insert(Message, msgs, MESSAGE_KEY)
     return Message.objects.filter(year=run.year, kind=Message.Kind.AWARD).count() - before
 
 
