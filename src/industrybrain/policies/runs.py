@@ -505,13 +505,26 @@ def _raw_insert(model, objs, key: list[str], fixed: dict | None = None) -> None:
         return tuple(vals) + tail
 
     q = connection.ops.quote_name
+    table = q(model._meta.db_table)
     columns = ", ".join(q(f.column) for f in varying + constant)
     target = ", ".join(q(model._meta.get_field(n).column) for n in key)
-    sql = (f"INSERT INTO {q(model._meta.db_table)} ({columns}) "
-           f"VALUES ({', '.join(['%s'] * (len(varying) + len(constant)))}) "
-           f"ON CONFLICT ({target}) DO NOTHING")
     with connection.cursor() as cur:
-        cur.executemany(sql, [row(o) for o in objs])
+        if connection.vendor != "postgresql":
+            cur.executemany(f"INSERT INTO {table} ({columns}) "
+                            f"VALUES ({', '.join(['%s'] * (len(varying) + len(constant)))}) "
+                            f"ON CONFLICT ({target}) DO NOTHING", [row(o) for o in objs])
+            return
+        # PostgreSQL: COPY into a scratch table of the same columns, then one INSERT ...
+        # SELECT with the same conflict rule (COPY itself cannot skip a taken key).
+        stage = q(f"ib_stage_{uuid.uuid4().hex[:12]}")
+        cur.execute(f"CREATE TEMPORARY TABLE {stage} AS SELECT {columns} FROM {table} "
+                    "WITH NO DATA")
+        with cur.copy(f"COPY {stage} ({columns}) FROM STDIN") as copy:
+            for o in objs:
+                copy.write_row(row(o))
+        cur.execute(f"INSERT INTO {table} ({columns}) SELECT {columns} FROM {stage} "
+                    f"ON CONFLICT ({target}) DO NOTHING")
+        cur.execute(f"DROP TABLE {stage}")
 
 
 def _made_by(run, chunk) -> list:
