@@ -12,7 +12,7 @@ measured in the same run:
   cursor, rows fetched and dropped (SQLite), or ``COPY (statement) TO STDOUT`` into memory
   (PostgreSQL): the floor for the snapshot, which must also make Arrow tables of them;
 - bare insert: the rows the first run stored, inserted again into a scratch table of the
-  same columns and the same one-award key, by executemany (SQLite) or COPY (PostgreSQL):
+  same columns and indexes (the one-award key among them), by executemany (SQLite) or COPY (PostgreSQL):
   the floor for storing, which also re-checks, writes the award messages (the outbox) and
   bumps the data version in each chunk's transaction.
 
@@ -105,10 +105,17 @@ def bare_insert(run):
         rows = cur.fetchall()
     t = time.perf_counter()
     with transaction.atomic(), connection.cursor() as cur:
-        cur.execute(f"CREATE TEMPORARY TABLE bench_awards AS SELECT {cols} FROM {table} "
-                    "WHERE 1 = 0")
-        cur.execute("CREATE UNIQUE INDEX bench_awards_key ON bench_awards "
-                    "(enterprise_id, policy_id, year, slot)")
+        # Same shape: the columns, and the award table's indexes (its unique key among them).
+        if connection.vendor == "postgresql":
+            cur.execute(f"CREATE TEMPORARY TABLE bench_awards (LIKE {table} INCLUDING ALL)")
+        else:
+            cur.execute(f"CREATE TEMPORARY TABLE bench_awards AS SELECT {cols} FROM {table} "
+                        "WHERE 1 = 0")
+            cur.execute("SELECT name, sql FROM sqlite_master WHERE type = 'index' "
+                        "AND tbl_name = %s AND sql IS NOT NULL", [Award._meta.db_table])
+            for name, sql in cur.fetchall():
+                cur.execute(sql.replace(q(name), q(f"bench_{name}"))
+                            .replace(table, "bench_awards"))
         if connection.vendor == "postgresql":
             with cur.copy(f"COPY bench_awards ({cols}) FROM STDIN") as copy:
                 for row in rows:

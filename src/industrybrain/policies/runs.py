@@ -350,7 +350,8 @@ def store(run: Run, pack, result: pa.Table, snap, job: _Job | None = None) -> di
                 budget_line=lines[key[1]], cluster_code=cluster_of.get(key[0]) or "",
                 citation=citations[key[1]], explanation_zh=r["explanation_zh"] or "",
                 explanation_en=r["explanation_en"] or "",
-                inputs=_json(r["inputs"])))
+                # Already JSON text (the engine's): stored as it is, not decoded and encoded.
+                inputs=r["inputs"] or "{}"))
         elif old[1] not in OPEN:
             kept[old[1]] += 1  # paid, approved once, held or rejected: not re-proposed
         elif (old[1], old[2], old[3], old[4], old[5]) == (
@@ -386,7 +387,7 @@ def store(run: Run, pack, result: pa.Table, snap, job: _Job | None = None) -> di
             _raw_insert(Award, chunk, AWARD_KEY, fixed={
                 "year": run.year, "source": Award.Source.RUN, "pack_id": run.pack_id,
                 "pack_version": run.pack_version, "run_id": run.pk, "reason": "",
-                "first_approver_id": None, "first_approved_at": None})
+                "first_approver_id": None, "first_approved_at": None}, ready=("inputs",))
             made = _made_by(run, chunk)
             counts["created"] += len(made)
             counts["kept_application"] += len(chunk) - len(made)
@@ -455,14 +456,16 @@ _PLAIN = {"CharField", "TextField", "BigIntegerField", "PositiveSmallIntegerFiel
           "BooleanField", "ForeignKey"}
 
 
-def _raw_insert(model, objs, key: list[str], fixed: dict | None = None) -> None:
+def _raw_insert(model, objs, key: list[str], fixed: dict | None = None,
+                ready: tuple[str, ...] = ()) -> None:
     """Insert ``objs`` (model instances, or anything with the fields' attributes); a row
     whose ``key`` is taken (an application approved since the read, a message already
     written) is skipped by the database, not overwritten. What
     ``bulk_create(ignore_conflicts=True)`` did, without its per-value preparation (most of
     the store's time), and stricter on SQLite: only that key is skipped (ON CONFLICT on
     it), where INSERT OR IGNORE also skipped a row that broke a check constraint (money on
-    an unpriced award). ``fixed``: the values every row shares, by attribute name."""
+    an unpriced award). ``fixed``: the values every row shares, by attribute name;
+    ``ready``: attributes whose values are already as the database stores them (JSON text)."""
     from operator import attrgetter
 
     from django.db import connection
@@ -485,7 +488,8 @@ def _raw_insert(model, objs, key: list[str], fixed: dict | None = None) -> None:
     tail = tuple(values)
     names = [f.attname for f in varying]
     get = attrgetter(*names) if len(names) > 1 else (lambda o: (getattr(o, names[0]),))
-    prepare = [(i, f) for i, f in enumerate(varying) if f.get_internal_type() not in _PLAIN]
+    prepare = [(i, f) for i, f in enumerate(varying)
+               if f.get_internal_type() not in _PLAIN and f.attname not in ready]
     shared = {}  # a policy's citation is one dict for all its awards: prepared once
 
     def row(obj):
