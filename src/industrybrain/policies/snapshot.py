@@ -10,7 +10,7 @@ bare cursor read of the same statements).
 
 from __future__ import annotations
 
-import io
+import os
 from dataclasses import dataclass
 
 import numpy as np
@@ -129,26 +129,52 @@ def copy_sql(sql: str) -> str:
 
 
 def _read_copy(connection, sql, params, names, types) -> pa.Table:
+    """COPY's CSV parsed by Arrow while it arrives: the parser reads a pipe in a thread
+    (in C++, without the GIL) while this thread moves COPY's blocks into it, so the parse
+    hides behind the transfer instead of following it."""
+    import threading
+
     import pyarrow.csv as csv
 
-    buf = io.BytesIO()
-    with connection.cursor() as cur, cur.copy(copy_sql(sql), params or None) as copy:
-        for block in copy:
-            buf.write(block)
     schema = pa.schema(list(zip(names, types, strict=True)))
-    if not buf.tell():
-        return schema.empty_table()
-    buf.seek(0)
     texts = any(t == pa.string() for t in types)
-    return csv.read_csv(
-        buf, read_options=csv.ReadOptions(column_names=list(names)),
+    options = {
+        "read_options": csv.ReadOptions(column_names=list(names)),
         # Names and products may hold anything, line breaks included (quoted by COPY).
-        parse_options=csv.ParseOptions(newlines_in_values=texts),
+        "parse_options": csv.ParseOptions(newlines_in_values=texts),
         # COPY writes NULL as an empty field and the empty string as "".
-        convert_options=csv.ConvertOptions(
+        "convert_options": csv.ConvertOptions(
             column_types=dict(zip(names, types, strict=True)), null_values=[""],
             strings_can_be_null=True, quoted_strings_can_be_null=False,
-            true_values=["t"], false_values=["f"])).cast(schema)
+            true_values=["t"], false_values=["f"])}
+    readable, writable = os.pipe()
+    got: dict = {}
+
+    def parse():
+        with os.fdopen(readable, "rb", buffering=1 << 20) as source:
+            try:
+                got["table"] = csv.read_csv(source, **options)
+            except BaseException as exc:  # re-raised below, unless the input was empty
+                got["error"] = exc
+            while source.read(1 << 20):  # a parser that stopped must not block the writer
+                pass
+
+    parser = threading.Thread(target=parse, daemon=True)
+    parser.start()
+    size = 0
+    try:
+        with os.fdopen(writable, "wb", buffering=1 << 20) as sink, \
+                connection.cursor() as cur, cur.copy(copy_sql(sql), params or None) as copy:
+            for block in copy:
+                sink.write(block)
+                size += len(block)
+    finally:
+        parser.join()
+    if not size:
+        return schema.empty_table()
+    if "error" in got:
+        raise got["error"]
+    return got["table"].cast(schema)
 
 
 def _lists(ids: pa.Array, owner: pa.Array, values: pa.Array) -> pa.Array:
