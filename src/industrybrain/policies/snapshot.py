@@ -171,7 +171,8 @@ def _read_copy(connection, sql, params, names, types) -> pa.Table:
     finally:
         parser.join()
     if not size:
-        return schema.empty_table()
+        # Not schema.empty_table(): that (and a column of no chunks) imports pandas, seconds.
+        return pa.table([pa.array([], t) for t in types], schema=schema)
     if "error" in got:
         raise got["error"]
     return got["table"].cast(schema)
