@@ -112,11 +112,12 @@ def main(argv: list[str] | None = None) -> int:
     if args.wide:
         if args.explain != "relevant" and args.explain != "none":
             parser.error("--wide decides without words: --explain none")
-        from .spark_wide import decisions_frame
+        from .spark_wide import codegen, decisions_frame
 
-        decisions_frame(args.pack, args.year, args.input, data_since=args.data_since,
-                        near_miss=args.near_miss, buckets=args.buckets
-                        ).write.mode("overwrite").parquet(args.output)
+        with codegen():
+            decisions_frame(args.pack, args.year, args.input, data_since=args.data_since,
+                            near_miss=args.near_miss, buckets=args.buckets
+                            ).write.mode("overwrite").parquet(args.output)
         return 0
     frame = result_frame(args.pack, args.year, args.input, args.explain, args.near_miss,
                          args.data_since)
