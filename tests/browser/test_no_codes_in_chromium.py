@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from .walk import ROLES, login, pages_of
+from .walk import ROLES, login, pages_of, patient
 
 pytestmark = pytest.mark.browser
 
@@ -51,7 +51,7 @@ def pattern(demo_server):
 
 @pytest.mark.parametrize("username", ROLES)
 def test_no_internal_code_in_what_chromium_shows(browser, demo_server, pattern, username):
-    context = browser.new_context(locale="zh-CN", viewport={"width": 1440, "height": 900})
+    context = patient(browser.new_context(locale="zh-CN", viewport={"width": 1440, "height": 900}))
     page = context.new_page()
     try:
         login(page, demo_server, username)

@@ -4,7 +4,7 @@ cards. scripts/screenshots.py walks the same pages for docs/screenshots/."""
 
 import pytest
 
-from .walk import ROLES, login, pages_of
+from .walk import ROLES, login, pages_of, patient
 
 pytestmark = pytest.mark.browser
 
@@ -28,8 +28,8 @@ OVERFLOW = """() => {
 
 @pytest.fixture
 def phone(browser):
-    context = browser.new_context(locale="zh-CN", viewport=PHONE, device_scale_factor=1,
-                                  is_mobile=True, has_touch=True)
+    context = patient(browser.new_context(locale="zh-CN", viewport=PHONE, device_scale_factor=1,
+                                          is_mobile=True, has_touch=True))
     yield context.new_page()
     context.close()
 

@@ -13,7 +13,7 @@ from urllib.parse import parse_qs, urlparse
 
 import pytest
 
-from .walk import ROLES, login
+from .walk import ROLES, login, patient
 
 pytestmark = pytest.mark.browser
 
@@ -50,7 +50,7 @@ def _count(page, base, url, element="#enterprise-count") -> int:
 @pytest.mark.parametrize("username", ROLES)
 def test_the_same_count_is_the_same_on_every_page(browser, with_awards, username):
     server, base = with_awards, with_awards["url"]
-    context = browser.new_context(locale="zh-CN", viewport={"width": 1440, "height": 900})
+    context = patient(browser.new_context(locale="zh-CN", viewport={"width": 1440, "height": 900}))
     page = context.new_page()
     try:
         login(page, server, username)

@@ -40,6 +40,19 @@ LINKS = [
     ("/transform/diagnoses/", r"^/transform/diagnoses/\d+/$"),
     ("/transform/providers/", r"^/transform/providers/\d+/$"),
 ]
+# Playwright's default 30 s is a duration asserted by the back door: on a shared machine under
+# load the lenders' key-client list (14,000 firms) has taken 20 s to render. A page that never
+# answers still fails, after this.
+PATIENCE_MS = 180_000
+
+
+def patient(context):
+    """``context`` with timeouts for a busy machine (PATIENCE_MS)."""
+    context.set_default_timeout(PATIENCE_MS)
+    context.set_default_navigation_timeout(PATIENCE_MS)
+    return context
+
+
 # Links that are files or actions, not pages to lay out.
 NOT_A_PAGE = re.compile(r"\.(pdf|xlsx|csv|json)$|/export|/report/|/logout/")
 
