@@ -95,6 +95,20 @@ def policy_usage(pack: Pack, policy: Policy, amount_only: bool = False) -> Usage
     return usage
 
 
+def pack_usage(pack: Pack, policies: list[Policy]) -> Usage:
+    """What the (folded) ``policies`` read together: the features every backend builds."""
+    usage = Usage()
+    for p in policies:
+        u = policy_usage(pack, p)
+        for v in u.variables:
+            usage.add(usage.variables, v)
+        for h in u.history:
+            usage.add(usage.history, h)
+        for code in u.codes:
+            usage.add(usage.codes, code)
+    return usage
+
+
 def history_start(dialect: SqlDialect, founded_on: str) -> str:
     """The first year of an enterprise's known history: its founding year or the data's
     first year (``{data_since}``), whichever is later; NULL when neither is known.
@@ -330,15 +344,7 @@ def compile_pack(pack: Pack, dialect: SqlDialect, year: int | None = None,
     if given)."""
     policies = [p for p in pack.policies if p.entity == entity and p.has_rule
                 and (year is None or p.in_force(year))]
-    usage = Usage()
-    for p in policies:
-        u = policy_usage(pack, folded(pack, p))
-        for v in u.variables:
-            usage.add(usage.variables, v)
-        for h in u.history:
-            usage.add(usage.history, h)
-        for code in u.codes:
-            usage.add(usage.codes, code)
+    usage = pack_usage(pack, [folded(pack, p) for p in policies])
     selects = [policy_sql(dialect, pack, p) for p in policies]
     bare = [policy_sql(dialect, pack, p, words=False) for p in policies]
     union = "\nUNION ALL\n".join

@@ -10,8 +10,7 @@ column and byte for byte (engine/tests/test_interpret.py holds them equal).
 
 from __future__ import annotations
 
-from ..check import Usage
-from ..compile import folded, policy_usage
+from ..compile import folded, pack_usage
 from ..model import Pack
 from .firm import Features
 from .policy import Policy
@@ -27,16 +26,7 @@ class Interpreter:
         chosen = [folded(pack, p) for p in chosen]
         # The batch's order: enterprise, then policy id.
         self.policies = sorted((Policy(pack, p, year) for p in chosen), key=lambda p: p.id)
-        usage = Usage()
-        for p in chosen:
-            u = policy_usage(pack, p)
-            for v in u.variables:
-                usage.add(usage.variables, v)
-            for h in u.history:
-                usage.add(usage.history, h)
-            for code in u.codes:
-                usage.add(usage.codes, code)
-        self.features = Features(usage, year)
+        self.features = Features(pack_usage(pack, chosen), year)
         self.titles = {p.id: (p.title_zh, p.title_en) for p in chosen}
 
     def rows(self, enterprise: dict, figures: list[dict], designations: list[dict],

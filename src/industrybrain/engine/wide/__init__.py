@@ -20,7 +20,7 @@ import numpy as np
 import pyarrow as pa
 
 from ..check import Usage
-from ..compile import STATUSES, folded, policy_usage
+from ..compile import STATUSES, folded, pack_usage
 from ..model import Pack
 from .columns import Wide, pivot
 from .rules import ELIGIBLE, PENDING, Ctx, Decision, Rule
@@ -46,15 +46,7 @@ class WidePlan:
 def compile_pack(pack: Pack, year: int | None = None) -> WidePlan:
     policies = sorted((p for p in pack.policies if p.entity == "enterprise" and p.has_rule
                        and (year is None or p.in_force(year))), key=lambda p: p.id)
-    usage = Usage()
-    for p in policies:
-        u = policy_usage(pack, folded(pack, p))
-        for v in u.variables:
-            usage.add(usage.variables, v)
-        for h in u.history:
-            usage.add(usage.history, h)
-        for code in u.codes:
-            usage.add(usage.codes, code)
+    usage = pack_usage(pack, [folded(pack, p) for p in policies])
     return WidePlan(tuple(Rule(pack, p) for p in policies), usage)
 
 
