@@ -272,3 +272,45 @@ def test_kept_values_write_the_same_row_again(firms, data_since, reform):
             again = run.render(pid, values)
             want = rows[(e["enterprise_id"], pid)]
             assert again == {k: want[k] for k in again}
+
+
+@SOME
+@given(st.integers(0, 2**31), st.sampled_from([0.0, 0.05, 0.3]),
+       st.sampled_from([None, 2016, 2019]), st.sampled_from([2022, 2023]),
+       st.sampled_from(list(REFORMS)))
+def test_a_citys_kept_values_write_the_batch_rows(seed, missing, data_since, year, reform):
+    """The kept values of the rows a run stores (eligible with an amount, unpriced, near miss;
+    chosen from the wide backend's narrow result, as a run chooses them) are those the
+    interpreter keeps for the enterprise alone, and written again they are the DuckDB
+    batch's rows, words and inputs JSON included."""
+    from industrybrain.engine import wide
+    from industrybrain.engine.interpret import interpreter
+    from industrybrain.engine.interpret.kept import kept_values
+
+    pack = REFORMS[reform]
+    ent, fig, des = snapshot(120, years=range(2016, year + 1), seed=seed, missing=missing,
+                             giants=30)
+    narrow = wide.decisions(pack, year, ent, fig, des, data_since=data_since).to_pylist()
+    picked = {(r["enterprise_id"], r["policy_id"]) for r in narrow
+              if r["near_miss"] or r["status"] in ("insufficient_data", "amount_pending")
+              or (r["status"] == "eligible" and (r["amount_yuan"] or 0) > 0)}
+    if not picked:
+        return
+    _, checked, bad = checked_inputs(pack, year, ent, fig, des)
+    ids = {e for e, _ in picked if e not in bad}
+    kept = kept_values(pack, year, checked, ids, data_since)
+    assert set(kept) == ids
+    duck = {(r["enterprise_id"], r["policy_id"]): r for r in evaluate(
+        pack, year, ent, fig, des, explain="all", data_since=data_since).to_pylist()}
+    run = interpreter(pack, year)
+    rows = {k: t.to_pylist() for k, t in checked.items()}
+    for eid in sorted(ids)[:5]:  # the firm alone, as the calculator keeps it
+        alone = [[r for r in rows[k] if r["enterprise_id"] == eid]
+                 for k in ("enterprises", "figures", "designations")]
+        assert kept[eid] == run.kept(alone[0][0], alone[1], alone[2], data_since)
+    for eid, pid in picked:
+        if eid in bad:
+            continue
+        again = run.render(pid, json.loads(json.dumps(kept[eid][pid])))
+        want = duck[(eid, pid)]
+        assert again == {k: want[k] for k in again}, (eid, pid)

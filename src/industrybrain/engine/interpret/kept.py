@@ -1,0 +1,46 @@
+"""The kept values of a batch's selected rows: what an award stores so that its explanation
+can be written again, exactly as proposed, after the enterprise's figures change.
+
+The wide backend decides every enterprise without words; only the few rows that pay money or
+are near misses need words, and those are written later, when someone reads them
+(:meth:`.Interpreter.render`). This is the bridge: the checked tables of a whole city, a
+selection of enterprises, and per enterprise and policy the typed values the policy's row is
+written from, the same values :meth:`.Interpreter.kept` gives for that enterprise alone.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from ..model import Pack
+from . import interpreter
+
+
+def kept_values(pack: Pack, year: int, checked: dict[str, pa.Table], ids: Iterable[int],
+                data_since: int | None = None,
+                policies: Iterable[str] | None = None) -> dict[int, dict[str, dict]]:
+    """``{enterprise_id: {policy_id: kept}}`` for the enterprises ``ids`` of the checked
+    tables (``evaluate.checked_inputs``; an enterprise with a bad value is invalid_data and
+    has nothing to keep: leave it out). ``policies``: only these (default: all in force)."""
+    run = interpreter(pack, year)
+    wanted = None if policies is None else set(policies)
+    chosen = [p for p in run.policies if wanted is None or p.id in wanted]
+    want = pa.array(np.unique(np.fromiter(ids, np.int64)), pa.int64())
+    ents, figs, dess = (checked[k].filter(pc.is_in(checked[k]["enterprise_id"], value_set=want))
+                        .to_pylist() for k in ("enterprises", "figures", "designations"))
+    figs_of: dict[int, list[dict]] = {}
+    for r in figs:
+        figs_of.setdefault(r["enterprise_id"], []).append(r)
+    des_of: dict[int, list[dict]] = {}
+    for r in dess:
+        des_of.setdefault(r["enterprise_id"], []).append(r)
+    out = {}
+    for ent in ents:
+        eid = ent["enterprise_id"]
+        b = run.features.base(ent, figs_of.get(eid, []), des_of.get(eid, []), data_since)
+        out[eid] = {p.id: {c: b[c] for c in p.columns} for p in chosen}
+    return out
