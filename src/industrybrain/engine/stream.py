@@ -9,7 +9,8 @@ ranges of ``chunk`` enterprises, and for each range reads only that range's rows
 three tables (a filter on enterprise_id, which Parquet's row-group statistics turn into
 skipped row groups when the files are sorted by enterprise_id), checks them against the
 input contract, decides them with the wide backend and appends the narrow result to the
-output file before reading the next range. Memory is that of one range, whatever the city.
+output file before reading the next range (or, with ``workers`` > 1, while the next ranges
+are read and decided in threads). Memory is that of one range per worker, whatever the city.
 
 What a range read guarantees, the input check being per range:
 
@@ -39,6 +40,8 @@ import argparse
 import os
 import sys
 import time
+from collections import deque
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -127,10 +130,11 @@ def _refuse_missing_keys(sources: dict[str, ds.Dataset], columns: dict[str, list
 def decide_parquet(pack: Pack, year: int, directory: str | os.PathLike,
                    output: str | os.PathLike, *, data_since: int | None = None,
                    near_miss: float = 0.2, chunk: int = DEFAULT_CHUNK,
-                   compression: str = "lz4") -> Streamed:
+                   compression: str = "lz4", workers: int = 1) -> Streamed:
     """The narrow decisions (``wide.decisions_table``'s columns) of the city in
     ``directory`` (enterprises/figures/designations.parquet), written to the Parquet file
-    ``output``, ``chunk`` enterprises at a time. Raises InputError for a defect of the
+    ``output``, ``chunk`` enterprises at a time, ``workers`` ranges being decided at once
+    (threads; each holds one range in memory). Raises InputError for a defect of the
     whole input (and writes nothing)."""
     from . import wide as W
 
@@ -150,36 +154,58 @@ def decide_parquet(pack: Pack, year: int, directory: str | os.PathLike,
 
     output = Path(output)
     part = output.with_name(output.name + f".part{os.getpid()}")
+
+    def one_range(i: int):
+        t0 = time.perf_counter()
+        where = _range_filter(bounds, i)
+        tables = [sources[k].to_table(columns=columns[k], filter=where) for k in KINDS]
+        t1 = time.perf_counter()
+        _, checked, bad = checked_inputs(pack, year, *tables)
+        del tables
+        narrow, n, invalid = None, 0, 0
+        if checked["enterprises"].num_rows and plan.rules:
+            wide, found = W.decide(plan, year, checked, data_since, near_miss)
+            narrow = W.decisions_table(
+                plan, wide, found, "policy",
+                invalid=np.fromiter(bad, np.int64, len(bad)) if bad else None)
+            n = wide.n
+            if bad:
+                invalid = int(np.isin(wide.ids, np.fromiter(bad, np.int64)).sum())
+        return narrow, n, invalid, t1 - t0, time.perf_counter() - t1
+
     writer = None
+    pool = ThreadPoolExecutor(max(1, workers)) if workers > 1 else None
+    pending: deque = deque()
     try:
+        ahead = iter(range(len(bounds)))
         for i in range(len(bounds)):
-            t0 = time.perf_counter()
-            where = _range_filter(bounds, i)
-            tables = [sources[k].to_table(columns=columns[k], filter=where) for k in KINDS]
-            t1 = time.perf_counter()
-            _, checked, bad = checked_inputs(pack, year, *tables)
-            del tables
-            narrow = None
-            if checked["enterprises"].num_rows and plan.rules:
-                wide, found = W.decide(plan, year, checked, data_since, near_miss)
-                narrow = W.decisions_table(
-                    plan, wide, found, "policy",
-                    invalid=np.fromiter(bad, np.int64, len(bad)) if bad else None)
-                done.enterprises += wide.n
-                if bad:
-                    done.invalid += int(np.isin(wide.ids, np.fromiter(bad, np.int64)).sum())
-                del wide, found
-            del checked
+            # Ranges are decided up to `workers` ahead and written in order: Parquet
+            # reading and writing and numpy's big array loops release the GIL, so on two
+            # cores the next range is read and decided while this one is written.
+            # Memory is that of workers + 1 ranges.
+            if pool is None:
+                result = one_range(i)
+            else:
+                while len(pending) < workers:
+                    j = next(ahead, None)
+                    if j is None:
+                        break
+                    pending.append(pool.submit(one_range, j))
+                result = pending.popleft().result()
+            narrow, n, invalid, read_s, decide_s = result
+            done.enterprises += n
+            done.invalid += invalid
             t2 = time.perf_counter()
             if narrow is not None:
                 if writer is None:
                     writer = _writer(part, narrow.schema, compression)
                 writer.write_table(narrow, row_group_size=max(narrow.num_rows, 1))
                 done.rows += narrow.num_rows
+            del narrow, result
             done.ranges += 1
-            t3 = time.perf_counter()
-            for key, a, b in (("read", t0, t1), ("decide", t1, t2), ("write", t2, t3)):
-                done.seconds[key] += b - a
+            done.seconds["read"] += read_s
+            done.seconds["decide"] += decide_s
+            done.seconds["write"] += time.perf_counter() - t2
         if writer is None:  # no enterprise at all: an empty file with the result's columns
             empty = W.decisions_table(plan, *W.decide(plan, year, _empty(), data_since))
             writer = _writer(part, empty.schema, compression)
@@ -187,6 +213,10 @@ def decide_parquet(pack: Pack, year: int, directory: str | os.PathLike,
         writer = None
         part.replace(output)
     finally:
+        if pool is not None:
+            for future in pending:
+                future.cancel()
+            pool.shutdown(wait=True)
         if writer is not None:
             writer.close()
         if part.exists():
@@ -225,9 +255,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--data-since", type=int, default=None)
     parser.add_argument("--chunk", type=int, default=DEFAULT_CHUNK,
                         help="enterprises per range (memory is about 1.5 KB per firm)")
+    parser.add_argument("--workers", type=int, default=1,
+                        help="ranges decided at once (threads); 2 on a two-core machine")
     args = parser.parse_args(argv)
     done = decide_parquet(load_pack(args.pack), args.year, args.input, args.output,
-                          data_since=args.data_since, chunk=args.chunk)
+                          data_since=args.data_since, chunk=args.chunk,
+                          workers=args.workers)
     print(f"{done.enterprises:,} enterprises in {done.ranges} ranges, {done.rows:,} rows "
           f"({done.invalid:,} enterprises with invalid data); seconds: "
           + ", ".join(f"{k} {v:.2f}" for k, v in done.seconds.items()))

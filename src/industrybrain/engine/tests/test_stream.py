@@ -72,6 +72,19 @@ def test_streamed_equals_memory_and_duckdb(tmp_path, chunk):
     assert streamed(tmp_path, chunk, data_since=2016) == duck
 
 
+@pytest.mark.parametrize("workers", [2, 3])
+def test_ranges_decided_at_once_give_the_same_file_in_the_same_order(tmp_path, workers):
+    """Threads decide ranges ahead; the file is still written range by range in id order."""
+    city = holey_city(120)
+    write(tmp_path, city, shuffle=np.random.default_rng(3))
+    one, many = tmp_path / "one.parquet", tmp_path / "many.parquet"
+    decide_parquet(PACK, 2022, tmp_path, one, chunk=7, data_since=2016)
+    done = decide_parquet(PACK, 2022, tmp_path, many, chunk=7, data_since=2016,
+                          workers=workers)
+    assert done.ranges > workers
+    assert pq.read_table(many).to_pylist() == pq.read_table(one).to_pylist()
+
+
 def test_without_data_since_and_in_another_year(tmp_path):
     city = holey_city(80, seed=9)
     write(tmp_path, city)
@@ -110,8 +123,8 @@ def _with_duplicate(table: pa.Table, row: int) -> pa.Table:
 
 
 @pytest.mark.parametrize("kind", ["enterprises", "figures"])
-@pytest.mark.parametrize("chunk", [1, 4, 10**6])
-def test_a_duplicate_key_is_refused_however_far_apart(tmp_path, kind, chunk):
+@pytest.mark.parametrize("chunk,workers", [(1, 1), (4, 1), (10**6, 1), (1, 2), (4, 3)])
+def test_a_duplicate_key_is_refused_however_far_apart(tmp_path, kind, chunk, workers):
     city = list(holey_city(40))
     i = KINDS.index(kind)
     city[i] = _with_duplicate(city[i], 0)
@@ -120,7 +133,7 @@ def test_a_duplicate_key_is_refused_however_far_apart(tmp_path, kind, chunk):
         evaluate(PACK, 2022, *city, explain="none")
     out = tmp_path / "out.parquet"
     with pytest.raises(InputError) as stream:
-        decide_parquet(PACK, 2022, tmp_path, out, chunk=chunk)
+        decide_parquet(PACK, 2022, tmp_path, out, chunk=chunk, workers=workers)
     assert (stream.value.table, stream.value.column) == (memory.value.table,
                                                          memory.value.column)
     assert not out.exists()  # nothing that could pass for a result
