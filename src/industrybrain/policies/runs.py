@@ -223,15 +223,18 @@ def decide_and_explain(pack, year: int, snap, whole: bool = False) -> tuple[pa.T
     """The engine's rows a run reads, and the number of enterprises with invalid data.
 
     Decide first, explain later: the wide backend decides every enterprise and policy
-    without words; the DuckDB backend then evaluates again, with words for the money
-    policies, only the enterprises that have a money row a run stores or messages
-    (eligible with an amount, amount pending, insufficient or invalid data, near miss:
-    7% of the enterprises of the synthetic city), and only those policies' rules. An enterprise's
-    result depends only on its own rows and the site-wide ``data_since``, so these rows are
-    those of the whole city's evaluation (the wide backend's decisions and near-miss flags
-    equal the SQL path's: engine/tests/test_wide.py). ``whole``: every enterprise's rows
-    (the CLI's Parquet file)."""
+    without words; the words of the money policies' rows a run stores or messages (eligible
+    with an amount, amount pending, insufficient or invalid data, near miss: 7% of the
+    enterprises of the synthetic city) are then written by the one-firm interpreter from the
+    typed values each row is computed from (engine/interpret/kept.py), with no second SQL
+    evaluation. An enterprise's result depends only on its own rows and the site-wide
+    ``data_since``, so these rows are those of the whole city's evaluation (the wide
+    backend's decisions and near-miss flags equal the SQL path's: engine/tests/test_wide.py;
+    the interpreter's rows the SQL's, words included: engine/tests/test_interpret.py).
+    ``whole``: every enterprise's rows (the CLI's Parquet file)."""
     from industrybrain.engine import wide
+    from industrybrain.engine.evaluate import checked_inputs, plan_for
+    from industrybrain.engine.interpret.kept import explained
 
     # Words only for the policies whose rows a run stores or messages (money): the text of
     # the others was most of the engine's time and memory.
@@ -241,43 +244,35 @@ def decide_and_explain(pack, year: int, snap, whole: bool = False) -> tuple[pa.T
                           explain_policies=money)
         return result, len(pc.unique(result.filter(
             pc.equal(result["status"], "invalid_data"))["enterprise_id"]))
-    narrow = wide.decisions(pack, year, *snap.tables, data_since=snap.data_since)
-    worded, invalid = [], []
+    year, checked, bad = checked_inputs(pack, year, *snap.tables)
+    plan = plan_for(pack, year, "wide")
+    found = wide.decide(plan, year, checked, snap.data_since)
+    narrow = wide.decisions_table(plan, *found, "policy", invalid=np.fromiter(
+        bad, np.int64, len(bad)) if bad else None)
+    worded, invalid, near = [], [], set()
     for batch in narrow.to_batches():
         policy, status = batch["policy_id"], batch["status"]
         codes = status.indices.to_numpy(zero_copy_only=False)
         names = status.dictionary.to_pylist()
         ids = batch["enterprise_id"].to_numpy(zero_copy_only=False)
+        pcodes = policy.indices.to_numpy(zero_copy_only=False)
+        pnames = policy.dictionary.to_pylist()
         if "invalid_data" in names:
             invalid.append(ids[codes == names.index("invalid_data")])
-        in_money = np.isin(policy.indices.to_numpy(zero_copy_only=False),
-                           [i for i, v in enumerate(policy.dictionary.to_pylist()) if v in money])
+        in_money = np.isin(pcodes, [i for i, v in enumerate(pnames) if v in money])
         unpriced = np.isin(codes, [names.index(v) for v in UNPRICED if v in names])
         paid = np.zeros(len(codes), bool)
         if "eligible" in names:
             amount = pc.fill_null(batch["amount_yuan"], 0).to_numpy(zero_copy_only=False)
             paid = (codes == names.index("eligible")) & (amount > 0)
-        near = batch["near_miss"].to_numpy(zero_copy_only=False)
-        worded.append(ids[in_money & (paid | unpriced | near)])
-    ids = pa.array(np.unique(np.concatenate(worded)) if worded else [], pa.int64())
-    invalid_count = len(np.unique(np.concatenate(invalid))) if invalid else 0
-    tables = [t.filter(pc.is_in(t["enterprise_id"], value_set=ids)) for t in snap.tables]
-    result = evaluate(_money_pack(pack, money), year, *tables, data_since=snap.data_since)
-    return result, invalid_count
-
-
-_money_packs: dict = {}
-
-
-def _money_pack(pack, money):
-    """The pack with only its money policies (the rows a run reads), compiled once per
-    pack object: the SQL of the others was most of the second evaluation's time."""
-    got = _money_packs.get(id(pack))
-    if got is None or got[0] is not pack:
-        _money_packs.clear()
-        got = _money_packs[id(pack)] = (pack, pack.replace(policies=tuple(
-            p for p in pack.policies if p.id in money)))
-    return got[1]
+        is_near = in_money & batch["near_miss"].to_numpy(zero_copy_only=False)
+        near.update(zip(ids[is_near].tolist(), (pnames[c] for c in pcodes[is_near]),
+                        strict=True))
+        worded.append(ids[in_money & (paid | unpriced | is_near)])
+    ids = np.unique(np.concatenate(worded)) if worded else np.zeros(0, np.int64)
+    result, _kept = explained(pack, year, checked, bad, ids.tolist(), near, snap.data_since,
+                              money)
+    return result, len(np.unique(np.concatenate(invalid))) if invalid else 0
 
 
 def proposals_of(pack, result: pa.Table) -> pa.Table:

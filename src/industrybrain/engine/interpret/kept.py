@@ -44,3 +44,40 @@ def kept_values(pack: Pack, year: int, checked: dict[str, pa.Table], ids: Iterab
         b = run.features.base(ent, figs_of.get(eid, []), des_of.get(eid, []), data_since)
         out[eid] = {p.id: {c: b[c] for c in p.columns} for p in chosen}
     return out
+
+
+# The rows evaluate(explain="relevant") words: a reader sees them (a proposal, a near miss).
+_WORDED = frozenset({"eligible", "amount_pending", "insufficient_data", "invalid_data"})
+
+
+def explained(pack: Pack, year: int, checked: dict[str, pa.Table], bad: dict[int, list],
+              ids: Iterable[int], near: set[tuple[int, str]], data_since: int | None,
+              policies: Iterable[str]) -> tuple[pa.Table, dict[tuple[int, str], dict]]:
+    """The rows of ``policies`` for the enterprises ``ids``, as ``evaluate`` gives them with
+    ``explain="relevant"`` (words on the rows eligible, unpriced, invalid or a near miss;
+    ``near``: the (enterprise, policy) pairs the wide backend flagged), written from the kept
+    values instead of by a second SQL evaluation; and the kept values of the worded rows."""
+    from ..backends.duckdb import RESULT_SCHEMA
+
+    run = interpreter(pack, year)
+    wanted = set(policies)
+    chosen = [p for p in run.policies if p.id in wanted]
+    ids = sorted(set(ids))
+    good = [i for i in ids if i not in bad]
+    kept = kept_values(pack, year, checked, good, data_since, [p.id for p in chosen])
+    rows, keep = [], {}
+    for eid in ids:
+        if eid in bad:
+            rows += [r for r in run.invalid_rows(eid, bad[eid]) if r["policy_id"] in wanted]
+            continue
+        values = kept.get(eid)
+        if values is None:  # not in the snapshot: nothing to say
+            continue
+        for p in chosen:
+            row = run.render(p.id, values[p.id])
+            if row["status"] in _WORDED or (eid, p.id) in near:
+                keep[(eid, p.id)] = values[p.id]
+            else:
+                row["explanation_zh"] = row["explanation_en"] = row["inputs"] = None
+            rows.append({"enterprise_id": eid, "policy_id": p.id, "year": year, **row})
+    return pa.Table.from_pylist(rows, schema=RESULT_SCHEMA), keep
