@@ -105,6 +105,11 @@ class Award(models.Model):
     explanation_zh = models.TextField(_("说明"), blank=True)
     explanation_en = models.TextField(_("英文说明"), blank=True)
     inputs = models.JSONField(_("所用数据"), default=dict, blank=True)
+    # What a run's rule read, typed (engine/interpret/kept.py): the interpreter of the pack
+    # version in pack_version writes this award's explanation and inputs again from it, as
+    # proposed, whatever the enterprise's figures become. Empty for manual, application and
+    # older awards: their stored text is all there is.
+    kept = models.JSONField(_("测算取值"), default=dict, blank=True)
     run = models.ForeignKey(Run, null=True, blank=True, on_delete=models.SET_NULL,
                             related_name="awards", verbose_name=_("最近测算"))
     reason = models.TextField(_("理由"), blank=True)

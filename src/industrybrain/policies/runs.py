@@ -346,7 +346,7 @@ def store(run: Run, pack, result: pa.Table, snap, job: _Job | None = None) -> di
                 citation=citations[key[1]], explanation_zh=r["explanation_zh"] or "",
                 explanation_en=r["explanation_en"] or "",
                 # Already JSON text (the engine's): stored as it is, not decoded and encoded.
-                inputs=r["inputs"] or "{}"))
+                inputs=r["inputs"] or "{}", kept=r.get("kept") or "{}"))
         elif old[1] not in OPEN:
             kept[old[1]] += 1  # paid, approved once, held or rejected: not re-proposed
         elif (old[1], old[2], old[3], old[4], old[5]) == (
@@ -358,7 +358,8 @@ def store(run: Run, pack, result: pa.Table, snap, job: _Job | None = None) -> di
                                  amount_yuan=amount, cap_bound=bool(r["cap_bound"]),
                                  explanation_zh=r["explanation_zh"] or "",
                                  explanation_en=r["explanation_en"] or "",
-                                 inputs=_json(r["inputs"]), run=run,
+                                 inputs=_json(r["inputs"]), kept=_json(r.get("kept")),
+                                 run=run,
                                  pack_version=run.pack_version, updated_at=timezone.now()))
     gone = [old[0] for key, old in existing.items()
             if key not in seen and old[1] in (S.PROPOSED, *UNPRICED.values())]
@@ -382,7 +383,8 @@ def store(run: Run, pack, result: pa.Table, snap, job: _Job | None = None) -> di
             _raw_insert(Award, chunk, AWARD_KEY, fixed={
                 "year": run.year, "source": Award.Source.RUN, "pack_id": run.pack_id,
                 "pack_version": run.pack_version, "run_id": run.pk, "reason": "",
-                "first_approver_id": None, "first_approved_at": None}, ready=("inputs",))
+                "first_approver_id": None, "first_approved_at": None},
+                ready=("inputs", "kept"))
             made = _made_by(run, chunk)
             counts["created"] += len(made)
             counts["kept_application"] += len(chunk) - len(made)
@@ -391,7 +393,7 @@ def store(run: Run, pack, result: pa.Table, snap, job: _Job | None = None) -> di
             dataversion.bump(dataversion.AWARDS)
         step(len(chunk))
     fields = ["tier", "slot", "status", "amount_yuan", "cap_bound", "explanation_zh",
-              "explanation_en", "inputs", "run", "pack_version", "updated_at"]
+              "explanation_en", "inputs", "kept", "run", "pack_version", "updated_at"]
     for i in range(0, len(changed), CHUNK):
         chunk = changed[i:i + CHUNK]
         _hook(run, "update", i // CHUNK, job)

@@ -10,6 +10,7 @@ written from, the same values :meth:`.Interpreter.kept` gives for that enterpris
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
 
 import numpy as np
@@ -56,7 +57,8 @@ def explained(pack: Pack, year: int, checked: dict[str, pa.Table], bad: dict[int
     """The rows of ``policies`` for the enterprises ``ids``, as ``evaluate`` gives them with
     ``explain="relevant"`` (words on the rows eligible, unpriced, invalid or a near miss;
     ``near``: the (enterprise, policy) pairs the wide backend flagged), written from the kept
-    values instead of by a second SQL evaluation; and the kept values of the worded rows."""
+    values instead of by a second SQL evaluation, with a column ``kept`` (JSON text: what an
+    award keeps, on the worded rows); and the kept values of the worded rows."""
     from ..backends.duckdb import RESULT_SCHEMA
 
     run = interpreter(pack, year)
@@ -80,4 +82,8 @@ def explained(pack: Pack, year: int, checked: dict[str, pa.Table], bad: dict[int
             else:
                 row["explanation_zh"] = row["explanation_en"] = row["inputs"] = None
             rows.append({"enterprise_id": eid, "policy_id": p.id, "year": year, **row})
-    return pa.Table.from_pylist(rows, schema=RESULT_SCHEMA), keep
+    table = pa.Table.from_pylist(rows, schema=RESULT_SCHEMA)
+    text = [None if (r["enterprise_id"], r["policy_id"]) not in keep else
+            json.dumps(keep[(r["enterprise_id"], r["policy_id"])], ensure_ascii=False)
+            for r in rows]
+    return table.append_column("kept", pa.array(text, pa.string())), keep

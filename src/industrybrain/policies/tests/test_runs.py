@@ -140,3 +140,24 @@ def test_an_awards_explanation_stays_as_proposed_when_the_figures_change(propose
     assert (a.explanation_zh, a.explanation_en, a.inputs, a.pack_version) == before
     page = client_as("reviewer").get(f"/policies/awards/{a.pk}/").content.decode()
     assert "150亿元" in page and "120亿元" not in page
+
+
+def test_an_award_keeps_the_values_its_words_are_written_from(proposed):
+    """A run's award keeps the typed values its rule read: the interpreter of its pack
+    writes its explanation and inputs again from them, word for word, after the
+    enterprise's figures and designations changed."""
+    import json
+
+    from industrybrain.engine.interpret import interpreter
+    from industrybrain.enterprises.models import AnnualFigures, Designation
+    from industrybrain.policies import catalogue
+
+    a = proposed["a"]
+    AnnualFigures.objects.filter(enterprise_id=a.enterprise_id).update(revenue=1)
+    Designation.objects.filter(enterprise_id=a.enterprise_id).delete()
+    a.refresh_from_db()
+    assert a.kept and a.pack_version == catalogue.pack(a.pack_id).version
+    again = interpreter(catalogue.pack(a.pack_id), a.year).render(a.policy_id, a.kept)
+    assert (again["explanation_zh"], again["explanation_en"], json.loads(again["inputs"])) == (
+        a.explanation_zh, a.explanation_en, a.inputs)
+    assert again["amount_yuan"] == a.amount_yuan
