@@ -15,6 +15,14 @@ from industrybrain.targets.tests.test_cockpit_cache import cockpit
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def no_beat_during_the_run(settings):
+    """The run's heartbeat thread has its own connection, so it cannot see the run row inside
+    the test's transaction: a beat would find no running run, take the lease as lost and stop
+    the run. Under load a run outlasts the default 5 s; an hour keeps the beat from firing."""
+    settings.IB_RUN_HEARTBEAT_SECONDS = 3600
+
+
 def awards(html) -> dict[str, str]:
     return {row[0]: row[1] for row in table(html, "awards") if len(row) > 1}
 
