@@ -3,6 +3,7 @@ shown, and reports that open (the PDF shows Chinese: a page rendered to PNG is n
 
 import io
 import os
+import re
 import shutil
 import subprocess
 
@@ -163,3 +164,14 @@ def test_the_api_gives_targets_with_status_and_citation_by_role(client_as, monit
     assert one["code"] == first["code"]
     assert client_as("owner_a").get("/api/targets/").status_code == 403
     assert client_as("wujin").get("/api/targets/").status_code == 200
+
+
+def test_the_year_of_the_current_value_reads_in_the_page_language(client_as, monitored):
+    client = client_as("analyst")
+    chinese = client.get("/targets/gdp_2021/").content.decode()
+    client.cookies["django_language"] = "en"
+    english = client.get("/targets/gdp_2021/").content.decode()
+    now = r'id="value-now">([^<]*)'
+    assert re.search(r"（\d{4}年）", re.search(now, chinese).group(1))
+    shown = re.search(now, english).group(1)
+    assert re.search(r" \(\d{4}\)", shown) and "年" not in shown
