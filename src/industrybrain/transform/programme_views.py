@@ -6,10 +6,12 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Max, Q, Sum
+from django.core.paginator import Paginator
+from django.db.models import Count, Max, OuterRef, Q, Subquery, Sum
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
 from industrybrain.core.context import public
@@ -105,18 +107,25 @@ def progress(request):
     })
 
 
-def _lender_rows():
-    """Firms with an accepted report: the 智改数转 key clients and the 智能制造贷 list."""
+LENDERS_PER_PAGE = 100
+
+
+def _lender_list():
+    """Firms with an accepted report, the latest accepted report of each firm: the 智改数转 key
+    clients and the 智能制造贷 list. A query, so the page counts and slices it in the database
+    (~14,000 firms in the demo city) instead of building every row per request."""
+    latest = (Diagnosis.objects.filter(status=Diagnosis.Status.ACCEPTED, enterprise=OuterRef("enterprise"))
+              .order_by("-accepted_on", "-id").values("id")[:1])
+    return (Diagnosis.objects.filter(status=Diagnosis.Status.ACCEPTED, pk=Subquery(latest))
+            .order_by("enterprise__name", "id"))
+
+
+def _lender_rows(diagnoses):
     cfg = config()
-    qs = (Diagnosis.objects.filter(status=Diagnosis.Status.ACCEPTED)
-          .select_related("enterprise__district", "enterprise__cluster", "report", "provider")
-          .annotate(n_projects=Count("report__projects"), cost=Sum("report__projects__cost_yuan"))
-          .order_by("enterprise__name", "-accepted_on"))
-    seen, rows = set(), []
+    qs = (diagnoses.select_related("enterprise__district", "enterprise__cluster", "report", "provider")
+          .annotate(n_projects=Count("report__projects"), cost=Sum("report__projects__cost_yuan")))
+    rows = []
     for d in qs:
-        if d.enterprise_id in seen:
-            continue  # the latest accepted report of each firm
-        seen.add(d.enterprise_id)
         level = cfg.level(d.report.overall_level)
         rows.append({"d": d, "level": local(level) if level else "", "projects": d.n_projects,
                      "cost": d.cost or 0})
@@ -125,7 +134,7 @@ def _lender_rows():
 
 def key_client_table(fmt: str):
     """The key-client list as a .xlsx or CSV response, and its length (page and CLI)."""
-    rows = _lender_rows()
+    rows = _lender_rows(_lender_list())
     headers = [_("企业名称"), _("统一社会信用代码"), _("辖市区"), _("产业集群"), _("总体成熟度"),
                _("诊断服务商"), _("报告日期"), _("企业确认日期"), _("建议项目数"), _("建议投资合计（万元）")]
     table = [[r["d"].enterprise.name, r["d"].enterprise.uscc, local(r["d"].enterprise.district),
@@ -148,12 +157,14 @@ def lenders(request, fmt=None):
         if fmt not in ("csv", "xlsx"):
             raise Http404
         return key_client_table(fmt)[0]
-    rows = _lender_rows()
+    listed = _lender_list()
     q = request.GET.get("q", "").strip()[:64]
-    shown = [r for r in rows if q in r["d"].enterprise.name or q == r["d"].enterprise.uscc] if q else rows
+    found = listed.filter(Q(enterprise__name__contains=q) | Q(enterprise__uscc=q)) if q else listed
+    page = Paginator(found, LENDERS_PER_PAGE).get_page(request.GET.get("page"))
     return render(request, "transform/lenders.html", {
-        "rows": shown[:500], "found": len(shown), "total": len(rows), "q": q,
-        "citations": config().raw["programme"]})
+        "rows": _lender_rows(found.filter(pk__in=[d.pk for d in page])), "page": page,
+        "total": listed.count() if q else page.paginator.count, "q": q,
+        "params": urlencode({"q": q}) if q else "", "citations": config().raw["programme"]})
 
 
 @public

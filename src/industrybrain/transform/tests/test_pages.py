@@ -143,3 +143,25 @@ def test_bad_parameters_answer_400_or_404(client_as, programme):
     assert client.get(reverse("transform:diagnoses") + "?status=nope").status_code == 400
     assert client.get(reverse("transform:progress") + "?year=abc").status_code == 404
     assert client.get("/api/diagnosis-coverage/?year=abc").status_code == 400
+
+
+def test_the_lender_list_turns_pages_and_still_counts_and_exports_every_firm(
+        client, assigned, provider_user, users, city, monkeypatch):
+    other = Diagnosis.objects.get(enterprise=city["c"])
+    for d in (assigned, other):
+        workflow.file_report(None, d, GOOD_LEVELS, "设备联网率低", [
+            {"title": "冲压车间MES", "capability": "mes", "cost_yuan": 25_000_000, "payback_years": 4}],
+            on=dt.date(2022, 5, 10))
+        workflow.accept(None, d, on=dt.date(2022, 5, 20))
+    monkeypatch.setattr("industrybrain.transform.programme_views.LENDERS_PER_PAGE", 1)
+    client.force_login(users["lender"])
+    url = reverse("transform:lenders")
+    first, second = (client.get(url, {"page": n}).content.decode() for n in (1, 2))
+    names = sorted([city["a"].name, city["c"].name])
+    assert names[0] in first and names[1] not in first and "共 2 家" in first and "第 1 / 2 页" in first
+    assert names[1] in second and names[0] not in second and "第 2 / 2 页" in second
+    assert client.get(url, {"page": "abc"}).status_code == 200
+    found = client.get(url, {"q": city["c"].uscc}).content.decode()
+    assert city["c"].name in found and city["a"].name not in found and "共 2 家" in found
+    csv = client.get(reverse("transform:lenders_export", args=["csv"])).content.decode("utf-8-sig")
+    assert city["a"].uscc in csv and city["c"].uscc in csv
