@@ -223,14 +223,15 @@ def decide_and_explain(pack, year: int, snap, whole: bool = False) -> tuple[pa.T
     """The engine's rows a run reads, and the number of enterprises with invalid data.
 
     Decide first, explain later: the wide backend decides every enterprise and policy
-    without words; the words of the money policies' rows a run stores or messages (eligible
-    with an amount, amount pending, insufficient or invalid data, near miss: 7% of the
-    enterprises of the synthetic city) are then written by the one-firm interpreter from the
+    without words; the money policies' rows a run stores or messages (eligible with an
+    amount, amount pending, insufficient or invalid data, near miss: about 21,000 rows of a
+    synthetic city of 300,000) are then written by the one-firm interpreter from the
     typed values each row is computed from (engine/interpret/kept.py), with no second SQL
-    evaluation. An enterprise's result depends only on its own rows and the site-wide
-    ``data_since``, so these rows are those of the whole city's evaluation (the wide
-    backend's decisions and near-miss flags equal the SQL path's: engine/tests/test_wide.py;
-    the interpreter's rows the SQL's, words included: engine/tests/test_interpret.py).
+    evaluation; only those rows are returned (the run reads no other). An enterprise's
+    result depends only on its own rows and the site-wide ``data_since``, so these rows are
+    those of the whole city's evaluation (the wide backend's decisions and near-miss flags
+    equal the SQL path's: engine/tests/test_wide.py; the interpreter's rows the SQL's,
+    words included: engine/tests/test_interpret.py).
     ``whole``: every enterprise's rows (the CLI's Parquet file)."""
     from industrybrain.engine import wide
     from industrybrain.engine.evaluate import checked_inputs, plan_for
@@ -249,7 +250,10 @@ def decide_and_explain(pack, year: int, snap, whole: bool = False) -> tuple[pa.T
     found = wide.decide(plan, year, checked, snap.data_since)
     narrow = wide.decisions_table(plan, *found, "policy", invalid=np.fromiter(
         bad, np.int64, len(bad)) if bad else None)
-    worded, invalid, near = [], [], set()
+    # The rows a run reads: money, eligible with an amount, unpriced (invalid included),
+    # near miss. Not an eligible row without money: nothing stores or messages it, and there
+    # are many of them.
+    pairs, invalid = [], []
     for batch in narrow.to_batches():
         policy, status = batch["policy_id"], batch["status"]
         codes = status.indices.to_numpy(zero_copy_only=False)
@@ -265,13 +269,10 @@ def decide_and_explain(pack, year: int, snap, whole: bool = False) -> tuple[pa.T
         if "eligible" in names:
             amount = pc.fill_null(batch["amount_yuan"], 0).to_numpy(zero_copy_only=False)
             paid = (codes == names.index("eligible")) & (amount > 0)
-        is_near = in_money & batch["near_miss"].to_numpy(zero_copy_only=False)
-        near.update(zip(ids[is_near].tolist(), (pnames[c] for c in pcodes[is_near]),
-                        strict=True))
-        worded.append(ids[in_money & (paid | unpriced | is_near)])
-    ids = np.unique(np.concatenate(worded)) if worded else np.zeros(0, np.int64)
-    result, _kept = explained(pack, year, checked, bad, ids.tolist(), near, snap.data_since,
-                              money)
+        near = batch["near_miss"].to_numpy(zero_copy_only=False)
+        take = in_money & (paid | unpriced | near)
+        pairs += zip(ids[take].tolist(), (pnames[c] for c in pcodes[take]), strict=True)
+    result, _kept = explained(pack, year, checked, bad, pairs, snap.data_since)
     return result, len(np.unique(np.concatenate(invalid))) if invalid else 0
 
 

@@ -37,9 +37,9 @@ def test_a_runs_rows_are_the_whole_citys_evaluation(seed, missing, data_since, y
     want = {_key(r): r for r in full.to_pylist()}
     got = mine.to_pylist()
     assert got and all({k: r[k] for k in want[_key(r)]} == want[_key(r)] for r in got)
-    # what an award keeps: on the rows with words, but an invalid one (no values to keep)
-    assert all((r["kept"] is not None) == (r["explanation_zh"] is not None
-                                           and r["status"] != "invalid_data") for r in got)
+    # what an award keeps: on every row but an invalid one (no values to keep)
+    assert all(r["explanation_zh"] is not None for r in got)
+    assert all((r["kept"] is None) == (r["status"] == "invalid_data") for r in got)
     # every row the run stores or messages is there, with its words
     stored = {_key(r) for r in runs.proposals_of(PACK, full).to_pylist()}
     near = {_key(r) for r in full.to_pylist()
