@@ -26,13 +26,16 @@ demo: $(VENV)/.installed-demo
 	$(BIN)/industrybrain serve --host 127.0.0.1 --port 8000
 
 ## Set up and run the test suite on the embedded default (SQLite)
+# Two workers (pytest-xdist), a test file per worker at a time: module fixtures stay in one
+# process; each worker has its own test database and IB_DATA_DIR (conftest.py).
+XDIST = -n 2 --dist loadfile
 test: $(VENV)/.installed
-	$(BIN)/pytest -m "not postgres and not browser and not spark"
+	$(BIN)/pytest $(XDIST) -m "not postgres and not browser and not spark"
 
 ## The same suite on PostgreSQL (DATABASE_URL defaults to the local server)
 test-postgres: $(VENV)/.installed
 	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/industrybrain} \
-	  $(BIN)/pytest -m "not browser and not spark" --ignore=tests/test_hostile_urls.py
+	  $(BIN)/pytest $(XDIST) -m "not browser and not spark" --ignore=tests/test_hostile_urls.py
 # (the hostile-URL walk runs once, in `make test`: on PostgreSQL it cost ~20 min of CI; the
 #  PostgreSQL-only 500s it once found — NUL bytes, long names — are tested on their own)
 

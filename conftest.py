@@ -6,8 +6,12 @@ import os
 import pytest
 from stdnum.cn import uscc as uscc_std
 
-# Tests must never write into the developer's ./var.
+# Tests must never write into the developer's ./var. Each pytest-xdist worker (make test runs
+# two) gets a directory of its own: media, exports and mail files must not cross between tests
+# running at the same time.
 os.environ.setdefault("IB_DATA_DIR", os.path.join(os.path.dirname(__file__), ".pytest_cache", "var"))
+if os.environ.get("PYTEST_XDIST_WORKER"):
+    os.environ["IB_DATA_DIR"] += "-" + os.environ["PYTEST_XDIST_WORKER"]
 
 
 def make_uscc(serial: int, division: str = "320412") -> str:
