@@ -204,7 +204,11 @@ def execute(run_id: int, parquet: str | None = None) -> Run | None:
             t = time.perf_counter()
             from industrybrain.policies import push
 
-            counts.update(push.from_run(run, pack, result, check=job.checkpoint, batch=CHUNK))
+            pushed = push.from_run(run, pack, result, check=job.checkpoint, batch=CHUNK)
+            # The run's new messages are its award messages (written with the awards) plus
+            # its near-miss messages: one count, not the second replacing the first.
+            counts["messages"] = counts.get("messages", 0) + pushed.pop("messages")
+            counts.update(pushed)
             _crash_point("done")
             timings["push"] = round(time.perf_counter() - t, 3)
             if job.finish(status="done", progress=100, stage="done", counts=counts,

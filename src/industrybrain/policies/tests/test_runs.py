@@ -82,6 +82,17 @@ def test_a_new_award_is_pushed_once_with_what_and_when(proposed, year2022, users
     assert Message.objects.filter(enterprise=year2022["a"], kind="award").count() == 1
 
 
+def test_a_runs_count_of_new_messages_is_every_message_it_wrote(year2022, users):
+    # Award messages are written with the awards, near-miss messages after: the run's page
+    # says how many new messages it wrote, both kinds together.
+    assert not Message.objects.exists()
+    run = _run(users["admin"])
+    assert run.status == "done", run.error
+    kinds = set(Message.objects.values_list("kind", flat=True))
+    assert "award" in kinds, kinds
+    assert run.counts["messages"] == Message.objects.count()
+
+
 def test_only_one_active_run_per_year(year2022, users):
     runs.start(2022, users["admin"])
     with pytest.raises(runs.RunRefused, match="正在进行"):
