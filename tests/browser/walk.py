@@ -41,8 +41,8 @@ LINKS = [
     ("/transform/providers/", r"^/transform/providers/\d+/$"),
 ]
 # Playwright's default 30 s is a duration asserted by the back door: on a shared machine under
-# load the lenders' key-client list (14,000 firms) has taken 20 s to render. A page that never
-# answers still fails, after this.
+# load a page has taken 20 s to render (the lenders' list, before it was paginated). A page that
+# never answers still fails, after this.
 PATIENCE_MS = 180_000
 
 
