@@ -2,17 +2,23 @@
 process against a real `industrybrain serve` (its own process) on loopback.
 
     .venv/bin/python bench/load_calculator.py --data-dir /tmp/ib-demo [--users 20 --seconds 20]
+        [--workers 1 2]
 
 The data dir must hold a demo city (industrybrain demo-data); the enterprise user qiye1
 logs in and asks for its calculator. Baseline in the same run, same users and time: the
-login page (a template render with no engine). Prints p50/p95/p99 and requests per
-second for both, and the ratio; asserts nothing.
+login page (a template render with no engine). Each --workers value is one deployment,
+started in turn: 1 is `industrybrain serve` (waitress, one process), N > 1 is
+`industrybrain serve --workers N` (gunicorn, N processes), the deployment the README gives
+for a machine of N cores. Closed loop by default: each user asks again as soon as its answer
+arrives. Prints p50/p95/p99 and requests per second for both pages and every deployment, and
+the ratios; asserts nothing.
 """
 
 import argparse
 import http.cookiejar
 import os
 import random
+import shutil
 import socket
 import statistics
 import subprocess
@@ -39,6 +45,7 @@ def session(base, user, password):
                                    "csrfmiddlewaretoken": token}).encode()
     req = urllib.request.Request(base + "/login/", data, headers={"Referer": base + "/login/"})
     opener.open(req).read()
+    opener.cookies = {c.name: c.value for c in jar}
     return opener
 
 
@@ -69,6 +76,35 @@ def hammer(openers, url, seconds, think=0.0):
     return times, errors
 
 
+WRK_SCRIPT = """
+done = function(summary, latency, requests)
+  local e = summary.errors
+  io.write(string.format("RESULT %d %.6f %.6f %.6f %.6f %d\\n", summary.requests,
+    summary.duration / 1e6, latency:percentile(50) / 1e6, latency:percentile(95) / 1e6,
+    latency:percentile(99) / 1e6, e.connect + e.read + e.write + e.status + e.timeout))
+end
+"""
+
+
+def hammer_wrk(opener, url, seconds, users):
+    """The same closed loop driven by wrk (Debian's package: C, a fraction of the CPU of
+    Python threads, which on a 2-core machine would take a core from the server): ``users``
+    connections, each asking again as soon as its answer arrives. Returns (requests/s,
+    [p50, p95, p99] in seconds, errors)."""
+    import tempfile
+
+    cookie = "; ".join(f"{k}={v}" for k, v in opener.cookies.items())
+    with tempfile.NamedTemporaryFile("w", suffix=".lua") as script:
+        script.write(WRK_SCRIPT)
+        script.flush()
+        out = subprocess.run(["wrk", f"-t{min(users, 2)}", f"-c{users}", f"-d{seconds:g}s",
+                              "--timeout", "30s", "-s", script.name, "-H", f"Cookie: {cookie}",
+                              url], capture_output=True, text=True, check=True).stdout
+    fields = next(line for line in out.splitlines() if line.startswith("RESULT")).split()[1:]
+    n, duration, p50, p95, p99, errors = (float(f) for f in fields)
+    return n / duration, [p50, p95, p99], int(errors)
+
+
 def report(label, times, errors, seconds):
     q = statistics.quantiles(times, n=100) if len(times) > 1 else [times[0]] * 99
     print(f"{label}: {len(times):,} requests, {len(times) / seconds:.1f}/s, p50 "
@@ -83,48 +119,96 @@ def main():
     ap.add_argument("--url", help="an already running server (else one is started)")
     ap.add_argument("--users", type=int, default=20)
     ap.add_argument("--seconds", type=float, default=20)
-    ap.add_argument("--threads", type=int, default=8, help="waitress threads of the server")
+    ap.add_argument("--threads", type=int, default=8, help="threads per server process")
+    ap.add_argument("--workers", type=int, nargs="+", default=[1, 2],
+                    help="server processes, one deployment per value (1: waitress)")
     ap.add_argument("--think", type=float, default=0.0,
                     help="seconds a user reads between requests (0: ask again at once)")
+    ap.add_argument("--client", choices=["wrk", "python"],
+                    default="wrk" if shutil.which("wrk") else "python",
+                    help="the load generator: wrk (apt-get install wrk) or Python threads")
     ap.add_argument("--src", help="serve the code of another checkout's src/ (e.g. an older "
                                   "commit from `git archive`), for a before/after comparison")
     a = ap.parse_args()
     creds = dict(line.split("\t")[:2] for line in
                  (Path(a.data_dir) / "demo-users.txt").read_text(encoding="utf-8").splitlines())
-    server = None
-    base = a.url
-    if not base:
-        port = free_port()
-        env = {**os.environ, "IB_DATA_DIR": str(Path(a.data_dir).resolve())}
-        if a.src:
-            env["PYTHONPATH"] = str(Path(a.src).resolve())
-        server = subprocess.Popen([sys.executable, "-m", "industrybrain.cli", "serve", "--port",
-                                   str(port), "--threads", str(a.threads)], env=env, cwd="/",
-                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        base = f"http://127.0.0.1:{port}"
-        for _ in range(200):
-            try:
-                urllib.request.urlopen(base + "/login/", timeout=1)
-                break
-            except OSError:
-                time.sleep(0.2)
+    if a.client == "wrk" and a.think:
+        raise SystemExit("wrk drives a closed loop without think time: use --client python")
+    print(f"{a.users} users, {a.seconds:g} s a page, think {a.think:g} s, client {a.client}; "
+          f"{os.cpu_count()} cores; "
+          f"load average {os.getloadavg()[0]:.1f}", flush=True)
+    rows = []
+    for workers in ([None] if a.url else a.workers):
+        rows.append((workers, measure(a, creds, workers)))
+    print(f"\nload average at the end {os.getloadavg()[0]:.1f}")
+    print("\n| deployment | page | requests/s | p50 | p95 | p99 | errors |")
+    print("|---|---|---|---|---|---|---|")
+    for workers, result in rows:
+        name = ("given --url" if workers is None else "serve (waitress, 1 process)"
+                if workers == 1 else f"serve --workers {workers} (gunicorn)")
+        for page, (rate, q, errors) in result.items():
+            print(f"| {name} | {page} | {rate:.1f} | {q[49] * 1000:.0f} ms | "
+                  f"{q[94] * 1000:.0f} ms | {q[98] * 1000:.0f} ms | {errors} |")
+    if len(rows) > 1:
+        one = rows[0][1]["calculator"]
+        for workers, result in rows[1:]:
+            r = result["calculator"]
+            print(f"calculator with {workers} processes against 1: {r[0] / one[0]:.2f}x the "
+                  f"requests/s, p95 {r[1][94] / one[1][94]:.2f}x")
+
+
+def start(a, workers):
+    port = free_port()
+    env = {**os.environ, "IB_DATA_DIR": str(Path(a.data_dir).resolve())}
+    if a.src:
+        env["PYTHONPATH"] = str(Path(a.src).resolve())
+    server = subprocess.Popen([sys.executable, "-m", "industrybrain.cli", "serve", "--port",
+                               str(port), "--threads", str(a.threads), "--workers",
+                               str(workers)], env=env, cwd="/", stdout=subprocess.DEVNULL,
+                              stderr=subprocess.DEVNULL)
+    base = f"http://127.0.0.1:{port}"
+    for _ in range(300):
+        try:
+            urllib.request.urlopen(base + "/login/", timeout=1)
+            return server, base
+        except OSError:
+            time.sleep(0.2)
+    server.terminate()
+    raise SystemExit(f"the server with {workers} processes did not answer in 60 s")
+
+
+def measure(a, creds, workers):
+    server, base = (None, a.url) if workers is None else start(a, workers)
     try:
         openers = [session(base, "qiye1", creds["qiye1"]) for _ in range(a.users)]
-        t = time.perf_counter()
-        calc = openers[0].open(base + "/policies/calculator/")
-        url = calc.geturl()
-        calc.read()
-        print(f"calculator {url} (first view, cold: {1000 * (time.perf_counter() - t):.0f} ms)")
-        base_times, base_err = hammer(openers, base + "/login/", a.seconds, a.think)
-        b95 = report("baseline /login/", base_times, base_err, a.seconds)
-        times, errors = hammer(openers, url, a.seconds, a.think)
-        c95 = report(f"calculator, {a.users} users, think {a.think:g} s", times, errors, a.seconds)
-        print(f"ratio p95 calculator / baseline = {c95 / b95:.1f}")
+        # every user's first view (each process's first: its pack and interpreter load)
+        url = None
+        for opener in openers:
+            with opener.open(base + "/policies/calculator/") as calc:
+                url = calc.geturl()
+                calc.read()
+        label = "given server" if workers is None else f"{workers} process(es)"
+        result = {}
+        for page, target in (("baseline /login/", base + "/login/"), ("calculator", url)):
+            if a.client == "wrk":
+                rate, (p50, p95, p99), errors = hammer_wrk(openers[0], target, a.seconds,
+                                                           a.users)
+                q = [0.0] * 99
+                q[49], q[94], q[98] = p50, p95, p99
+                print(f"{label}, {page}: {rate:.1f}/s, p50 {p50 * 1000:.0f} ms, p95 "
+                      f"{p95 * 1000:.0f} ms, p99 {p99 * 1000:.0f} ms, errors {errors}",
+                      flush=True)
+                result[page] = (rate, q, errors)
+                continue
+            times, errors = hammer(openers, target, a.seconds, a.think)
+            report(f"{label}, {page}", times, errors, a.seconds)
+            q = statistics.quantiles(times, n=100) if len(times) > 1 else [times[0]] * 99
+            result[page] = (len(times) / a.seconds, q, len(errors))
+        return result
     finally:
         if server:
             server.terminate()
-            server.wait(timeout=10)
-
+            server.wait(timeout=15)
 
 if __name__ == "__main__":
     main()

@@ -1,6 +1,8 @@
 """Across processes: a server keeps the cockpit per data version in its own memory; an
 import run by another process (the CLI) shows on the server's very next request, because
-the version lives in the database, bumped in the import's transaction.
+the version lives in the database, bumped in the import's transaction. The same holds for
+the multi-process deployment (`serve --workers 2`: gunicorn, two processes, each with its
+own memory), which also answers an enterprise's calculator.
 
 Real processes on a database of their own: a SQLite file, or, when the suite runs on
 PostgreSQL (DATABASE_URL), a database named after it with ``_procs`` appended, created
@@ -81,7 +83,8 @@ def _query(env, tmp_path, sql):
         db.close()
 
 
-def test_an_import_in_another_process_shows_on_the_servers_next_request(tmp_path):
+@pytest.mark.parametrize("workers", [1, 2])
+def test_an_import_in_another_process_shows_on_the_servers_next_request(tmp_path, workers):
     env = _own_database(tmp_path)
     subprocess.run([str(BIN / "industrybrain"), "demo-data", "--enterprises", "300"], env=env,
                    check=True, capture_output=True, timeout=600)
@@ -93,7 +96,8 @@ def test_an_import_in_another_process_shows_on_the_servers_next_request(tmp_path
         "WHERE t.code = 'high_tech') ORDER BY id LIMIT 1")
     year = _query(env, tmp_path, "SELECT latest_year FROM targets_refreshrun ORDER BY id DESC")
     port = _free_port()
-    server = subprocess.Popen([str(BIN / "industrybrain"), "serve", "--port", str(port)], env=env,
+    server = subprocess.Popen([str(BIN / "industrybrain"), "serve", "--port", str(port),
+                               "--workers", str(workers)], env=env,
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     base = f"http://127.0.0.1:{port}"
     try:
@@ -113,7 +117,17 @@ def test_an_import_in_another_process_shows_on_the_servers_next_request(tmp_path
         done = subprocess.run([str(BIN / "industrybrain"), "import", "designations", str(path)],
                               env=env, capture_output=True, text=True, timeout=300)
         assert done.returncode == 0, done.stdout + done.stderr
-        assert _high_tech(admin, base) == before + 1
+        # every process sees it (a new connection a request: the processes share the accepts)
+        assert {_high_tech(admin, base) for _ in range(4 * workers)} == {before + 1}
+        firm = _login(base, "qiye1", creds["qiye1"])
+        name = _query(env, tmp_path, "SELECT e.name FROM enterprises_enterprise e JOIN "
+                      "accounts_profile p ON p.enterprise_id = e.id JOIN auth_user u ON "
+                      "u.id = p.user_id WHERE u.username = 'qiye1'")
+        for _ in range(2 * workers):
+            with firm.open(base + "/policies/calculator/", timeout=120) as page:
+                html = page.read().decode()
+                assert page.status == 200 and "/policies/calculator/" in page.geturl()
+            assert name in html and "登峰" in html
     finally:
         server.terminate()
         server.wait(timeout=30)
