@@ -15,10 +15,10 @@ from collections.abc import Iterable
 
 import numpy as np
 import pyarrow as pa
-import pyarrow.compute as pc
 
 from ..model import Pack
 from . import interpreter
+from .columnar import base_columns
 
 
 def kept_values(pack: Pack, year: int, checked: dict[str, pa.Table], ids: Iterable[int],
@@ -31,19 +31,15 @@ def kept_values(pack: Pack, year: int, checked: dict[str, pa.Table], ids: Iterab
     wanted = None if policies is None else set(policies)
     chosen = [p for p in run.policies if wanted is None or p.id in wanted]
     want = pa.array(np.unique(np.fromiter(ids, np.int64)), pa.int64())
-    ents, figs, dess = (checked[k].filter(pc.is_in(checked[k]["enterprise_id"], value_set=want))
-                        .to_pylist() for k in ("enterprises", "figures", "designations"))
-    figs_of: dict[int, list[dict]] = {}
-    for r in figs:
-        figs_of.setdefault(r["enterprise_id"], []).append(r)
-    des_of: dict[int, list[dict]] = {}
-    for r in dess:
-        des_of.setdefault(r["enterprise_id"], []).append(r)
-    out = {}
-    for ent in ents:
-        eid = ent["enterprise_id"]
-        b = run.features.base(ent, figs_of.get(eid, []), des_of.get(eid, []), data_since)
-        out[eid] = {p.id: {c: b[c] for c in p.columns} for p in chosen}
+    # Column by column over the chosen enterprises (engine/interpret/columnar.py), not one
+    # Python pass per enterprise: at a city's scale the pass was ~90 µs an enterprise.
+    eids, cols = base_columns(run.features, checked, want, data_since)
+    out: dict[int, dict[str, dict]] = {eid: {} for eid in eids}
+    for p in chosen:  # one policy's dicts at a time: dict(zip()) is the cheap way to build them
+        names = p.columns
+        for eid, vals in zip(eids, zip(*(cols[c] for c in names), strict=True) if names
+                             else ((),) * len(eids), strict=True):
+            out[eid][p.id] = dict(zip(names, vals, strict=True))
     return out
 
 

@@ -252,6 +252,7 @@ def test_kept_values_write_the_same_row_again(firms, data_since, reform):
     """What a proposal would keep (plain JSON) writes the row again, word for word; a figure
     changed afterwards changes nothing in it."""
     from industrybrain.engine.interpret import interpreter
+    from industrybrain.engine.interpret.kept import kept_values
 
     pack = REFORMS[reform]
     ent, fig, des = _edge_tables(firms)
@@ -259,13 +260,20 @@ def test_kept_values_write_the_same_row_again(firms, data_since, reform):
             for r in evaluate_rows(pack, 2022, ent, fig, des, data_since=data_since)}
     run = interpreter(pack, 2022)
     figs = fig.to_pylist()
+    _, checked, bad = checked_inputs(pack, 2022, ent, fig, des)
+    # The column-by-column kept values of the whole batch (engine/interpret/columnar.py).
+    batch = kept_values(pack, 2022, checked, [e for e in ent["enterprise_id"].to_pylist()
+                                              if e not in bad], data_since)
     for e in ent.to_pylist():
         mine = [r for r in figs if r["enterprise_id"] == e["enterprise_id"]]
         if any(rows[(e["enterprise_id"], p.id)]["status"] == "invalid_data"
                for p in run.policies):
             continue
         dess = [r for r in des.to_pylist() if r["enterprise_id"] == e["enterprise_id"]]
-        kept = json.loads(json.dumps(run.kept(e, mine, dess, data_since)))
+        alone = run.kept(e, mine, dess, data_since)
+        assert batch[e["enterprise_id"]] == alone
+        assert json.dumps(batch[e["enterprise_id"]]) == json.dumps(alone)
+        kept = json.loads(json.dumps(alone))
         for row in mine:  # the data change after the proposal
             row["revenue"] = None if row["revenue"] is None else row["revenue"] + 1
         for pid, values in kept.items():
@@ -304,10 +312,12 @@ def test_a_citys_kept_values_write_the_batch_rows(seed, missing, data_since, yea
         pack, year, ent, fig, des, explain="all", data_since=data_since).to_pylist()}
     run = interpreter(pack, year)
     rows = {k: t.to_pylist() for k, t in checked.items()}
-    for eid in sorted(ids)[:5]:  # the firm alone, as the calculator keeps it
+    for eid in sorted(ids):  # the firm alone, as the calculator keeps it
         alone = [[r for r in rows[k] if r["enterprise_id"] == eid]
                  for k in ("enterprises", "figures", "designations")]
-        assert kept[eid] == run.kept(alone[0][0], alone[1], alone[2], data_since)
+        one = run.kept(alone[0][0], alone[1], alone[2], data_since)
+        assert kept[eid] == one
+        assert json.dumps(kept[eid]) == json.dumps(one)  # the same types: True is not 1
     for eid, pid in picked:
         if eid in bad:
             continue
