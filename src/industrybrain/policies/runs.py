@@ -385,12 +385,14 @@ def store(run: Run, pack, result: pa.Table, snap, job: _Job | None = None) -> di
         with transaction.atomic():
             # A key taken since the read (an application approved meanwhile) is skipped by
             # the database, not overwritten.
-            _raw_insert(Award, chunk, AWARD_KEY, fixed={
+            # RETURNING names the rows this insert made (a skipped key returns nothing):
+            # no second query to find them.
+            made = _raw_insert(Award, chunk, AWARD_KEY, fixed={
                 "year": run.year, "source": Award.Source.RUN, "pack_id": run.pack_id,
                 "pack_version": run.pack_version, "run_id": run.pk, "reason": "",
                 "first_approver_id": None, "first_approved_at": None},
-                ready=("inputs", "kept"))
-            made = _made_by(run, chunk)
+                ready=("inputs", "kept"),
+                returning=("enterprise_id", "policy_id", "status"))
             counts["created"] += len(made)
             counts["kept_application"] += len(chunk) - len(made)
             counts["messages"] += _award_messages(
@@ -459,7 +461,7 @@ _PLAIN = {"CharField", "TextField", "BigIntegerField", "PositiveSmallIntegerFiel
 
 
 def _raw_insert(model, objs, key: list[str], fixed: dict | None = None,
-                ready: tuple[str, ...] = ()) -> None:
+                ready: tuple[str, ...] = (), returning: tuple[str, ...] = ()) -> list:
     """Insert ``objs`` (model instances, or anything with the fields' attributes); a row
     whose ``key`` is taken (an application approved since the read, a message already
     written) is skipped by the database, not overwritten. What
@@ -467,14 +469,16 @@ def _raw_insert(model, objs, key: list[str], fixed: dict | None = None,
     the store's time), and stricter on SQLite: only that key is skipped (ON CONFLICT on
     it), where INSERT OR IGNORE also skipped a row that broke a check constraint (money on
     an unpriced award). ``fixed``: the values every row shares, by attribute name;
-    ``ready``: attributes whose values are already as the database stores them (JSON text)."""
+    ``ready``: attributes whose values are already as the database stores them (JSON text);
+    ``returning``: columns of the rows actually inserted, returned as tuples (INSERT ...
+    RETURNING: SQLite >= 3.35 and PostgreSQL), else an empty list."""
     from operator import attrgetter
 
     from django.db import connection
 
     objs = list(objs)
     if not objs:
-        return
+        return []
     fixed = fixed or {}
     now = timezone.now()
     varying, constant, values = [], [], []
@@ -514,12 +518,27 @@ def _raw_insert(model, objs, key: list[str], fixed: dict | None = None,
     table = q(model._meta.db_table)
     columns = ", ".join(q(f.column) for f in varying + constant)
     target = ", ".join(q(model._meta.get_field(n).column) for n in key)
+    back = (" RETURNING " + ", ".join(q(model._meta.get_field(n).column) for n in returning)
+            if returning else "")
+    width = len(varying) + len(constant)
+    one = f"({', '.join(['%s'] * width)})"
     with connection.cursor() as cur:
         if connection.vendor != "postgresql":
-            cur.executemany(f"INSERT INTO {table} ({columns}) "
-                            f"VALUES ({', '.join(['%s'] * (len(varying) + len(constant)))}) "
-                            f"ON CONFLICT ({target}) DO NOTHING", [row(o) for o in objs])
-            return
+            head = f"INSERT INTO {table} ({columns}) VALUES "
+            tail_sql = f" ON CONFLICT ({target}) DO NOTHING"
+            if not returning:
+                cur.executemany(head + one + tail_sql, [row(o) for o in objs])
+                return []
+            # executemany drops RETURNING rows: multi-row VALUES statements instead, as
+            # many rows each as the bound-parameter limit allows.
+            per = max(1, (connection.features.max_query_params or 999) // width)
+            made = []
+            for i in range(0, len(objs), per):
+                part = objs[i:i + per]
+                params = [v for o in part for v in row(o)]
+                cur.execute(head + ", ".join([one] * len(part)) + tail_sql + back, params)
+                made.extend(tuple(r) for r in cur.fetchall())
+            return made
         # PostgreSQL: COPY into a scratch table of the same columns, then one INSERT ...
         # SELECT with the same conflict rule (COPY itself cannot skip a taken key).
         stage = q(f"ib_stage_{uuid.uuid4().hex[:12]}")
@@ -529,18 +548,10 @@ def _raw_insert(model, objs, key: list[str], fixed: dict | None = None,
             for o in objs:
                 copy.write_row(row(o))
         cur.execute(f"INSERT INTO {table} ({columns}) SELECT {columns} FROM {stage} "
-                    f"ON CONFLICT ({target}) DO NOTHING")
+                    f"ON CONFLICT ({target}) DO NOTHING" + back)
+        made = [tuple(r) for r in cur.fetchall()] if returning else []
         cur.execute(f"DROP TABLE {stage}")
-
-
-def _made_by(run, chunk) -> list:
-    """The awards of ``chunk`` that this run's insert created (ignore_conflicts sets no pks)."""
-    keys = {(a.enterprise_id, a.policy_id) for a in chunk}
-    got = Award.objects.filter(run=run, year=run.year, source=Award.Source.RUN,
-                               enterprise_id__in={k[0] for k in keys},
-                               policy_id__in={k[1] for k in keys}).values_list(
-        "enterprise_id", "policy_id", "status")
-    return [(e, p, st) for e, p, st in got if (e, p) in keys]
+        return made
 
 
 def _keyed(awards) -> list:
@@ -554,9 +565,9 @@ def _award_messages(run, pack, keys, texts) -> int:
     msgs = push.award_messages(run.year, [(pack.policy(k[1]), texts[k]) for k in keys])
     if not msgs:
         return 0
-    before = Message.objects.filter(year=run.year, kind=Message.Kind.AWARD).count()
-    _raw_insert(Message, msgs, MESSAGE_KEY)
-    return Message.objects.filter(year=run.year, kind=Message.Kind.AWARD).count() - before
+    # The rows RETURNING gives are the ones written (a message already there is skipped):
+    # no counting of the year's messages before and after.
+    return len(_raw_insert(Message, msgs, MESSAGE_KEY, returning=("id",)))
 
 
 def _json(text):
