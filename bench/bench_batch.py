@@ -21,6 +21,7 @@ asserts nothing.
 """
 
 import argparse
+import json
 import os
 import sys
 import tempfile
@@ -33,6 +34,7 @@ parser.add_argument("--year", type=int, default=2022)
 parser.add_argument("--keep", help="IB_DATA_DIR to reuse (SQLite): the city is loaded once")
 parser.add_argument("--database-url", help="PostgreSQL (default: SQLite, or DATABASE_URL)")
 parser.add_argument("--repeat", type=int, default=3, help="bare read / snapshot pairs")
+parser.add_argument("--json", help="also write the figures to this file (bench/goals.py reads it)")
 args = parser.parse_args()
 if args.database_url:
     os.environ["DATABASE_URL"] = args.database_url
@@ -172,6 +174,13 @@ def main():
         f"{insert:.2f} s; store / bare insert = {tm['store'] / insert:.2f}")
     say(f"(e) total: first run {total:.2f} s (push {tm['push']:.2f} s), "
         f"re-run {total2:.2f} s; re-run / first run = {total2 / total:.2f}")
+    if args.json:
+        with open(args.json, "w", encoding="utf-8") as f:
+            json.dump({"database": engine, "enterprises": args.enterprises, "total": total,
+                       "rerun": total2, "bare_read": read, "snapshot": snap,
+                       "bare_insert": insert, "store": tm["store"], "engine": tm["engine"],
+                       "push": tm["push"], "snapshot_in_run": tm["snapshot"],
+                       "created": first.counts["created"]}, f)
 
 
 main()

@@ -314,7 +314,16 @@ def main() -> None:
                         help="methods to leave out (openfisca, engine4_relevant, pack_none, ...)")
     parser.add_argument("--data", type=Path,
                         help="keep the generated cities here and reuse them on the next run")
+    parser.add_argument("--json", type=Path, help="also write the figures to this file")
+    parser.add_argument("--goals", action="store_true",
+                        help="measure every goal of issue 12 and print one table "
+                             "(bench/goals.py; see its --help)")
     parser.add_argument("--child", nargs=3, help=argparse.SUPPRESS)
+    if "--goals" in sys.argv[1:]:
+        import goals
+
+        goals.main([a for a in sys.argv[1:] if a != "--goals"])
+        return
     args = parser.parse_args()
     if args.child:
         print(json.dumps(child(args.child[0], Path(args.child[1]), args.repeat,
@@ -369,6 +378,8 @@ def main() -> None:
                                   f"{r['rules']:.2f} + result {r['table']:.2f} s)")
             print(f"| {labels[method]} | {r['seconds']:.3f} s | {r['seconds'] / numpy_s:.1f}× "
                   f"| {r['rss_mb']:,.0f} MB (inputs {r['rss_inputs_mb']:,.0f} MB) |")
+        if args.json:
+            args.json.write_text(json.dumps({"firms": args.firms, "results": results}))
         r = results.get("pack_wide")
         if r is not None:
             print(f"\n| whole pack, wide, decisions, {args.firms:,} firms | time | peak memory "

@@ -118,6 +118,7 @@ def main() -> None:
     parser.add_argument("--cold", type=int, default=9, help="fresh processes per path")
     parser.add_argument("--seed", type=int, default=12)
     parser.add_argument("--holes", type=float, default=0.02)
+    parser.add_argument("--json", help="also write the figures to this file (bench/goals.py)")
     args = parser.parse_args()
 
     import numpy as np
@@ -169,6 +170,11 @@ def main() -> None:
             figures[name] = (wm, wp, cm, cp)
             print(f"| {label} | {wm * 1000:.2f} ms | {wp * 1000:.2f} ms | {cm * 1000:.0f} ms "
                   f"| {cp * 1000:.0f} ms | {wc * 1000:.2f} / {wcp * 1000:.2f} / {cc * 1000:.0f} ms |")
+        if args.json:
+            Path(args.json).write_text(json.dumps({
+                name: dict(zip(("warm", "warm_p95", "cold", "cold_p95"), f, strict=True))
+                | {"cold_cpu": stats(times[f"{name}_cpu"])[0]}
+                for name, f in figures.items()}))
         i, d = figures["interpreter"], figures["duckdb"]
         print(f"\nDuckDB / interpreter: warm {d[0] / i[0]:.0f}x (median), {d[1] / i[1]:.0f}x "
               f"(p95); cold {d[2] / i[2]:.1f}x (median). Warm over {len(result['interpreter'][0])}"

@@ -257,6 +257,7 @@ def main() -> None:
     parser.add_argument("--memory-max", type=int, default=1_000_000,
                         help="largest city also decided whole in memory (the baseline)")
     parser.add_argument("--make-only", action="store_true")
+    parser.add_argument("--json", type=Path, help="also write the figures to this file")
     parser.add_argument("--child", nargs=3, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
@@ -310,8 +311,9 @@ def main() -> None:
               f"{r['seconds']:.1f} s | {r['seconds'] / n * 1e6:.2f} | {r['rss_mb']:,.0f} MB | "
               f"{r['rows']:,} |", flush=True)
     ok = [n for n in sizes if "error" not in rows[n]]
+    record = {"stream": {str(n): r for n, r in rows.items()}, "exponent": None, "spark": {}}
     if len(ok) >= 2:
-        b = exponent(ok, [rows[n]["seconds"] for n in ok])
+        b = record["exponent"] = exponent(ok, [rows[n]["seconds"] for n in ok])
         print(f"\nfitted exponent of time vs firms over {ok[0]:,}–{ok[-1]:,}: {b:.2f} "
               "(1 = linear)")
     for n in args.spark:
@@ -342,6 +344,9 @@ def main() -> None:
                   f"| {peak} |", flush=True)
         if "error" not in duck:
             print("Spark's decisions == DuckDB's, per firm and policy")
+        record["spark"][str(n)] = {"spark": r, "duckdb": duck}
+    if args.json:
+        args.json.write_text(json.dumps(record))
 
 
 if __name__ == "__main__":

@@ -16,6 +16,7 @@ the ratios; asserts nothing.
 
 import argparse
 import http.cookiejar
+import json
 import os
 import random
 import shutil
@@ -127,6 +128,7 @@ def main():
     ap.add_argument("--client", choices=["wrk", "python"],
                     default="wrk" if shutil.which("wrk") else "python",
                     help="the load generator: wrk (apt-get install wrk) or Python threads")
+    ap.add_argument("--json", help="also write the figures to this file (bench/goals.py)")
     ap.add_argument("--src", help="serve the code of another checkout's src/ (e.g. an older "
                                   "commit from `git archive`), for a before/after comparison")
     a = ap.parse_args()
@@ -149,6 +151,13 @@ def main():
         for page, (rate, q, errors) in result.items():
             print(f"| {name} | {page} | {rate:.1f} | {q[49] * 1000:.0f} ms | "
                   f"{q[94] * 1000:.0f} ms | {q[98] * 1000:.0f} ms | {errors} |")
+    if a.json:
+        with open(a.json, "w", encoding="utf-8") as f:
+            json.dump({"users": a.users, "client": a.client, "deployments": [
+                {"workers": w, **{page: {"rate": rate, "p50": q[49], "p95": q[94],
+                                         "p99": q[98], "errors": e}
+                                  for page, (rate, q, e) in result.items()}}
+                for w, result in rows]}, f)
     if len(rows) > 1:
         one = rows[0][1]["calculator"]
         for workers, result in rows[1:]:
