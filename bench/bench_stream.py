@@ -148,7 +148,8 @@ def _jvm_peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
 
 
-def child(method: str, data: Path, out: Path, chunk: int, repeat: int) -> dict:
+def child(method: str, data: Path, out: Path, chunk: int, repeat: int,
+          workers: int | None = None) -> dict:
     from industrybrain.engine import load_pack
 
     pack = load_pack("changzhou_2022")
@@ -165,7 +166,8 @@ def child(method: str, data: Path, out: Path, chunk: int, repeat: int) -> dict:
         if method == "stream":
             from industrybrain.engine.stream import decide_parquet
 
-            done = decide_parquet(pack, YEAR, data, out, data_since=DATA_SINCE, chunk=chunk)
+            done = decide_parquet(pack, YEAR, data, out, data_since=DATA_SINCE, chunk=chunk,
+                                  workers=workers)
             info = {"rows": done.rows, "ranges": done.ranges, "parts": done.seconds}
         elif method == "spark":
             from industrybrain.engine import spark_job
@@ -193,9 +195,11 @@ def child(method: str, data: Path, out: Path, chunk: int, repeat: int) -> dict:
     return {"seconds": float(np.median(times)), "rss_mb": _peak_mb(), **info}
 
 
-def measure(method: str, data: Path, out: Path, chunk: int, repeat: int) -> dict:
+def measure(method: str, data: Path, out: Path, chunk: int, repeat: int,
+            workers: int | None = None) -> dict:
+    more = [] if workers is None else ["--workers", str(workers)]
     proc = subprocess.run([sys.executable, __file__, "--child", method, str(data), str(out),
-                           "--chunk", str(chunk), "--repeat", str(repeat)],
+                           "--chunk", str(chunk), "--repeat", str(repeat), *more],
                           capture_output=True, text=True)
     if proc.returncode:
         return {"error": (proc.stderr.strip().splitlines() or ["failed"])[-1]}
@@ -251,6 +255,8 @@ def main() -> None:
     parser.add_argument("--block", type=int, default=1_000_000)
     parser.add_argument("--chunk", type=int, default=1_000_000)
     parser.add_argument("--repeat", type=int, default=1)
+    parser.add_argument("--workers", type=int, default=None,
+                        help="the stream's ranges decided at once (default: the stream's own)")
     parser.add_argument("--spark", type=int, nargs="*", default=[1_000_000],
                         help="city sizes for the Spark wide job (none: skip Spark)")
     parser.add_argument("--buckets", type=int, default=16, help="Spark's enterprise buckets")
@@ -262,7 +268,7 @@ def main() -> None:
     args = parser.parse_args()
     if args.child:
         print(json.dumps(child(args.child[0], Path(args.child[1]), Path(args.child[2]),
-                               args.chunk, args.repeat)))
+                               args.chunk, args.repeat, args.workers)))
         return
     sizes = sorted(args.sizes)
     paths = cities(sorted(set(sizes) | set(args.spark)), args.data, args.block)
@@ -272,7 +278,8 @@ def main() -> None:
     out.mkdir(exist_ok=True)
     small = paths[sizes[0]]
     # Agreement first: streamed == in memory == DuckDB on the smallest city, per firm.
-    measure("stream", small, out / "stream_small.parquet", args.chunk // 10 or 1, 1)
+    measure("stream", small, out / "stream_small.parquet", args.chunk // 10 or 1, 1,
+            args.workers)
     memory = measure("memory", small, out / "memory_small.parquet", 0, 1)
     if "error" in memory:
         raise SystemExit(f"in-memory wide run failed: {memory['error']}")
@@ -282,15 +289,20 @@ def main() -> None:
     print(f"streamed == in-memory wide == DuckDB, per firm and policy, on {sizes[0]:,} firms "
           f"(ranges of {args.chunk // 10 or 1:,})")
 
+    from industrybrain.engine.stream import default_workers
+
+    workers = default_workers() if args.workers is None else args.workers
     load = os.getloadavg()
     print(f"\nmachine: {os.cpu_count()} cores, load {load[0]:.1f} {load[1]:.1f} {load[2]:.1f}; "
-          f"ranges of {args.chunk:,} firms; median of {args.repeat} per fresh process")
+          f"ranges of {args.chunk:,} firms, {workers} at once; median of {args.repeat} per "
+          "fresh process")
     print("\n| whole pack, decisions, streamed from Parquet | time | s per M firms | "
           "peak memory | rows |")
     print("|---|---|---|---|---|")
     rows = {}
     for n in sizes:
-        r = measure("stream", paths[n], out / f"stream_{n}.parquet", args.chunk, args.repeat)
+        r = measure("stream", paths[n], out / f"stream_{n}.parquet", args.chunk, args.repeat,
+                    args.workers)
         rows[n] = r
         if "error" in r:
             print(f"| {n:,} firms | not run: {r['error']} | | | |", flush=True)
@@ -311,7 +323,8 @@ def main() -> None:
               f"{r['seconds']:.1f} s | {r['seconds'] / n * 1e6:.2f} | {r['rss_mb']:,.0f} MB | "
               f"{r['rows']:,} |", flush=True)
     ok = [n for n in sizes if "error" not in rows[n]]
-    record = {"stream": {str(n): r for n, r in rows.items()}, "exponent": None, "spark": {}}
+    record = {"stream": {str(n): r for n, r in rows.items()}, "exponent": None, "spark": {},
+              "workers": workers}
     if len(ok) >= 2:
         b = record["exponent"] = exponent(ok, [rows[n]["seconds"] for n in ok])
         print(f"\nfitted exponent of time vs firms over {ok[0]:,}–{ok[-1]:,}: {b:.2f} "

@@ -134,7 +134,8 @@ def stream(a, tmp: Path, rows: dict[str, Row]) -> None:
     big = str(sizes[-1])
     r = got["stream"].get(big, {})
     if "seconds" in r:
-        s.measured = (f"{sizes[-1]:,} firms: {r['seconds']:.1f} s, {r['rss_mb']:,.0f} MB; "
+        s.measured = (f"{sizes[-1]:,} firms: {r['seconds']:.1f} s, {r['rss_mb']:,.0f} MB "
+                      f"({got.get('workers', 1)} ranges at once); "
                       f"exponent {got['exponent']:.2f} over {sizes[0]:,}–{sizes[-1]:,}")
         one = got["stream"].get(str(sizes[1]), {})
         if "seconds" in one:
