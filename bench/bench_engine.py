@@ -117,7 +117,7 @@ def _wide(method: str, data: Path, repeat: int) -> tuple[dict, dict]:
                                    invalid=np.fromiter(bad, np.int64) if bad else None)
         t4 = time.perf_counter()
         if method == "pack_wide":  # everything a reviewer needs: the selected rows' values
-            out["kept_firms"] = _kept(pack, year, checked, bad, narrow)
+            out["kept_firms"] = _kept(pack, plan, year, checked, bad, wide, found)
         t5 = time.perf_counter()
         for key, a, b in (("check", t0, t1), ("pivot", t1, t2), ("rules", t2, t3),
                           ("table", t3, t4), ("kept", t4, t5)):
@@ -146,23 +146,18 @@ def _wide(method: str, data: Path, repeat: int) -> tuple[dict, dict]:
     return out | {"seconds": seconds}, mr.from_engine(part, ids)
 
 
-def _kept(pack, year: int, checked, bad, narrow) -> int:
+def _kept(pack, plan, year: int, checked, bad, wide, found) -> int:
     """The kept values (engine/interpret/kept.py) of the enterprises with a row a run
-    stores or a reviewer reads: eligible with an amount, unpriced, near miss."""
-    import pyarrow as pa
-    import pyarrow.compute as pc
+    stores or a reviewer reads (eligible with an amount, unpriced, near miss; chosen from
+    the decisions with ``wide.read_rows``, as a run chooses them)."""
+    from industrybrain.engine import wide as W
+    from industrybrain.engine.interpret.kept import kept_columns
 
-    from industrybrain.engine.interpret.kept import kept_values
-
-    status = narrow["status"].cast(pa.string())
-    pick = pc.or_(pc.or_(pc.and_(pc.equal(status, "eligible"),
-                                 pc.greater(pc.fill_null(narrow["amount_yuan"], 0), 0)),
-                         pc.is_in(status, pa.array(["insufficient_data", "amount_pending"]))),
-                  narrow["near_miss"])
-    ids = np.unique(narrow["enterprise_id"].filter(pick).to_numpy())
+    ids = wide.ids[W.read_rows(plan, wide, found).any(axis=0)]
     if bad:
         ids = ids[~np.isin(ids, np.fromiter(bad, np.int64))]
-    return len(kept_values(pack, year, checked, ids.tolist(), DATA_SINCE))
+    # As Arrow columns: a dict is made only for a row someone opens (KeptColumns.rows).
+    return len(kept_columns(pack, year, checked, ids, DATA_SINCE))
 
 
 def child(method: str, data: Path, repeat: int, out_dir: Path) -> dict:
@@ -390,7 +385,7 @@ def main() -> None:
             else:
                 print(f"| from the Arrow tables: check {r['check']:.2f} + pivot "
                       f"{r['pivot']:.2f} + rules {r['rules']:.2f} + narrow result "
-                      f"{r['table']:.2f} + kept values of {r['kept_firms']:,} firms "
+                      f"{r['table']:.2f} + kept values (Arrow columns) of {r['kept_firms']:,} firms "
                       f"{r['kept']:.2f} s | "
                       f"{r['seconds']:.2f} s | {r['rss_mb']:,.0f} MB "
                       f"(inputs {r['rss_inputs_mb']:,.0f} MB) | {r['rows']:,} |")

@@ -105,7 +105,7 @@ def rules_and_pack(a, tmp: Path, rows: dict[str, Row]) -> None:
     if pw and "error" not in pw:
         p.measured = (f"{pw['seconds']:.2f} s, {pw['rss_mb']:,.0f} MB (check {pw['check']:.2f} + "
                       f"pivot {pw['pivot']:.2f} + rules {pw['rules']:.2f} + result "
-                      f"{pw['table']:.2f} + kept values of {pw['kept_firms']:,} firms "
+                      f"{pw['table']:.2f} + kept values (Arrow columns) of {pw['kept_firms']:,} firms "
                       f"{pw['kept']:.2f} s)")
         decided = pw["seconds"] - pw["kept"]
         p.baseline = (f"decisions alone {decided:.2f} s; numpy's four rules {numpy_s:.3f} s")

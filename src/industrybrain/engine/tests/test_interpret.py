@@ -293,7 +293,7 @@ def test_a_citys_kept_values_write_the_batch_rows(seed, missing, data_since, yea
     batch's rows, words and inputs JSON included."""
     from industrybrain.engine import wide
     from industrybrain.engine.interpret import interpreter
-    from industrybrain.engine.interpret.kept import kept_values
+    from industrybrain.engine.interpret.kept import kept_columns, kept_values
 
     pack = REFORMS[reform]
     ent, fig, des = snapshot(120, years=range(2016, year + 1), seed=seed, missing=missing,
@@ -308,6 +308,10 @@ def test_a_citys_kept_values_write_the_batch_rows(seed, missing, data_since, yea
     ids = {e for e, _ in picked if e not in bad}
     kept = kept_values(pack, year, checked, ids, data_since)
     assert set(kept) == ids
+    # Read row by row from the Arrow columns (what a run does), a firm not held left out.
+    held = kept_columns(pack, year, checked, ids, data_since)
+    asked = sorted(picked) + [(max(ids) + 1, next(iter(held.policies)))]
+    assert held.rows(asked) == {(e, p): kept[e][p] for e, p in picked if e not in bad}
     duck = {(r["enterprise_id"], r["policy_id"]): r for r in evaluate(
         pack, year, ent, fig, des, explain="all", data_since=data_since).to_pylist()}
     run = interpreter(pack, year)

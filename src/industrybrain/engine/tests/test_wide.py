@@ -294,6 +294,35 @@ def test_the_narrow_table_holds_the_same_decisions_without_text_columns():
     assert sorted(rows, key=key) == full.select(DECISION).to_pylist()
 
 
+@SOME
+@given(st.integers(0, 2**31), st.sampled_from([0.0, 0.3]), st.sampled_from([None, 2016]),
+       st.sampled_from(list(REFORMS)))
+def test_the_rows_a_reviewer_reads_are_chosen_from_the_decisions(seed, missing, data_since,
+                                                                 reform):
+    """read_rows picks, straight from the decisions, the rows of the narrow result (whose
+    decisions equal the DuckDB backend's: above) that pay an amount, are unpriced or are
+    near misses, and only those."""
+    from industrybrain.engine.wide import read_rows
+
+    pack = REFORMS[reform]
+    ent, fig, des = snapshot(150, seed=seed, missing=missing, giants=30)
+    plan = compile_pack(pack, 2022)
+    wide, decisions = decide(plan, 2022, {"enterprises": ent, "figures": fig,
+                                          "designations": des}, data_since=data_since)
+    narrow = decisions_table(plan, wide, decisions, order="enterprise")
+    want = {(r["enterprise_id"], r["policy_id"]) for r in narrow.to_pylist()
+            if r["near_miss"] or r["status"] in ("amount_pending", "insufficient_data")
+            or (r["status"] == "eligible" and (r["amount_yuan"] or 0) > 0)}
+    chosen = read_rows(plan, wide, decisions)
+    got = {(int(wide.ids[j]), plan.policy_ids[i]) for i, j in zip(*np.nonzero(chosen), strict=True)}
+    assert got == want
+    some = set(plan.policy_ids[::2])
+    only = read_rows(plan, wide, decisions, some)
+    assert {(int(wide.ids[j]), plan.policy_ids[i]) for i, j in
+            zip(*np.nonzero(only), strict=True)} == {
+        (e, p) for e, p in want if p in some}
+
+
 def test_words_are_refused_not_silently_dropped():
     with pytest.raises(ValueError, match="explain='none'"):
         evaluate(PACK, 2022, *snapshot(5), explain="relevant", backend="wide")

@@ -23,10 +23,10 @@ from ..check import Usage
 from ..compile import STATUSES, folded, pack_usage
 from ..model import Pack
 from .columns import Wide, pivot
-from .rules import ELIGIBLE, PENDING, Ctx, Decision, Rule
+from .rules import ELIGIBLE, INSUFFICIENT, PENDING, Ctx, Decision, Rule
 
 __all__ = ["WidePlan", "columns_read", "compile_pack", "decide", "decisions",
-           "decisions_table", "pivot", "run"]
+           "decisions_table", "pivot", "read_rows", "run"]
 INVALID = STATUSES.index("invalid_data")
 
 
@@ -151,6 +151,25 @@ def _parts(plan: WidePlan, wide: Wide, decisions: list[Decision],
         parts.append(_Part(status, tier, tier_null, d.amount if rule.whens else None,
                            ~eligible, d.cap_bound & eligible, near))
     return names, parts
+
+
+def read_rows(plan: WidePlan, wide: Wide, decisions: list[Decision],
+              policies: set[str] | None = None) -> np.ndarray:
+    """Per policy (of ``policies``, default all), whether each enterprise's row is one a run
+    stores or messages and a reviewer reads: eligible with an amount above zero, unpriced
+    (amount pending, insufficient data) or a near miss; shape (policies, enterprises), in
+    ``plan.policy_ids`` order, straight from the decisions (no narrow table, no text). An
+    enterprise with invalid data is not left out here: its caller knows them."""
+    out = np.zeros((len(plan.rules), wide.n), bool)
+    for i, (rule, d) in enumerate(zip(plan.rules, decisions, strict=True)):
+        if policies is not None and rule.id not in policies:
+            continue
+        row = out[i]
+        np.logical_or(d.status == PENDING, d.status == INSUFFICIENT, out=row)
+        row |= d.near
+        if rule.whens:
+            row |= (d.status == ELIGIBLE) & (d.amount > 0)
+    return out
 
 
 def decisions_table(plan: WidePlan, wide: Wide, decisions: list[Decision],
