@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import secrets
 import threading
+from collections import OrderedDict
 from collections.abc import Callable
 from typing import Any
 
@@ -85,6 +86,29 @@ def watch(kind: str, *models) -> None:
         _WATCHED[model] = kind
         post_save.connect(changed, sender=model, weak=False,
                           dispatch_uid=f"dataversion-{kind}-{model._meta.label}")
+
+
+# Values kept in this process as they are (no pickling: a page's Python objects), by key.
+_here: OrderedDict[str, Any] = OrderedDict()
+_here_guard = threading.Lock()
+KEPT_HERE = 512
+
+
+def remember_here(key: str, compute: Callable[[], Any]) -> Any:
+    """``compute()``, kept in this process under ``key`` (the caller's key must hold the
+    data versions it depends on: ``current``), the least recently used dropped past
+    KEPT_HERE. For values costly to pickle that a page reads on every request (the
+    calculator's rows); the value is shared by threads: never mutate it."""
+    with _here_guard:
+        if key in _here:
+            _here.move_to_end(key)
+            return _here[key]
+    value = compute()
+    with _here_guard:
+        _here[key] = value
+        while len(_here) > KEPT_HERE:
+            _here.popitem(last=False)
+    return value
 
 
 _computing: dict[str, threading.Lock] = {}

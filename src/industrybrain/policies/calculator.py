@@ -9,6 +9,7 @@ import json
 from dataclasses import dataclass, field
 
 import pyarrow as pa
+import pyarrow.compute as pc
 from django.core.cache import cache
 from django.utils.translation import gettext_lazy
 
@@ -71,10 +72,10 @@ def latest_year(enterprise_id: int) -> int | None:
             .order_by("-year").values_list("year", flat=True).first())
 
 
-def default_year(enterprise_id: int) -> int:
-    """The latest year with figures, if the pack has policies in force then; else the pack's
-    first year."""
-    year = latest_year(enterprise_id)
+def default_year(enterprise_id: int, latest: int | None = None) -> int:
+    """The latest year with figures (``latest``, else read), if the pack has policies in
+    force then; else the pack's first year."""
+    year = latest_year(enterprise_id) if latest is None else latest
     pack = catalogue.pack()
     if year and any(p.in_force(year) for p in pack.policies):
         return year
@@ -91,23 +92,43 @@ def _digest(snap) -> str:
     return h.hexdigest()
 
 
-def snapshot_of(enterprise_id: int) -> tuple[snapshot.Snapshot, str]:
-    """One enterprise's snapshot and its digest, taken once per version of the enterprise
-    data (core.dataversion): a calculator page read again costs no snapshot (~45 ms at
-    30,000 enterprises) and no digest; an import or an edit takes a new one."""
+@dataclass(frozen=True)
+class Facts:
+    """One enterprise's snapshot, its digest and its latest year with figures, as of the
+    data version ``version``."""
+    snap: snapshot.Snapshot
+    digest: str
+    latest_year: int | None
+    version: str
+
+
+def facts_of(enterprise_id: int) -> Facts:
+    """Taken once per version of the enterprise data (core.dataversion) in each process and
+    kept there unpickled: a calculator page read again costs one query (the version), no
+    snapshot (~45 ms at 30,000 enterprises), no digest; an import or an edit takes a new one."""
+    version = dataversion.current([dataversion.ENTERPRISES])
+
     def take():
         snap = snapshot.take([enterprise_id])
-        return snap, _digest(snap)
+        years = snap.tables[1]["year"]
+        return Facts(snap, _digest(snap), pc.max(years).as_py() if len(years) else None,
+                     version)
 
-    return dataversion.remember("calc-snapshot", [dataversion.ENTERPRISES],
-                                f"enterprise:{enterprise_id}", take, per_language=False)
+    return dataversion.remember_here(f"calc-facts:{version}:{enterprise_id}", take)
 
 
-def evaluate_cached(pack, year: int, snap) -> list[dict]:
+def snapshot_of(enterprise_id: int) -> tuple[snapshot.Snapshot, str]:
+    """One enterprise's snapshot and its digest (:func:`facts_of`)."""
+    facts = facts_of(enterprise_id)
+    return facts.snap, facts.digest
+
+
+def evaluate_cached(pack, year: int, snap, digest: str | None = None) -> list[dict]:
     """The engine's rows for one enterprise's snapshot (the batch's rows with every
     explanation, through the one-firm interpreter). The engine is a pure function of pack,
     year and snapshot, so equal inputs may share a result across processes."""
-    key = f"ib-calc:{pack.id}:{pack.version}:{year}:{snap.data_since}:{_digest(snap)}"
+    key = (f"ib-calc:{pack.id}:{pack.version}:{year}:{snap.data_since}:"
+           f"{digest or _digest(snap)}")
     rows = cache.get(key)
     if rows is None:
         rows = evaluate_rows(pack, year, *snap.tables, data_since=snap.data_since)
@@ -115,12 +136,24 @@ def evaluate_cached(pack, year: int, snap) -> list[dict]:
     return rows
 
 
-def compute(enterprise_id: int, year: int, snap=None) -> list[Row]:
+def rows_of(enterprise_id: int, year: int, facts: Facts) -> list[Row]:
+    """:func:`compute` for the calculator page, kept in this process per data version,
+    enterprise, year, pack and language (the words and breakdowns of every row cost more
+    than the engine's cached call). Shared between requests: read, never change them."""
     pack = catalogue.pack()
     lang = "en" if in_english() else "zh"
-    snap = snap or snapshot_of(enterprise_id)[0]
+    key = f"calc-rows:{facts.version}:{enterprise_id}:{year}:{pack.id}:{pack.version}:{lang}"
+    return dataversion.remember_here(key, lambda: compute(enterprise_id, year, facts.snap,
+                                                          facts.digest))
+
+
+def compute(enterprise_id: int, year: int, snap=None, digest: str | None = None) -> list[Row]:
+    pack = catalogue.pack()
+    lang = "en" if in_english() else "zh"
+    if snap is None:
+        snap, digest = snapshot_of(enterprise_id)
     by_policy: dict[str, list[dict]] = {}
-    for r in evaluate_cached(pack, year, snap):
+    for r in evaluate_cached(pack, year, snap, digest):
         by_policy.setdefault(r["policy_id"], []).append(r)
     rows = []
     for p in pack.policies:

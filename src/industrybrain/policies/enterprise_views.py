@@ -40,10 +40,11 @@ def my_calculator(request):
 @login_required
 def calculator_view(request, pk):
     enterprise = _enterprise(request, pk)
-    year = params.year(request.GET, default=calculator.default_year(pk),
+    facts = calculator.facts_of(pk)
+    year = params.year(request.GET, default=calculator.default_year(pk, facts.latest_year),
                        min_value=2000, max_value=2100)
-    snap, digest = calculator.snapshot_of(pk)
-    rows = calculator.compute(pk, year, snap)
+    rows = calculator.rows_of(pk, year, facts)
+    digest = facts.digest
     # The what-if starts from the year shown: the latest year with data by default.
     form, changes, lacking, whatif_year = WhatIfForm(initial={"year": year}), None, [], None
     if request.GET.get("whatif"):
@@ -65,7 +66,7 @@ def calculator_view(request, pk):
         "digest": digest,
         "changes": changes, "total": sum(r.amount_yuan for r in money),
         "lacking": lacking, "whatif_year": whatif_year,
-        "latest_year": calculator.latest_year(pk),
+        "latest_year": facts.latest_year,
         "awards": _titled(access.awards(request.user).filter(enterprise=enterprise)
                           .order_by("-year", "-amount_yuan")[:50]),
     })

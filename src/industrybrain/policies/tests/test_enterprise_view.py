@@ -54,3 +54,30 @@ def test_the_what_if_starts_at_the_latest_year_and_names_what_a_year_lacks(clien
     assert "2023年缺少以下数据" in lacking and "营业收入" in lacking
     assert "研发投入" not in lacking  # typed into the form
     assert "最近一个有数据的年份是 2022 年" in lacking
+
+
+def test_the_calculator_follows_an_edit_of_the_figures(client_as, proposed):
+    """The page's rows are kept per data version in each process: an edit is on the next
+    request, and a page read again asks the database only what can change (the session,
+    the user, the enterprise in the user's scope, the data version, the awards)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from industrybrain.enterprises.models import AnnualFigures
+
+    a = proposed["a"]
+    url = reverse("policies:calculator_for", args=[a.enterprise_id])
+    client = client_as("owner_a")
+    assert re.search(r'name="year" value="2022"', client.get(url).content.decode())
+    with CaptureQueriesContext(connection) as read_again:
+        client.get(url)
+    asked = [q["sql"].split(" FROM ")[1].split()[0] for q in read_again.captured_queries
+             if " FROM " in q["sql"]]
+    assert not [t for t in asked if "figures" in t or t == '"enterprises_designation"'], asked
+    row = AnnualFigures.objects.get(enterprise_id=a.enterprise_id, year=2022)
+    row.pk, row.year = None, 2023
+    row.save()  # a watched model: bumps the enterprises' data version
+    page = client.get(url).content.decode()
+    assert re.search(r'name="year" value="2023"', page)
+    assert "最近一个有数据的年份是 2023 年" in client.get(
+        url, {"whatif": "1", "year": "2024", "rd_spending": "1000"}).content.decode()
