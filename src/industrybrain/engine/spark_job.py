@@ -15,7 +15,7 @@ The session is the active one (spark-submit) or a new one on ``IB_SPARK_MASTER``
 driver.
 
 ``--wide``: the decisions only (no explanations), by the wide backend on each enterprise
-bucket (:mod:`.spark_wide`), the plan of engine/stream.py partitioned by Spark.
+range (:mod:`.spark_wide`): the plan of engine/stream.py, its ranges run as Spark tasks.
 """
 
 from __future__ import annotations
@@ -106,18 +106,20 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--wide", action="store_true",
                         help="decisions only, by the wide backend per enterprise bucket "
                              "(engine/spark_wide.py): no words, a fraction of the time")
-    parser.add_argument("--buckets", type=int, default=16,
-                        help="with --wide: enterprise buckets (groups decided at once)")
+    parser.add_argument("--chunk", type=int, default=None,
+                        help="with --wide: enterprises per range, one Spark task each "
+                             "(default 500,000)")
     args = parser.parse_args(argv)
+    if args.chunk is not None and not args.wide:
+        parser.error("--chunk is for --wide")
     if args.wide:
         if args.explain != "relevant" and args.explain != "none":
             parser.error("--wide decides without words: --explain none")
-        from .spark_wide import codegen, decisions_frame
+        from .spark_wide import DEFAULT_CHUNK, decisions_frame
 
-        with codegen():
-            decisions_frame(args.pack, args.year, args.input, data_since=args.data_since,
-                            near_miss=args.near_miss, buckets=args.buckets
-                            ).write.mode("overwrite").parquet(args.output)
+        decisions_frame(args.pack, args.year, args.input, data_since=args.data_since,
+                        near_miss=args.near_miss, chunk=args.chunk or DEFAULT_CHUNK
+                        ).write.mode("overwrite").parquet(args.output)
         return 0
     frame = result_frame(args.pack, args.year, args.input, args.explain, args.near_miss,
                          args.data_since)

@@ -1,62 +1,54 @@
-"""The wide backend on Spark: a city's decisions partitioned by enterprise, each partition
-decided by the same numpy code as one range of engine/stream.py.
+"""The wide backend on Spark: the stream's enterprise ranges (engine/stream.py) as Spark
+tasks, each read from Parquet and decided on an executor by the same code as one range of
+the stream.
 
     python -m industrybrain.engine.spark_job --wide --pack changzhou_2022 --year 2022 \
-        --input DIR --output DIR [--data-since 2016] [--buckets 16]
+        --input DIR --output DIR [--data-since 2016] [--chunk 500000]
 
-The plan, as it would run on a cluster: the three tables are read (only the columns the
-pack reads), stacked into one frame (a ``kind`` column says which table a row came from;
-cogroup takes two frames, not three), each row given the bucket
-``pmod(xxhash64(enterprise_id), buckets)``, and ``groupBy(bucket).applyInArrow`` hands each
-bucket, every row of its enterprises from all three tables, to :func:`decide_bucket` on an
-executor, which checks it against the input contract and decides it with
-``wide.decisions``. The result is written by the executors; nothing of the city passes
-through the driver.
+The plan, as it would run on a cluster:
 
-As for a range of the stream, every row holding one key (an enterprise, or an enterprise
-and a year) lands in one bucket, so the per-bucket input check refuses a duplicate key
-wherever its rows were in the files; a defect of the whole input fails the job with the
-InputError's words (a row without an enterprise id lands in one bucket and is refused
-there). The columns are the narrow result's with the dictionaries decoded to text
-(enterprise_id, policy_id, status, tier, amount_yuan, cap_bound, near_miss); rows are in
-no order.
+1. The driver cuts the enterprise id line into ranges of about ``chunk`` enterprises from
+   the footers of enterprises.parquet alone (each row group's count and smallest id), and
+   reads no row. Where the files carry no id statistics it asks Spark for approximate
+   quantiles of the ids instead (a distributed pass over one column). Any cut points are
+   correct: the first range is open below and the last open above, so the ranges tile the
+   line whatever the files hold; the statistics only make them even.
+2. ``spark.range(ranges)`` holds one row per range, one range per partition, and
+   ``mapInArrow`` hands each to :func:`decide_ranges` on an executor. The executor reads
+   that range's rows of the three tables straight from Parquet (``pyarrow.dataset`` with a
+   filter on enterprise_id, which row-group statistics turn into skipped row groups when the
+   files are sorted by enterprise_id, as the loader writes them), checks them against the
+   input contract and decides them with the wide backend (``stream.decide_range``).
+3. The executors' results are written by Spark's Parquet writer. Nothing of the city passes
+   through the driver, and there is no shuffle: a range's rows never leave the executor that
+   read them.
+
+The input directory must be readable from every executor under the same name: a shared
+filesystem, or an ``s3://``/``hdfs://``/``gs://`` URI, which pyarrow reads as Spark does.
+
+As in a range of the stream, every row holding one key (an enterprise, or an enterprise
+and a year) falls in one range, so the per-range input check refuses a duplicate key
+wherever its rows are in the files. Rows without an enterprise id are read with the first
+range and refused there. A defect of the input fails the job with the InputError's words.
+The columns are the narrow result's with the dictionaries decoded to text (enterprise_id,
+policy_id, status, tier, amount_yuan, cap_bound, near_miss); rows are in no order.
 """
 
 from __future__ import annotations
 
-import contextlib
 import functools
+import math
 
+import numpy as np
 import pyarrow as pa
-import pyarrow.compute as pc
 
 KINDS = ("enterprises", "figures", "designations")
-PREFIX = {"enterprises": "e_", "figures": "f_", "designations": "d_"}
 RESULT = ("enterprise_id long, policy_id string, status string, tier string, "
           "amount_yuan long, cap_bound boolean, near_miss boolean")
-
-
-@contextlib.contextmanager
-def codegen():
-    """Spark's code generation on while the wide job runs, as it was after. The session
-    turns it off for the SQL path's explanation expressions (past Java's method limit); the
-    wide job's SQL is casts, a union and a hash, which compiled code moves faster (100,000
-    firms: 34 s against 46 s, one warm session, a loaded machine)."""
-    from .backends import spark as spark_backend
-
-    conf = spark_backend.session().conf
-    keys = {"spark.sql.codegen.wholeStage": "true", "spark.sql.codegen.factoryMode": "FALLBACK"}
-    before = {k: conf.get(k, None) for k in keys}
-    for k, v in keys.items():
-        conf.set(k, v)
-    try:
-        yield
-    finally:
-        for k, v in before.items():
-            if v is None:
-                conf.unset(k)
-            else:
-                conf.set(k, v)
+DEFAULT_CHUNK = 500_000
+# Rows per Arrow batch handed back to Spark: a 500,000-firm range is ~9.5M result rows,
+# more than one Arrow message should carry.
+BATCH_ROWS = 1 << 20
 
 
 @functools.lru_cache(maxsize=4)
@@ -66,72 +58,106 @@ def _pack(name: str):
     return load_pack(name)
 
 
-def columns(pack_name: str, year: int) -> dict[str, list[str]]:
-    from . import wide as W
-    from .evaluate import plan_for
+def footer_bounds(directory: str, chunk: int) -> np.ndarray | None:
+    """The first id of each range, from enterprises.parquet's row-group statistics: row
+    groups taken in order of their smallest id until they hold ``chunk`` enterprises.
+    None when a row group has no statistics for enterprise_id (then ask Spark)."""
+    from .stream import source
 
-    return W.columns_read(plan_for(_pack(pack_name), year, "wide"))
+    groups = []
+    for fragment in source(directory, "enterprises").get_fragments():
+        fragment.ensure_complete_metadata()  # the footer: no row is read
+        for group in fragment.row_groups:
+            stats = (group.statistics or {}).get("enterprise_id")
+            if not stats or stats.get("min") is None:
+                if group.num_rows:
+                    return None
+                continue
+            groups.append((stats["min"], group.num_rows))
+    if not groups:
+        return np.zeros(1, np.int64)  # no enterprise: one range, open both ways
+    groups.sort()
+    firsts, held = [groups[0][0]], 0
+    for low, rows in groups:
+        if held >= chunk and low > firsts[-1]:
+            firsts.append(low)
+            held = 0
+        held += rows
+    return np.asarray(firsts, np.int64)
 
 
-def decide_bucket(pack_name: str, year: int, data_since: int | None, near_miss: float,
-                  cols: dict[str, list[str]], group: pa.Table) -> pa.Table:
-    """One bucket's rows (stacked as by :func:`stacked`) decided: the narrow result with its
-    dictionaries decoded."""
-    from . import wide as W
+def quantile_bounds(spark, directory: str, chunk: int) -> np.ndarray:
+    """Range starts from Spark's approximate quantiles of the enterprise ids (files without
+    statistics): one distributed pass over one column, a few numbers to the driver."""
+    import os
 
-    kind = group["kind"]
-    tables = []
-    for i, name in enumerate(KINDS):
-        rows = group.filter(pc.equal(kind, i))
-        tables.append(pa.table({c: rows[c if c == "enterprise_id" else PREFIX[name] + c]
-                                for c in cols[name]}))
-    narrow = W.decisions(_pack(pack_name), year, *tables, data_since=data_since,
-                         near_miss=near_miss)
+    ids = spark.read.parquet(os.path.join(directory, "enterprises.parquet")) \
+        .selectExpr("CAST(enterprise_id AS BIGINT) AS enterprise_id")
+    count = ids.count()
+    ranges = max(1, math.ceil(count / chunk))
+    if ranges == 1:
+        return np.zeros(1, np.int64)
+    cuts = ids.approxQuantile("enterprise_id", [k / ranges for k in range(ranges)], 0.001)
+    return np.unique(np.asarray([c for c in cuts if c is not None], np.int64)) \
+        if cuts else np.zeros(1, np.int64)
+
+
+def range_bounds(spark, directory: str, chunk: int = DEFAULT_CHUNK) -> np.ndarray:
+    if chunk < 1:
+        raise ValueError("chunk is a number of enterprises, at least 1")
+    bounds = footer_bounds(directory, chunk)
+    return quantile_bounds(spark, directory, chunk) if bounds is None else bounds
+
+
+def decoded(narrow: pa.Table) -> pa.Table:
     return pa.table({c: narrow[c].cast(pa.string()) if pa.types.is_dictionary(narrow[c].type)
                      else narrow[c] for c in narrow.column_names})
 
 
-def stacked(frames: dict, cols: dict[str, list[str]], buckets: int):
-    """The three tables as one frame: enterprise_id, bucket, kind, then each table's columns
-    under its prefix (null in the other tables' rows)."""
-    from .contract import CONTRACT
-    from .spark_job import _spark_type
+def decide_ranges(pack_name: str, year: int, data_since: int | None, near_miss: float,
+                  directory: str, bounds: np.ndarray, batches):
+    """On an executor: each range index in ``batches`` read from the Parquet files, checked
+    and decided; the narrow result, decoded, in batches."""
+    from . import stream
+    from . import wide as W
+    from .evaluate import plan_for
 
-    every = [(name, c) for name in KINDS for c in cols[name] if c != "enterprise_id"]
-    parts = []
-    for i, name in enumerate(KINDS):
-        select = ["enterprise_id", f"CAST({i} AS TINYINT) AS kind"]
-        for other, c in every:
-            alias = PREFIX[other] + c
-            select.append(f"{c} AS {alias}" if other == name else
-                          f"CAST(NULL AS {_spark_type(CONTRACT[other][c])}) AS {alias}")
-        parts.append(frames[name].selectExpr(*select))
-    union = parts[0].unionByName(parts[1]).unionByName(parts[2])
-    return union.selectExpr(f"CAST(pmod(xxhash64(enterprise_id), {int(buckets)}) AS INT) "
-                            "AS bucket", "*")
+    pack = _pack(pack_name)
+    plan = plan_for(pack, year, "wide")
+    sources = {kind: stream.source(directory, kind) for kind in KINDS}
+    wanted = W.columns_read(plan)
+    columns = {k: [c for c in wanted[k] if c in sources[k].schema.names] for k in KINDS}
+    for batch in batches:
+        for i in batch.column(0).to_pylist():
+            tables = stream.read_range(sources, columns, bounds, i, missing_keys=True)
+            narrow, _, _ = stream.decide_range(pack, plan, year, tables, data_since,
+                                               near_miss)
+            del tables
+            if narrow is not None:
+                yield from decoded(narrow).to_batches(max_chunksize=BATCH_ROWS)
 
 
 def decisions_frame(pack_name: str, year: int, input_dir: str, *,
                     data_since: int | None = None, near_miss: float = 0.2,
-                    buckets: int = 16):
+                    chunk: int = DEFAULT_CHUNK):
     """The city's decisions as a Spark DataFrame (lazy: nothing collected)."""
+    from . import stream
     from .backends import spark as spark_backend
-    from .evaluate import period
+    from .evaluate import _check_data_since, period
     from .inputs import check_year
-    from .spark_job import read_inputs
 
-    if buckets < 1:
-        raise ValueError("buckets is at least 1")
+    _check_data_since(data_since)
     year = check_year(year, period(_pack(pack_name)))
+    for kind in KINDS:  # a missing table or id column is said here, not by a failed task
+        stream.source(input_dir, kind)
     spark = spark_backend.session()
-    cols = columns(pack_name, year)
-    frames = read_inputs(spark, input_dir)
-    frame = stacked(frames, cols, buckets)
+    bounds = range_bounds(spark, input_dir, chunk)
+    ranges = len(bounds)
 
-    # Annotated so that Spark takes it for a function of one Arrow table (cloudpickle sends
-    # the closure to the executors).
-    def decide(group: pa.Table) -> pa.Table:
-        return decide_bucket(pack_name, year, data_since, near_miss, cols,
-                             group.drop_columns(["bucket"]))
+    # Annotated so that Spark takes it for a function of Arrow batches (cloudpickle sends
+    # the closure, the bounds with it, to the executors).
+    def decide(batches):
+        return decide_ranges(pack_name, year, data_since, near_miss, input_dir, bounds,
+                             batches)
 
-    return frame.groupBy("bucket").applyInArrow(decide, RESULT)
+    return spark.range(0, ranges, 1, ranges).mapInArrow(decide, RESULT)

@@ -127,6 +127,36 @@ def _refuse_missing_keys(sources: dict[str, ds.Dataset], columns: dict[str, list
             raise InputError("the key is missing", kind, "enterprise_id")  # not reached
 
 
+def read_range(sources: dict[str, ds.Dataset], columns: dict[str, list[str]],
+               bounds: np.ndarray, i: int, *, missing_keys: bool = False) -> list[pa.Table]:
+    """Range i's rows of the three tables (only ``columns``). With ``missing_keys``, range 0
+    also takes the rows without an enterprise id, for the contract check to refuse them
+    (the Spark plan, whose driver reads no row)."""
+    where = _range_filter(bounds, i)
+    if missing_keys and i == 0 and where is not None:
+        where = where | ds.field("enterprise_id").is_null()
+    return [sources[k].to_table(columns=columns[k], filter=where) for k in KINDS]
+
+
+def decide_range(pack: Pack, plan, year: int, tables: list[pa.Table],
+                 data_since: int | None, near_miss: float
+                 ) -> tuple[pa.Table | None, int, int]:
+    """One range checked against the input contract and decided: the narrow result (None
+    for a range without enterprises), its enterprises, and how many of them have invalid
+    data. Raises InputError for a defect of the range's input."""
+    from . import wide as W
+
+    _, checked, bad = checked_inputs(pack, year, *tables)
+    del tables
+    if not (checked["enterprises"].num_rows and plan.rules):
+        return None, 0, 0
+    wide, found = W.decide(plan, year, checked, data_since, near_miss)
+    invalid_ids = np.fromiter(bad, np.int64, len(bad)) if bad else None
+    narrow = W.decisions_table(plan, wide, found, "policy", invalid=invalid_ids)
+    invalid = int(np.isin(wide.ids, invalid_ids).sum()) if bad else 0
+    return narrow, wide.n, invalid
+
+
 def default_workers() -> int:
     """Two ranges at once where there are two cores: on an idle 2-core machine the 10M city
     took 19.1 s with two against 27.7 s with one (README, "A city bigger than memory"), at
@@ -171,21 +201,10 @@ def decide_parquet(pack: Pack, year: int, directory: str | os.PathLike,
 
     def one_range(i: int):
         t0 = time.perf_counter()
-        where = _range_filter(bounds, i)
-        tables = [sources[k].to_table(columns=columns[k], filter=where) for k in KINDS]
+        tables = read_range(sources, columns, bounds, i)
         t1 = time.perf_counter()
-        _, checked, bad = checked_inputs(pack, year, *tables)
-        del tables
-        narrow, n, invalid = None, 0, 0
-        if checked["enterprises"].num_rows and plan.rules:
-            wide, found = W.decide(plan, year, checked, data_since, near_miss)
-            narrow = W.decisions_table(
-                plan, wide, found, "policy",
-                invalid=np.fromiter(bad, np.int64, len(bad)) if bad else None)
-            n = wide.n
-            if bad:
-                invalid = int(np.isin(wide.ids, np.fromiter(bad, np.int64)).sum())
-        return narrow, n, invalid, t1 - t0, time.perf_counter() - t1
+        return (*decide_range(pack, plan, year, tables, data_since, near_miss), t1 - t0,
+                time.perf_counter() - t1)
 
     writer = None
     pool = ThreadPoolExecutor(max(1, workers)) if workers > 1 else None

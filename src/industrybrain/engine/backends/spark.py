@@ -109,7 +109,7 @@ def session() -> SparkSession:
                 _session = active
             else:
                 master = os.environ.get("IB_SPARK_MASTER", "local[2]")
-                # Python workers (the wide path's applyInArrow) run this interpreter, with
+                # Python workers (the wide path's mapInArrow) run this interpreter, with
                 # its pyarrow and numpy, not whatever "python3" is on the PATH.
                 os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
                 _session = (

@@ -1,6 +1,9 @@
-"""The Spark job's wide path (spark_job --wide: enterprise buckets, each decided by the wide
-backend on an executor) writes the DuckDB backend's decisions, and refuses what evaluate()
-refuses. Runs where test_spark.py runs (pyspark and Java)."""
+"""The Spark job's wide path (spark_job --wide: the stream's enterprise ranges as Spark
+tasks, each read from Parquet and decided by the wide backend on an executor) writes the
+DuckDB backend's decisions, and refuses what evaluate() refuses. Runs where test_spark.py
+runs (pyspark and Java)."""
+
+import re
 
 import numpy as np
 import pyarrow as pa
@@ -8,36 +11,64 @@ import pyarrow.parquet as pq
 import pytest
 
 from industrybrain.engine import evaluate, load_pack, spark_job
+from industrybrain.engine.errors import InputError
+from industrybrain.engine.spark_wide import footer_bounds
 
 from .test_spark import spark  # noqa: F401  (the session fixture)
-from .test_stream import holey_city, plain, write
+from .test_stream import KINDS, holey_city, plain, write
 
 pytestmark = pytest.mark.spark
 PACK = load_pack("changzhou_2022")
 
 
-def run(src, out, buckets=3):
+def run(src, out, chunk=25):
     return spark_job.main(["--wide", "--pack", "changzhou_2022", "--year", "2022",
                            "--input", str(src), "--output", str(out), "--data-since", "2016",
-                           "--buckets", str(buckets)])
+                           "--chunk", str(chunk)])
 
 
-def test_spark_wide_writes_duckdbs_decisions(spark, tmp_path):  # noqa: F811
-    ent, fig, des = holey_city(200, seed=11)
+def with_bad_revenue(city):
+    ent, fig, des = city
     rev = fig["revenue"].to_pylist()
     rev[3] = -1  # one enterprise with a bad value: invalid_data for all its policies
-    fig = fig.set_column(fig.schema.get_field_index("revenue"), "revenue",
-                         pa.array(rev, pa.int64()))
+    return ent, fig.set_column(fig.schema.get_field_index("revenue"), "revenue",
+                               pa.array(rev, pa.int64())), des
+
+
+def test_spark_wide_writes_duckdbs_decisions_range_by_range(spark, tmp_path):  # noqa: F811
+    """Sorted files (as the loader writes them): several ranges cut from the footers, one
+    task each; strays below, between and above the enterprises are decided where DuckDB
+    decides them."""
+    city = with_bad_revenue(holey_city(200, seed=11))
     src = tmp_path / "in"
     src.mkdir()
-    write(src, (ent, fig, des), row_group=50, shuffle=np.random.default_rng(2))
+    write(src, city, row_group=20)
+    assert len(footer_bounds(str(src), 25)) == 5
     assert run(src, tmp_path / "out") == 0
     got = pq.read_table(tmp_path / "out")
-    want = plain(evaluate(PACK, 2022, ent, fig, des, explain="none", data_since=2016))
+    want = plain(evaluate(PACK, 2022, *city, explain="none", data_since=2016))
     assert any(r["status"] == "invalid_data" for r in want)
     assert plain(got) == want
     assert got.column_names == ["enterprise_id", "policy_id", "status", "tier",
                                 "amount_yuan", "cap_bound", "near_miss"]
+
+
+@pytest.mark.parametrize("statistics", [True, False])
+def test_spark_wide_on_unsorted_files_and_files_without_statistics(spark, tmp_path,  # noqa: F811
+                                                                   statistics):
+    """Row groups that overlap, or that say nothing of their ids (the ranges then come from
+    Spark's quantiles): slower to read, the same decisions."""
+    city = with_bad_revenue(holey_city(150, seed=4))
+    src = tmp_path / "in"
+    src.mkdir()
+    rng = np.random.default_rng(2)
+    for kind, table in zip(KINDS, city, strict=True):
+        pq.write_table(table.take(rng.permutation(table.num_rows)), src / f"{kind}.parquet",
+                       row_group_size=30, write_statistics=statistics)
+    assert (footer_bounds(str(src), 40) is None) is not statistics
+    assert run(src, tmp_path / "out", chunk=40) == 0
+    assert plain(pq.read_table(tmp_path / "out")) == plain(
+        evaluate(PACK, 2022, *city, explain="none", data_since=2016))
 
 
 def test_spark_wide_refuses_a_duplicate_enterprise(spark, tmp_path):  # noqa: F811
@@ -47,4 +78,29 @@ def test_spark_wide_refuses_a_duplicate_enterprise(spark, tmp_path):  # noqa: F8
     src.mkdir()
     write(src, city, row_group=16)
     with pytest.raises(Exception, match="must be unique"):
-        run(src, tmp_path / "out", buckets=4)
+        run(src, tmp_path / "out", chunk=10)
+
+
+def test_spark_wide_refuses_a_row_without_an_enterprise(spark, tmp_path):  # noqa: F811
+    """The driver reads no row: the first range's task reads the rows without an id and the
+    contract check refuses them, with evaluate()'s words."""
+    ent, fig, des = holey_city(60)
+    ids = fig["enterprise_id"].to_pylist()
+    ids[-1] = None
+    fig = fig.set_column(0, "enterprise_id", pa.array(ids, pa.int64()))
+    src = tmp_path / "in"
+    src.mkdir()
+    write(src, (ent, fig, des), row_group=16)
+    with pytest.raises(InputError) as memory:
+        evaluate(PACK, 2022, ent, fig, des, explain="none")
+    with pytest.raises(Exception, match=re.escape(memory.value.message)):
+        run(src, tmp_path / "out", chunk=10)
+
+
+def test_spark_wide_says_a_missing_table_before_starting_tasks(spark, tmp_path):  # noqa: F811
+    src = tmp_path / "in"
+    src.mkdir()
+    write(src, holey_city(20))
+    (src / "designations.parquet").unlink()
+    with pytest.raises(InputError, match="missing"):
+        run(src, tmp_path / "out")

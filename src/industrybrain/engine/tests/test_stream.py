@@ -187,3 +187,33 @@ def test_ranges_cover_every_distinct_id_once():
         counts = np.bincount(which)
         assert counts.sum() == len(distinct)
         assert counts.max() <= chunk and (counts[:-1] == chunk).all()
+
+
+def test_spark_ranges_from_the_footers_hold_about_a_chunk_each(tmp_path):
+    """The Spark plan's driver cuts ranges from row-group statistics alone: on sorted files
+    each range holds whole row groups, at least a chunk of enterprises (the last: the rest)."""
+    from industrybrain.engine.spark_wide import footer_bounds
+
+    ent, fig, des = holey_city(200)
+    write(tmp_path, (ent, fig, des), row_group=16)
+    ids = np.sort(ent["enterprise_id"].to_numpy())
+    for chunk in (1, 16, 40, 1000):
+        bounds = footer_bounds(str(tmp_path), chunk)
+        assert bounds[0] == ids[0] and (np.diff(bounds) > 0).all()
+        counts = np.bincount(np.searchsorted(bounds, ids, side="right") - 1,
+                             minlength=len(bounds))
+        assert counts.sum() == len(ids) and (counts > 0).all()
+        assert (counts[:-1] >= chunk).all() and (counts[:-1] % 16 == 0).all()
+        per_range = -(-chunk // 16) * 16  # whole row groups of 16
+        assert len(bounds) == -(-len(ids) // per_range)
+
+
+def test_spark_ranges_without_statistics_are_left_to_spark(tmp_path):
+    from industrybrain.engine.spark_wide import footer_bounds
+
+    ent = holey_city(40)[0]
+    pq.write_table(ent, tmp_path / "enterprises.parquet", row_group_size=8,
+                   write_statistics=False)
+    assert footer_bounds(str(tmp_path), 10) is None
+    pq.write_table(ent.slice(0, 0), tmp_path / "enterprises.parquet")
+    assert footer_bounds(str(tmp_path), 10).tolist() == [0]  # no enterprise: one range
