@@ -116,6 +116,13 @@ def history_start(dialect: SqlDialect, founded_on: str) -> str:
     return (f"GREATEST(CAST({dialect.year_of(founded_on)} AS INTEGER), {{data_since}})")
 
 
+def _wide(sql: str, variable: str) -> str:
+    """Counts are stored as 32-bit integers (the contract); a rule's arithmetic on them must
+    not overflow (``employees * employees``: DuckDB refuses it, Spark wraps it), and the
+    wide backend computes in 64 bits: read them as BIGINT, as money already is."""
+    return f"CAST({sql} AS BIGINT)" if VARIABLES[variable].kind == "count" else sql
+
+
 def base_sql(dialect: SqlDialect, usage: Usage, years: bool = True) -> str:
     """One row per enterprise with the columns the pack reads, for the year ``{year}``.
 
@@ -130,16 +137,16 @@ def base_sql(dialect: SqlDialect, usage: Usage, years: bool = True) -> str:
                   | {v for _, v in usage.history})
     ents = sorted(v for v in usage.variables if VARIABLES[v].source == "enterprises")
     cols = ["e.enterprise_id"]
-    cols += [f"e.{v} AS v_{v}" for v in ents]
+    cols += [f"{_wide(f'e.{v}', v)} AS v_{v}" for v in ents]
     if "is_chain_leader" in usage.variables:
         cols.append(f"{dialect.list_not_empty('e.chain_leader')} AS v_is_chain_leader")
     if "in_chain" in usage.variables:
         cols.append(f"{dialect.list_not_empty('e.chains')} AS v_in_chain")
     if "age_years" in usage.variables:
         cols.append(f"({{year}} - {dialect.year_of('e.founded_on')}) AS v_age_years")
-    cols += [f"c.{v} AS v_{v}" for v in figs]
+    cols += [f"{_wide(f'c.{v}', v)} AS v_{v}" for v in figs]
     prevs = sorted({v for f, v in usage.history if f in ("prev", "increase")})
-    cols += [f"p.{v} AS p_{v}" for v in prevs]
+    cols += [f"{_wide(f'p.{v}', v)} AS p_{v}" for v in prevs]
     hist = sorted({v for f, v in usage.history
                    if f in ("first_time_exceeds", "first_time", "has_history")})
     start = history_start(dialect, "e.founded_on")
@@ -163,7 +170,7 @@ def base_sql(dialect: SqlDialect, usage: Usage, years: bool = True) -> str:
     if hist:
         aggs = []
         for v in hist:
-            val = f"CAST(f.{v} AS INTEGER)" if VARIABLES[v].kind == "bool" else f"f.{v}"
+            val = f"CAST(f.{v} AS INTEGER)" if VARIABLES[v].kind == "bool" else _wide(f"f.{v}", v)
             inside = f"f.{v} IS NOT NULL AND f.year >= s.hstart"
             aggs += [f"MAX({val}) AS hmax_{v}", f"COUNT(f.{v}) AS hcnt_{v}",
                      f"COUNT(CASE WHEN {inside} THEN 1 END) AS hin_{v}"]

@@ -62,12 +62,16 @@ def _chunk(col) -> pa.Array:
     return col.combine_chunks() if isinstance(col, pa.ChunkedArray) else col
 
 
-def base_columns(features: Features, checked: dict[str, pa.Table], want: pa.Array,
-                 data_since: int | None) -> tuple[np.ndarray, dict[str, pa.Array]]:
-    """(enterprise ids, ``{base column: Arrow array}``) of the enterprises ``want`` (int64
-    ids) of the checked tables, in ascending id order; row i of every array is ids[i]."""
+def base_columns(features: Features, checked: dict[str, pa.Table],
+                 want: np.ndarray | pa.Array, data_since: int | None
+                 ) -> tuple[np.ndarray, dict[str, pa.Array]]:
+    """(enterprise ids, ``{base column: Arrow array}``) of the enterprises ``want`` (integer
+    ids, in any order, repeats allowed) of the checked tables, in ascending id order; row i
+    of every array is ids[i]."""
     f, year = features, features.year
-    wanted = want.to_numpy(zero_copy_only=False).astype(np.int64, copy=False)
+    if isinstance(want, pa.Array | pa.ChunkedArray):
+        want = want.to_numpy(zero_copy_only=False)
+    wanted = want.astype(np.int64, copy=False)
     if len(wanted) > 1 and not (wanted[1:] > wanted[:-1]).all():
         wanted = np.unique(wanted)
     # Rows of the whole checked tables are found by position, not filtered out: a filter

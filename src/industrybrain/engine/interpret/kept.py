@@ -18,7 +18,7 @@ import pyarrow as pa
 
 from ..model import Pack
 from . import interpreter
-from .columnar import base_columns
+from .columnar import _index, base_columns
 
 
 class KeptColumns:
@@ -43,8 +43,8 @@ class KeptColumns:
         out: dict[tuple[int, str], dict] = {}
         for pid, eids in by_policy.items():
             asked = np.fromiter(eids, np.int64, len(eids))
-            at = np.minimum(np.searchsorted(self.ids, asked), max(len(self.ids) - 1, 0))
-            held = (self.ids[at] == asked) if len(self.ids) else np.zeros(len(asked), bool)
+            at = _index(self.ids, asked)
+            held = at >= 0
             at, asked = at[held], asked[held]
             names = self.policies[pid]
             take = pa.array(at)
@@ -76,12 +76,9 @@ def kept_columns(pack: Pack, year: int, checked: dict[str, pa.Table], ids: Itera
     run = interpreter(pack, year)
     wanted = None if policies is None else set(policies)
     chosen = {p.id: tuple(p.columns) for p in run.policies if wanted is None or p.id in wanted}
-    ids = (ids if isinstance(ids, np.ndarray) else np.fromiter(ids, np.int64)).astype(
-        np.int64, copy=False)
-    if len(ids) > 1 and not (ids[1:] > ids[:-1]).all():
-        ids = np.unique(ids)
-    want = pa.array(ids, pa.int64())
-    eids, cols = base_columns(run.features, checked, want, data_since)
+    if not isinstance(ids, np.ndarray):
+        ids = np.fromiter(ids, np.int64)
+    eids, cols = base_columns(run.features, checked, ids, data_since)
     needed = {c for names in chosen.values() for c in names}
     return KeptColumns(eids, {c: a for c, a in cols.items() if c in needed}, chosen)
 
