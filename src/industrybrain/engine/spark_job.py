@@ -115,11 +115,13 @@ def main(argv: list[str] | None = None) -> int:
     if args.wide:
         if args.explain != "relevant" and args.explain != "none":
             parser.error("--wide decides without words: --explain none")
-        from .spark_wide import DEFAULT_CHUNK, decisions_frame
+        from .spark_wide import DEFAULT_CHUNK, write_decisions
 
-        decisions_frame(args.pack, args.year, args.input, data_since=args.data_since,
-                        near_miss=args.near_miss, chunk=args.chunk or DEFAULT_CHUNK
-                        ).write.mode("overwrite").parquet(args.output)
+        done = write_decisions(args.pack, args.year, args.input, args.output,
+                               data_since=args.data_since, near_miss=args.near_miss,
+                               chunk=args.chunk or DEFAULT_CHUNK)
+        print(f"{done['enterprises']:,} enterprises in {done['ranges']} ranges, "
+              f"{done['rows']:,} rows ({done['invalid']:,} enterprises with invalid data)")
         return 0
     frame = result_frame(args.pack, args.year, args.input, args.explain, args.near_miss,
                          args.data_since)

@@ -12,7 +12,7 @@ import pytest
 
 from industrybrain.engine import evaluate, load_pack, spark_job
 from industrybrain.engine.errors import InputError
-from industrybrain.engine.spark_wide import footer_bounds
+from industrybrain.engine.spark_wide import decisions_frame, footer_bounds
 
 from .test_spark import spark  # noqa: F401  (the session fixture)
 from .test_stream import KINDS, holey_city, plain, write
@@ -104,3 +104,42 @@ def test_spark_wide_says_a_missing_table_before_starting_tasks(spark, tmp_path):
     (src / "designations.parquet").unlink()
     with pytest.raises(InputError, match="missing"):
         run(src, tmp_path / "out")
+
+
+def test_a_failed_job_leaves_the_previous_output(spark, tmp_path):  # noqa: F811
+    """The executors write into a staging directory that replaces the output only when every
+    range is done: a refused input neither half-writes nor removes the last good result."""
+    src, out = tmp_path / "in", tmp_path / "out"
+    src.mkdir()
+    city = holey_city(60)
+    write(src, city, row_group=16)
+    assert run(src, out, chunk=10) == 0
+    good = plain(pq.read_table(out))
+    assert (out / "_SUCCESS").exists() and len(list(out.glob("part-*.parquet"))) == 4
+    bad = [pa.concat_tables([city[0], city[0].slice(5, 1)]), *city[1:]]
+    write(src, bad, row_group=16)
+    with pytest.raises(Exception, match="must be unique"):
+        run(src, out, chunk=10)
+    assert plain(pq.read_table(out)) == good
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["in", "out"]
+
+
+def test_no_enterprise_gives_an_empty_result_with_the_columns(spark, tmp_path):  # noqa: F811
+    src = tmp_path / "in"
+    src.mkdir()
+    write(src, [t.slice(0, 0) for t in holey_city(20)])
+    assert run(src, tmp_path / "out") == 0
+    got = pq.read_table(tmp_path / "out")
+    assert got.num_rows == 0 and got.column_names == [
+        "enterprise_id", "policy_id", "status", "tier", "amount_yuan", "cap_bound", "near_miss"]
+
+
+def test_the_decisions_as_a_spark_frame(spark, tmp_path):  # noqa: F811
+    """For a Spark pipeline that goes on from the decisions: the same rows, as a DataFrame."""
+    city = with_bad_revenue(holey_city(80, seed=6))
+    src = tmp_path / "in"
+    src.mkdir()
+    write(src, city, row_group=20)
+    frame = decisions_frame("changzhou_2022", 2022, str(src), data_since=2016, chunk=30)
+    got = pa.Table.from_pylist([r.asDict() for r in frame.collect()])
+    assert plain(got) == plain(evaluate(PACK, 2022, *city, explain="none", data_since=2016))
