@@ -3,7 +3,9 @@
 import pytest
 from django.urls import resolve
 
-from industrybrain.core.context import may_open
+from industrybrain.core.apigate import may_call
+from industrybrain.core.context import CONFINED, may_open
+from industrybrain.core.scope import role_of
 from industrybrain.core.testing import enterprise_urls
 
 pytestmark = pytest.mark.django_db
@@ -32,9 +34,12 @@ def test_enterprise_urls_follow_scope(client_as, users, city, name, role):
     for key, enterprise in city.items():
         url = make_url(enterprise)
         response = client.get(url)
-        # A provider's staff see their enterprises through 智改数转's pages only: the other
-        # sections refuse a role confined to its navigation (tests/test_section_access.py).
-        if kind == "page" and not may_open(users[role], resolve(url)):
+        # A provider's staff see their enterprises through 智改数转's pages and endpoints
+        # only: the other sections refuse a role confined to its navigation, in pages and
+        # API alike (tests/test_section_access.py).
+        match = resolve(url)
+        if (not may_open(users[role], match) if kind == "page"
+                else not may_call(users[role], match.func.cls)):
             assert response.status_code == 403, (role, key, response.status_code)
         elif key in VISIBLE[role]:
             assert response.status_code == 200, (role, key)
@@ -53,9 +58,14 @@ def test_anonymous_is_sent_to_login_or_refused(client, city, name):
 
 
 @pytest.mark.parametrize("role", sorted(VISIBLE))
-def test_lists_and_exports_hold_only_the_scope(client_as, city, role):
+def test_lists_and_exports_hold_only_the_scope(client_as, users, city, role):
     client = client_as(role)
     expected = {city[k].uscc for k in VISIBLE[role]}
+    if role_of(users[role]) in CONFINED:  # confined to 智改数转 (tests/test_section_access.py)
+        for url in ("/api/enterprises/", "/api/figures/", "/enterprises/",
+                    "/enterprises/export/enterprises.csv"):
+            assert client.get(url).status_code == 403, (role, url)
+        return
     api = client.get("/api/enterprises/").json()["results"]
     assert {row["uscc"] for row in api} == expected
     figures = client.get("/api/figures/?page_size=500").json()["results"]
@@ -64,9 +74,6 @@ def test_lists_and_exports_hold_only_the_scope(client_as, city, role):
         assert expected == set()
     page = client.get("/enterprises/")
     export = client.get("/enterprises/export/enterprises.csv")
-    if role == "provider_a":  # confined to 智改数转's pages (tests/test_section_access.py)
-        assert page.status_code == export.status_code == 403
-        return
     for key, enterprise in city.items():
         assert (enterprise.name in page.content.decode()) == (key in VISIBLE[role])
     export = export.content.decode("utf-8-sig")

@@ -90,3 +90,45 @@ def test_other_roles_are_not_confined(client_as, users, city, name):
     # The gate leaves every other role to its views' own rights and core.scope.
     for url in _pages(city):
         assert may_open(users[name], resolve(url)), (name, url)
+
+
+# Every endpoint of the API with data of the city, by the section its app belongs to.
+CITY_ENDPOINTS = ["/api/enterprises/", "/api/figures/", "/api/designations/", "/api/districts/",
+                  "/api/clusters/", "/api/chains/", "/api/projects/", "/api/targets/",
+                  "/api/pool-memberships/", "/policies/api/awards/",
+                  "/policies/api/ledger/", "/policies/api/runs/", "/policies/api/audit/"]
+TRANSFORM_ENDPOINTS = ["/api/diagnoses/", "/api/providers/"]
+
+
+@pytest.mark.parametrize("name", CONFINED_USERS)
+def test_a_confined_role_calls_only_its_sections_endpoints(client_as, city, name):
+    """The API keeps the pages' gate: a provider's staff or a lender, signed in or with a
+    token, reads 智改数转's endpoints and is refused the rest of the city, its assigned
+    enterprise's figures and awards included, in the gate's words."""
+    client = client_as(name)
+    for url in TRANSFORM_ENDPOINTS + ["/api/"]:
+        assert client.get(url).status_code == 200, (name, url)
+    for url in CITY_ENDPOINTS + [f"/api/enterprises/{city['a'].pk}/",
+                                 f"/api/enterprise-diagnoses/{city['a'].pk}/"]:
+        response = client.get(url)
+        if url.startswith("/api/enterprise-diagnoses/"):  # 智改数转's own: scope decides
+            assert response.status_code in (200, 404), (name, url, response.status_code)
+            continue
+        assert response.status_code == 403, (name, url, response.status_code)
+        assert "本栏目不对您的账户开放" in response.json()["detail"]
+
+
+def test_every_other_role_is_left_to_the_endpoints_rights(client_as):
+    for name in ("analyst", "wujin"):
+        client = client_as(name)
+        for url in CITY_ENDPOINTS[:3] + TRANSFORM_ENDPOINTS:
+            assert client.get(url).status_code == 200, (name, url)
+
+
+@pytest.mark.parametrize("name", CONFINED_USERS)
+def test_a_confined_roles_token_meets_the_same_gate(client, users, city, name):
+    token = client.post("/api/token/", {"username": name, "password": f"pw-{name}"}).json()
+    auth = {"HTTP_AUTHORIZATION": f"Token {token['token']}"}
+    assert client.get("/api/diagnoses/", **auth).status_code == 200
+    assert client.get(f"/api/enterprises/{city['a'].pk}/", **auth).status_code == 403
+    assert client.get("/api/figures/", **auth).status_code == 403

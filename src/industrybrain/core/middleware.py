@@ -28,9 +28,9 @@ class AdminEmptyToFieldMiddleware:
 class SectionGateMiddleware:
     """Refuses (the styled 403) a page outside the sections a confined role's navigation
     offers (core.context.may_open): one place for the rule, so the navigation and what the
-    role may open cannot drift apart. The API answers through core.scope and each endpoint's
-    own rights (a token is read by the API's views, after this middleware); the admin asks
-    for staff."""
+    role may open cannot drift apart. The API is gated by the same rule in its own
+    permission (core.apigate; a token is read by the API's views, after this middleware);
+    the admin asks for staff."""
 
     def __init__(self, get_response):
         self.get_response = get_response
