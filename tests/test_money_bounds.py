@@ -5,6 +5,7 @@ constraint on SQLite and PostgreSQL alike, whatever wrote it (a script, a bug, S
 and the forms that write these columns refuse it first with a message."""
 
 import datetime as dt
+import functools
 import itertools
 from decimal import Decimal
 from pathlib import Path
@@ -68,6 +69,20 @@ def _indicator(city, users, value):
                                          origin="entered", source="测试")
 
 
+def _target(city, users, value, column="value"):
+    return Target.objects.create(code=f"bound-{next(_serial)}", name_zh="测试指标",
+                                 name_en="test target", kind="quantity", indicator="entered",
+                                 unit="亿元", **{column: value})
+
+
+def _assessment(city, users, value, column="value"):
+    from industrybrain.targets.models import Assessment, RefreshRun
+
+    return Assessment.objects.create(run=RefreshRun.objects.create(),
+                                     target=_target(city, users, 1), status="on_track",
+                                     **{column: value})
+
+
 # (app, model, column) -> a function writing one row with the column at ``value``
 WRITE = {
     ("policies", "Award", "amount_yuan"): _award,
@@ -79,6 +94,11 @@ WRITE = {
     ("projects", "ProjectInvestment", "amount_yuan"): _investment,
     ("industry", "Cluster", "target_2025_yuan"): _cluster,
     ("targets", "IndicatorValue", "value"): _indicator,
+    ("targets", "Target", "value"): _target,
+    ("targets", "Target", "value_max"):
+        lambda city, users, value: _target(city, users, value, "value_max"),
+    **{("targets", "Assessment", column): functools.partial(_assessment, column=column)
+       for column in ("value", "goal", "forecast", "forecast_low", "forecast_high")},
 }
 
 
@@ -111,3 +131,19 @@ def test_the_bounds_page_documents_every_money_range():
     for (_app, model, column), bound in bounds.MONEY.items():
         assert f"`{model}.{column}`" in page, (model, column)
         assert f"{bound.high:,}" in page, (model, column, bound.high)
+
+
+def test_a_refresh_stores_an_implausible_forecast_as_none(city, users):
+    """A trend extrapolated past the range (or a NaN) is no forecast: the refresh stores it
+    empty instead of being refused by the constraint; the numbers inside are kept."""
+    from industrybrain.targets.models import RefreshRun
+    from industrybrain.targets.refresh import _assessment
+
+    target = _target(city, users, 10)
+    row = _assessment(RefreshRun.objects.create(), target, None, Decimal(2 * 10**15),
+                      {"status": "on_track", "reason": "测试", "value": 12.5,
+                       "forecast": 3e15, "low": float("nan"), "high": -2e15})
+    row.save()
+    row.refresh_from_db()
+    assert (row.value, row.goal, row.forecast, row.forecast_low, row.forecast_high) == (
+        Decimal("12.5"), None, None, None, None)

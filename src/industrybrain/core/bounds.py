@@ -113,6 +113,15 @@ MONEY = {
     ("projects", "ProjectInvestment", "amount_yuan"): PROJECT_YUAN,
     ("industry", "Cluster", "target_2025_yuan"): PROJECT_YUAN,
     ("targets", "IndicatorValue", "value"): INDICATOR_VALUE,
+    # A target's stated value and ceiling, and what a refresh assesses (the value now, the
+    # goal, the forecast and its range), are numbers in the same units.
+    ("targets", "Target", "value"): INDICATOR_VALUE,
+    ("targets", "Target", "value_max"): INDICATOR_VALUE,
+    ("targets", "Assessment", "value"): INDICATOR_VALUE,
+    ("targets", "Assessment", "goal"): INDICATOR_VALUE,
+    ("targets", "Assessment", "forecast"): INDICATOR_VALUE,
+    ("targets", "Assessment", "forecast_low"): INDICATOR_VALUE,
+    ("targets", "Assessment", "forecast_high"): INDICATOR_VALUE,
 }
 
 

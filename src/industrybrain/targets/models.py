@@ -54,8 +54,10 @@ class Target(models.Model):
     kind = models.CharField(_("类型"), max_length=16, choices=Kind.choices)
     scope = models.CharField(_("范围"), max_length=80, default="city")
     comparator = models.CharField(_("比较"), max_length=16, choices=Comparator.choices, blank=True)
-    value = models.DecimalField(_("目标值"), max_digits=20, decimal_places=4, null=True, blank=True)
-    value_max = models.DecimalField(_("上限"), max_digits=20, decimal_places=4, null=True, blank=True)
+    value = models.DecimalField(_("目标值"), max_digits=20, decimal_places=4, null=True, blank=True,
+                                validators=bounds.validators(bounds.INDICATOR_VALUE))
+    value_max = models.DecimalField(_("上限"), max_digits=20, decimal_places=4, null=True, blank=True,
+                                    validators=bounds.validators(bounds.INDICATOR_VALUE))
     unit = models.CharField(_("单位"), max_length=16, blank=True)
     as_written = models.CharField(_("原文写法"), max_length=80, blank=True)
     deadline = models.PositiveSmallIntegerField(_("目标年份"), null=True, blank=True)
@@ -81,6 +83,8 @@ class Target(models.Model):
         verbose_name = _("目标")
         verbose_name_plural = _("目标")
         ordering = ["order"]
+        constraints = [bounds.check(column, bounds.INDICATOR_VALUE, f"target_{column}_in_range",
+                                    nullable=True) for column in ("value", "value_max")]
 
     def __str__(self):
         return self.name_zh
@@ -179,6 +183,10 @@ class RefreshRun(models.Model):
         ordering = ["-ran_at", "-id"]
 
 
+# An assessment's numbers in the target's unit, bounded as an indicator value is.
+ASSESSED = ("value", "goal", "forecast", "forecast_low", "forecast_high")
+
+
 class Assessment(models.Model):
     """A target's value now, progress, forecast and status at one refresh (city or district)."""
 
@@ -209,6 +217,8 @@ class Assessment(models.Model):
                 fields=["run", "target"], condition=models.Q(district__isnull=True),
                 name="one_city_assessment_per_run",
             ),
+            *(bounds.check(column, bounds.INDICATOR_VALUE, f"assessment_{column}_in_range",
+                           nullable=True) for column in ASSESSED),
         ]
 
     @property

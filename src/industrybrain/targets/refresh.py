@@ -13,7 +13,7 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
-from industrybrain.core import dataversion
+from industrybrain.core import bounds, dataversion
 from industrybrain.enterprises.models import District, Enterprise
 from industrybrain.synth.calibration import REFERENCE_SIZE
 
@@ -131,13 +131,24 @@ def assess_target(target: Target, history: dict[int, float], goal: Decimal | Non
             "forecast": outlook.forecast, "low": outlook.low, "high": outlook.high}
 
 
+def _plausible(value) -> Decimal | None:
+    """``value`` as stored, or None outside an indicator value's range (core.bounds): a
+    trend extrapolated from values near the ceiling, or a doubling of one, is no forecast
+    and no goal the database would take."""
+    value = as_decimal(value)
+    if value is None or not value.is_finite():
+        return None
+    bound = bounds.INDICATOR_VALUE
+    return value if bound.low <= value <= bound.high else None
+
+
 def _assessment(run, target, district, goal, result) -> Assessment:
     return Assessment(
         run=run, target=target, district=district, status=result["status"],
-        year=result.get("year"), value=as_decimal(result.get("value")), goal=goal,
+        year=result.get("year"), value=_plausible(result.get("value")), goal=_plausible(goal),
         progress=result.get("progress"), expected=result.get("expected"),
-        forecast=as_decimal(result.get("forecast")), forecast_low=as_decimal(result.get("low")),
-        forecast_high=as_decimal(result.get("high")), reason=result["reason"][:300],
+        forecast=_plausible(result.get("forecast")), forecast_low=_plausible(result.get("low")),
+        forecast_high=_plausible(result.get("high")), reason=result["reason"][:300],
     )
 
 
