@@ -91,42 +91,63 @@ def _award_words():
 
 
 def _award_texts(items) -> list[tuple[str, str]]:
-    """(title, body) of each (policy, result row) in the active language; the fixed words,
-    titles and tier labels looked up once per batch, not per message."""
+    """(title, body) of each (policy, result row) in the active language, as
+    ``award_message`` writes them one at a time. A run writes thousands: the language is
+    read once, and a policy's title, a (policy, amount)'s heading and a (policy, tier)'s
+    line are written once per batch, not per message (most awards of a policy share their
+    amount and tier)."""
     title_t, tier_t, note = _award_words()
-    titles, tiers = {}, {}
+    english = in_english()
+    titles, headings, tiers = {}, {}, {}
     out = []
     for p, r in items:
-        if p.id not in titles:
-            titles[p.id] = local(p, "title")
-        tier = r["tier"] or ""
-        label = ""
-        if tier and "+" not in tier:
-            if (p.id, tier) not in tiers:
-                tiers[(p.id, tier)] = catalogue.tier_label(p, tier)
-            label = tiers[(p.id, tier)]
-        title = title_t % {"policy": titles[p.id], "amount": format_yuan(r["amount_yuan"])}
-        body = "\n".join([explanation(r), tier_t % {"tier": label} if label else "",
-                          note]).strip()
-        out.append((title, body))
+        amount, tier = r["amount_yuan"], r["tier"] or ""
+        title = headings.get((p.id, amount))
+        if title is None:
+            if p.id not in titles:
+                titles[p.id] = local(p, "title")
+            title = headings[(p.id, amount)] = title_t % {
+                "policy": titles[p.id], "amount": format_yuan(amount)}
+        line = tiers.get((p.id, tier))
+        if line is None:
+            label = catalogue.tier_label(p, tier) if tier and "+" not in tier else ""
+            line = tiers[(p.id, tier)] = tier_t % {"tier": label} if label else ""
+        why = (r["explanation_en"] if english else None) or r["explanation_zh"] or ""
+        out.append((title, "\n".join([why, line, note]).strip()))
     return out
 
 
 def award_message(year: int, p, r) -> Message:
-    """The message of a new award, from its result row (written with the award)."""
-    return award_messages(year, [(p, r)])[0]
+    """The message of one new award, from its result row, written on its own: what
+    ``award_messages`` must give for each row of a batch (tests compare the two)."""
+    def build():
+        title_t, tier_t, note = _award_words()
+        tier = r["tier"] or ""
+        label = catalogue.tier_label(p, tier) if tier and "+" not in tier else ""
+        return (title_t % {"policy": local(p, "title"), "amount": format_yuan(r["amount_yuan"])},
+                "\n".join([explanation(r), tier_t % {"tier": label} if label else "",
+                           note]).strip())
+
+    return Message(enterprise_id=r["enterprise_id"], kind=Message.Kind.AWARD, policy_id=p.id,
+                   year=year, **bilingual(build))
 
 
-def award_messages(year: int, items) -> list[Message]:
-    """The messages of new awards, from (policy, result row) pairs, in both languages
-    (the language switched twice for the whole batch)."""
+# The columns of ``award_messages``' rows, in order (runs._raw_insert writes them as they are).
+AWARD_MESSAGE_COLUMNS = ("enterprise_id", "kind", "policy_id", "year", "title", "body",
+                         "title_en", "body_en")
+
+
+def award_messages(year: int, items) -> list[tuple]:
+    """The messages of new awards, from (policy, result row) pairs, in both languages (the
+    language switched twice for the whole batch), as rows of AWARD_MESSAGE_COLUMNS: a
+    model instance per message cost more than writing it."""
     items = list(items)
     with translation.override("zh-hans"):
         zh = _award_texts(items)
     with translation.override("en"):
         en = _award_texts(items)
-    return [Message(enterprise_id=r["enterprise_id"], kind=Message.Kind.AWARD, policy_id=p.id,
-                    year=year, title=t, body=b, title_en=te, body_en=be)
+    kind = Message.Kind.AWARD.value
+    return [(r["enterprise_id"], kind, p.id, year, t, b, te, be)
             for (p, r), (t, b), (te, be) in zip(items, zh, en, strict=True)]
 
 

@@ -11,17 +11,17 @@ Liveness (heartbeat, lease, reaper, stop signals) is ``liveness``.
 
 from __future__ import annotations
 
+import json
 import os
 import time
 import traceback
 import uuid
 from collections import Counter
-from types import SimpleNamespace
 
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -42,6 +42,10 @@ CHUNK = int(os.environ.get("IB_RUN_CHUNK", 5000))
 # The one-award and one-message keys (the models' unique constraints): a conflict on them
 # is skipped, any other broken constraint fails the chunk.
 AWARD_KEY = ["enterprise", "policy_id", "year", "slot"]
+# The fields of the rows ``store`` builds for new awards, in order (the rest are the run's).
+AWARD_COLUMNS = ("enterprise_id", "policy_id", "tier", "slot", "status", "amount_yuan",
+                 "cap_bound", "budget_line", "cluster_code", "citation", "explanation_zh",
+                 "explanation_en", "inputs", "kept")
 MESSAGE_KEY = ["enterprise", "kind", "policy_id", "year"]
 # Test hook for the crash test: sleep this long after each committed chunk.
 PAUSE = float(os.environ.get("IB_RUN_PAUSE_AFTER_CHUNK", 0))
@@ -325,46 +329,51 @@ def store(run: Run, pack, result: pa.Table, snap, job: _Job | None = None) -> di
               "amount_pending": 0, "invalid_data": 0, "proposed_yuan": 0, "messages": 0}
     kept = Counter()
     new, changed, seen = [], [], set()
-    texts = {}  # (enterprise, policy) -> the result row, for the award's message
-    for r in rows.to_pylist():
-        key = (r["enterprise_id"], r["policy_id"])
+    texts = {}  # (enterprise, policy) -> the result row's words, for the award's message
+    # The award's citation as the database stores it: one per policy, prepared once.
+    cite = Award._meta.get_field("citation")
+    cited = {p: json.dumps(c, cls=cite.encoder) for p, c in citations.items()}
+    slots = {}  # (policy, tier) -> slot
+    # Column by column, not a dict per row: the rows' Python values are all a run needs.
+    names = ["enterprise_id", "policy_id", "tier", "status", "amount_yuan", "cap_bound",
+             "explanation_zh", "explanation_en", "inputs"]
+    columns = [rows[n].to_pylist() for n in names]
+    columns.append(rows["kept"].to_pylist() if "kept" in rows.column_names
+                   else [None] * rows.num_rows)
+    for e, p, tier, engine_status, amount, cap, zh, en, inputs, values in zip(
+            *columns, strict=True):
+        key = (e, p)
         seen.add(key)
-        tier = r["tier"] or ""
-        slot = catalogue.slot(policies[key[1]], tier)
-        unpriced = r["status"] in UNPRICED
-        status = UNPRICED.get(r["status"], S.PROPOSED)
-        amount = None if unpriced else r["amount_yuan"]
-        if unpriced:
-            counts[r["status"]] += 1
+        tier, zh, en = tier or "", zh or "", en or ""
+        slot = slots.get((p, tier))
+        if slot is None:
+            slot = slots[(p, tier)] = catalogue.slot(policies[p], tier)
+        status = UNPRICED.get(engine_status, S.PROPOSED)
+        if status != S.PROPOSED:
+            counts[engine_status] += 1
+            amount = None
         counts["proposed_yuan"] += amount or 0
-        texts[key] = r
+        texts[key] = (tier, amount, zh, en)
         old = existing.get(key)
         if key in applied:
             counts["kept_application"] += 1  # the enterprise applied: the reviewer decides it
         elif old is None:
-            # The award's fields, not a model instance: 20,000 of those cost more than the
-            # insert (_raw_insert adds what all of the run's awards share).
-            new.append(SimpleNamespace(
-                enterprise_id=key[0], policy_id=key[1], tier=tier, slot=slot,
-                status=status, amount_yuan=amount, cap_bound=bool(r["cap_bound"]),
-                budget_line=lines[key[1]], cluster_code=cluster_of.get(key[0]) or "",
-                citation=citations[key[1]], explanation_zh=r["explanation_zh"] or "",
-                explanation_en=r["explanation_en"] or "",
-                # Already JSON text (the engine's): stored as it is, not decoded and encoded.
-                inputs=r["inputs"] or "{}", kept=r.get("kept") or "{}"))
+            # The award's row as the database takes it (AWARD_COLUMNS; _raw_insert adds
+            # what all of the run's awards share); inputs and kept are already the engine's
+            # JSON text: stored as they are, not decoded and encoded.
+            new.append((e, p, tier, slot, status, amount, bool(cap), lines[p],
+                        cluster_of.get(e) or "", cited[p], zh, en, inputs or "{}",
+                        values or "{}"))
         elif old[1] not in OPEN:
             kept[old[1]] += 1  # paid, approved once, held or rejected: not re-proposed
-        elif (old[1], old[2], old[3], old[4], old[5]) == (
-                status, amount, r["explanation_zh"] or "", tier, slot):
+        elif (old[1], old[2], old[3], old[4], old[5]) == (status, amount, zh, tier, slot):
             counts["unchanged"] += 1
         else:
-            changed.append(Award(pk=old[0], enterprise_id=key[0], policy_id=key[1],
+            changed.append(Award(pk=old[0], enterprise_id=e, policy_id=p,
                                  tier=tier, slot=slot, status=status,
-                                 amount_yuan=amount, cap_bound=bool(r["cap_bound"]),
-                                 explanation_zh=r["explanation_zh"] or "",
-                                 explanation_en=r["explanation_en"] or "",
-                                 inputs=_json(r["inputs"]), kept=_json(r.get("kept")),
-                                 run=run,
+                                 amount_yuan=amount, cap_bound=bool(cap),
+                                 explanation_zh=zh, explanation_en=en,
+                                 inputs=_json(inputs), kept=_json(values), run=run,
                                  pack_version=run.pack_version, updated_at=timezone.now()))
     gone = [old[0] for key, old in existing.items()
             if key not in seen and old[1] in (S.PROPOSED, *UNPRICED.values())]
@@ -387,11 +396,10 @@ def store(run: Run, pack, result: pa.Table, snap, job: _Job | None = None) -> di
             # the database, not overwritten.
             # RETURNING names the rows this insert made (a skipped key returns nothing):
             # no second query to find them.
-            made = _raw_insert(Award, chunk, AWARD_KEY, fixed={
+            made = _raw_insert(Award, AWARD_COLUMNS, chunk, AWARD_KEY, fixed={
                 "year": run.year, "source": Award.Source.RUN, "pack_id": run.pack_id,
                 "pack_version": run.pack_version, "run_id": run.pk, "reason": "",
                 "first_approver_id": None, "first_approved_at": None},
-                ready=("inputs", "kept"),
                 returning=("enterprise_id", "policy_id", "status"))
             counts["created"] += len(made)
             counts["kept_application"] += len(chunk) - len(made)
@@ -455,103 +463,112 @@ def _hook(run, phase, index, job):
         chunk_hook(run, phase, index)
 
 
-# Values a raw insert hands to the driver as they are (no per-value preparation needed).
-_PLAIN = {"CharField", "TextField", "BigIntegerField", "PositiveSmallIntegerField",
-          "BooleanField", "ForeignKey"}
-
-
-def _raw_insert(model, objs, key: list[str], fixed: dict | None = None,
-                ready: tuple[str, ...] = (), returning: tuple[str, ...] = ()) -> list:
-    """Insert ``objs`` (model instances, or anything with the fields' attributes); a row
-    whose ``key`` is taken (an application approved since the read, a message already
-    written) is skipped by the database, not overwritten. What
-    ``bulk_create(ignore_conflicts=True)`` did, without its per-value preparation (most of
-    the store's time), and stricter on SQLite: only that key is skipped (ON CONFLICT on
-    it), where INSERT OR IGNORE also skipped a row that broke a check constraint (money on
-    an unpriced award). ``fixed``: the values every row shares, by attribute name;
-    ``ready``: attributes whose values are already as the database stores them (JSON text);
-    ``returning``: columns of the rows actually inserted, returned as tuples (INSERT ...
-    RETURNING: SQLite >= 3.35 and PostgreSQL), else an empty list."""
-    from operator import attrgetter
-
-    from django.db import connection
-
-    objs = list(objs)
-    if not objs:
-        return []
+def _raw_insert(model, names, rows: list[tuple], key: list[str], fixed: dict | None = None,
+                returning: tuple[str, ...] = ()):
+    """Insert ``rows`` (tuples of the fields ``names``, by attribute name, each value as the
+    database takes it: JSON already text or prepared); a row whose ``key`` is taken (an
+    application approved since the read, a message already written) is skipped by the
+    database, not overwritten. What ``bulk_create(ignore_conflicts=True)`` did, without
+    its model instances and per-value preparation (most of the store's time), and stricter
+    on SQLite: only that key is skipped (ON CONFLICT on it), where INSERT OR IGNORE also
+    skipped a row that broke a check constraint (money on an unpriced award). ``fixed``:
+    the values every row shares, by attribute name (prepared once, with auto_now fields).
+    Returns the ``returning`` columns of the rows actually inserted, as tuples (INSERT ...
+    RETURNING: SQLite >= 3.35 and PostgreSQL), or without ``returning`` their number."""
+    rows = list(rows)
+    if not rows:
+        return [] if returning else 0
     fixed = fixed or {}
     now = timezone.now()
-    varying, constant, values = [], [], []
-    for f in model._meta.concrete_fields:
-        if f.primary_key:
+    by_name = {f.attname: f for f in model._meta.concrete_fields if not f.primary_key}
+    constant, values = [], []
+    for name, f in by_name.items():
+        if name in names:
             continue
-        if f.attname in fixed or getattr(f, "auto_now", False) or getattr(f, "auto_now_add",
-                                                                         False):
-            constant.append(f)
-            values.append(f.get_db_prep_save(fixed.get(f.attname, now), connection))
-        else:
-            varying.append(f)
+        if name not in fixed and not (getattr(f, "auto_now", False)
+                                      or getattr(f, "auto_now_add", False)):
+            # Django sets no database defaults: a forgotten field would fail every row.
+            raise ValueError(f"{model.__name__}.{name}: no value")
+        constant.append(f)
+        values.append(f.get_db_prep_save(fixed.get(name, now), connection))
     tail = tuple(values)
-    names = [f.attname for f in varying]
-    get = attrgetter(*names) if len(names) > 1 else (lambda o: (getattr(o, names[0]),))
-    prepare = [(i, f) for i, f in enumerate(varying)
-               if f.get_internal_type() not in _PLAIN and f.attname not in ready]
-    shared = {}  # a policy's citation is one dict for all its awards: prepared once
-
-    def row(obj):
-        vals = get(obj)
-        if not prepare:
-            return vals + tail
-        vals = list(vals)
-        for i, f in prepare:
-            v = vals[i]
-            if isinstance(v, dict) and v:
-                hit = shared.get(id(v))
-                if hit is None or hit[0] is not v:
-                    hit = shared[id(v)] = (v, f.get_db_prep_save(v, connection))
-                vals[i] = hit[1]
-            else:
-                vals[i] = f.get_db_prep_save(v, connection)
-        return tuple(vals) + tail
-
     q = connection.ops.quote_name
     table = q(model._meta.db_table)
-    columns = ", ".join(q(f.column) for f in varying + constant)
+    columns = ", ".join(q(f.column) for f in [by_name[n] for n in names] + constant)
     target = ", ".join(q(model._meta.get_field(n).column) for n in key)
     back = (" RETURNING " + ", ".join(q(model._meta.get_field(n).column) for n in returning)
             if returning else "")
-    width = len(varying) + len(constant)
-    one = f"({', '.join(['%s'] * width)})"
     with connection.cursor() as cur:
-        if connection.vendor != "postgresql":
-            head = f"INSERT INTO {table} ({columns}) VALUES "
-            tail_sql = f" ON CONFLICT ({target}) DO NOTHING"
+        if connection.vendor == "postgresql":
+            return _pg_insert(cur, table, columns, target, back, rows, tail,
+                              [list(names).index(n) for n in returning])
+        # SQLite, through the driver's own cursor with its "?" placeholders: Django's
+        # wrapper rewrites every statement's "%s" with a regular expression, a tenth of
+        # the insert's time at these statement sizes. Errors still reach the caller as
+        # Django's (IntegrityError...).
+        raw = cur.cursor
+        width = len(names) + len(tail)
+        one = f"({', '.join(['?'] * width)})"
+        head = f"INSERT INTO {table} ({columns}) VALUES "
+        conflict = f" ON CONFLICT ({target}) DO NOTHING"
+        with connection.wrap_database_errors:
             if not returning:
-                cur.executemany(head + one + tail_sql, [row(o) for o in objs])
-                return []
+                _sqlite_execute_many(raw, head + one + conflict, [r + tail for r in rows])
+                return raw.rowcount
             # executemany drops RETURNING rows: multi-row VALUES statements instead, as
             # many rows each as the bound-parameter limit allows.
             per = max(1, (connection.features.max_query_params or 999) // width)
             made = []
-            for i in range(0, len(objs), per):
-                part = objs[i:i + per]
-                params = [v for o in part for v in row(o)]
-                cur.execute(head + ", ".join([one] * len(part)) + tail_sql + back, params)
-                made.extend(tuple(r) for r in cur.fetchall())
+            for i in range(0, len(rows), per):
+                part = rows[i:i + per]
+                params = [v for r in part for v in r + tail]
+                made.extend(_sqlite_execute(raw, head + ", ".join([one] * len(part))
+                                            + conflict + back, params).fetchall())
             return made
-        # PostgreSQL: COPY into a scratch table of the same columns, then one INSERT ...
-        # SELECT with the same conflict rule (COPY itself cannot skip a taken key).
-        stage = q(f"ib_stage_{uuid.uuid4().hex[:12]}")
-        cur.execute(f"CREATE TEMPORARY TABLE {stage} AS SELECT {columns} FROM {table} "
-                    "WITH NO DATA")
-        with cur.copy(f"COPY {stage} ({columns}) FROM STDIN") as copy:
-            for o in objs:
-                copy.write_row(row(o))
-        cur.execute(f"INSERT INTO {table} ({columns}) SELECT {columns} FROM {stage} "
-                    f"ON CONFLICT ({target}) DO NOTHING" + back)
-        made = [tuple(r) for r in cur.fetchall()] if returning else []
-        cur.execute(f"DROP TABLE {stage}")
-        return made
+
+
+def _sqlite_execute(raw, sql, params):
+    import sqlite3
+
+    return sqlite3.Cursor.execute(raw, sql, params)
+
+
+def _sqlite_execute_many(raw, sql, rows):
+    import sqlite3
+
+    return sqlite3.Cursor.executemany(raw, sql, rows)
+
+
+def _pg_insert(cur, table, columns, target, back, rows, tail, returned):
+    """PostgreSQL: COPY the rows straight into the table, in a savepoint. COPY cannot skip
+    a taken key, but a key is seldom taken since the read (an application approved
+    meanwhile): then the savepoint undoes the COPY and the rows go through a scratch table
+    and one INSERT ... SELECT with the conflict rule. Either way every row that could be
+    inserted is, and the others are skipped; a broken check fails the caller's chunk."""
+    import psycopg
+
+    try:
+        with transaction.atomic(), connection.wrap_database_errors:
+            with cur.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+                for r in rows:
+                    copy.write_row(r + tail)
+    except IntegrityError as exc:
+        if not isinstance(exc.__cause__, psycopg.errors.UniqueViolation):
+            raise
+    else:
+        # Every row is in: what RETURNING would have named, read from the rows themselves.
+        return [tuple(r[i] for i in returned) for r in rows] if back else len(rows)
+    stage = connection.ops.quote_name(f"ib_stage_{uuid.uuid4().hex[:12]}")
+    cur.execute(f"CREATE TEMPORARY TABLE {stage} AS SELECT {columns} FROM {table} "
+                "WITH NO DATA")
+    with cur.copy(f"COPY {stage} ({columns}) FROM STDIN") as copy:
+        for r in rows:
+            copy.write_row(r + tail)
+    cur.execute(f"INSERT INTO {table} ({columns}) SELECT {columns} FROM {stage} "
+                f"ON CONFLICT ({target}) DO NOTHING" + back)
+    made = [tuple(r) for r in cur.fetchall()] if back else cur.rowcount
+    cur.execute(f"DROP TABLE {stage}")
+    return made
 
 
 def _keyed(awards) -> list:
@@ -562,15 +579,17 @@ def _award_messages(run, pack, keys, texts) -> int:
     """The award messages of ``keys``, written in the caller's transaction (the outbox)."""
     from industrybrain.policies import push
 
-    msgs = push.award_messages(run.year, [(pack.policy(k[1]), texts[k]) for k in keys])
-    if not msgs:
-        return 0
-    # The rows RETURNING gives are the ones written (a message already there is skipped):
-    # no counting of the year's messages before and after.
-    return len(_raw_insert(Message, msgs, MESSAGE_KEY, returning=("id",)))
+    items = []
+    for e, p in keys:
+        tier, amount, zh, en = texts[(e, p)]
+        items.append((pack.policy(p), {"enterprise_id": e, "tier": tier, "amount_yuan": amount,
+                                       "explanation_zh": zh, "explanation_en": en}))
+    # The count the insert gives is of the messages written (one already there is
+    # skipped): no counting of the year's messages before and after.
+    return _raw_insert(Message, push.AWARD_MESSAGE_COLUMNS,
+                       push.award_messages(run.year, items), MESSAGE_KEY,
+                       fixed={"read_at": None, "emailed": False, "delivered_at": None})
 
 
 def _json(text):
-    import json
-
     return json.loads(text) if text else {}

@@ -145,3 +145,35 @@ def test_a_decision_from_another_session_inside_the_window_survives(settings, mo
     award.refresh_from_db()
     assert run.status == "done" and Run.objects.get(pk=run.pk).counts["kept_rejected"] == 1
     assert award.status == "rejected" and award.amount_yuan == 2_000_000
+
+
+def test_a_key_an_application_took_since_the_read_is_skipped_and_the_rest_stored(
+        year2022, monkeypatch):
+    """Between the run's read and its insert, A's award is taken by an application and C
+    already has its award message: the insert skips exactly those (PostgreSQL: the chunk's
+    COPY meets the taken key and goes the slower way), stores the rest, and counts what
+    it wrote."""
+    from industrybrain.policies.models import Message
+
+    a, c = year2022["a"], year2022["c"]
+
+    def take_a(run, phase, index):
+        if phase == "create" and index == 0:
+            Award.objects.create(enterprise=a, policy_id="dengfeng", year=2022,
+                                 source="application", status="awaiting_second",
+                                 amount_yuan=1_000_000, budget_line="policy_funds")
+            Message.objects.create(enterprise=c, kind="award", policy_id="dengfeng",
+                                   year=2022, title="已有", body="已有")
+
+    run = _run_with(take_a, monkeypatch)
+    mine = Award.objects.filter(policy_id="dengfeng", year=2022)
+    assert list(mine.filter(enterprise=a).values_list("source", "amount_yuan")) == [
+        ("application", 1_000_000)]
+    assert mine.filter(enterprise=c, source="run", status="proposed").count() == 1
+    assert mine.filter(enterprise=year2022["b"], status="amount_pending").count() == 1
+    assert run.counts["kept_application"] == 1
+    assert run.counts["created"] == Award.objects.filter(run=run).count()
+    # No run message for A (not its award), C's message left as it was, one count for both.
+    assert not Message.objects.filter(enterprise=a, kind="award").exists()
+    assert Message.objects.get(enterprise=c, kind="award", policy_id="dengfeng").title == "已有"
+    assert run.counts["messages"] == Message.objects.exclude(title="已有").count()
