@@ -93,12 +93,12 @@ def _award_words():
 def _award_texts(items) -> list[tuple[str, str]]:
     """(title, body) of each (policy, result row) in the active language, as
     ``award_message`` writes them one at a time. A run writes thousands: the language is
-    read once, and a policy's title, a (policy, amount)'s heading and a (policy, tier)'s
-    line are written once per batch, not per message (most awards of a policy share their
-    amount and tier)."""
+    read once, and a policy's title, an amount, a (policy, amount)'s heading and a
+    (policy, tier)'s line are written once per batch, not per message (most awards of a
+    policy share their amount and tier)."""
     title_t, tier_t, note = _award_words()
     english = in_english()
-    titles, headings, tiers = {}, {}, {}
+    titles, amounts, headings, tiers = {}, {}, {}, {}
     out = []
     for p, r in items:
         amount, tier = r["amount_yuan"], r["tier"] or ""
@@ -106,8 +106,10 @@ def _award_texts(items) -> list[tuple[str, str]]:
         if title is None:
             if p.id not in titles:
                 titles[p.id] = local(p, "title")
+            if amount not in amounts:
+                amounts[amount] = format_yuan(amount)
             title = headings[(p.id, amount)] = title_t % {
-                "policy": titles[p.id], "amount": format_yuan(amount)}
+                "policy": titles[p.id], "amount": amounts[amount]}
         line = tiers.get((p.id, tier))
         if line is None:
             label = catalogue.tier_label(p, tier) if tier and "+" not in tier else ""

@@ -17,6 +17,7 @@ import time
 import traceback
 import uuid
 from collections import Counter
+from operator import itemgetter
 
 import numpy as np
 import pyarrow as pa
@@ -154,8 +155,15 @@ class _Job:
         return Run.objects.filter(pk=self.run.pk, status="running", lease=self.run.lease)
 
     def progress(self, stage: str, percent: int, **extra) -> None:
-        self.beat.check()
         _crash_point(stage)
+        self.advance(stage, percent, **extra)
+
+    def advance(self, stage: str, percent: int, **extra) -> None:
+        """The run's stage and percentage; raises Stopped when the run is no longer this
+        worker's (cancelled, reaped). ``store`` calls it inside each chunk's transaction:
+        a cancelled run's chunk is rolled back, and the run row's update costs no commit
+        of its own (one per chunk was a fifth of storing on PostgreSQL)."""
+        self.beat.check()
         if not self._mine().update(stage=stage, progress=percent, heartbeat=timezone.now(),
                                    **extra):
             raise Stopped(_("测算已被取消或判定中断"))
@@ -381,11 +389,14 @@ def store(run: Run, pack, result: pa.Table, snap, job: _Job | None = None) -> di
     done = 0
 
     def step(n):
+        """In the chunk's transaction, before the version's bump (locked last)."""
         nonlocal done
         done += n
         if job is not None:
-            job.progress("store", 50 + 45 * done // total)
-        if PAUSE:
+            job.advance("store", 50 + 45 * done // total)
+
+    def pause():
+        if PAUSE:  # the crash tests' window, after the chunk's commit
             time.sleep(PAUSE)
 
     for i in range(0, len(new), CHUNK):
@@ -405,8 +416,9 @@ def store(run: Run, pack, result: pa.Table, snap, job: _Job | None = None) -> di
             counts["kept_application"] += len(chunk) - len(made)
             counts["messages"] += _award_messages(
                 run, pack, [(e, p) for e, p, st in made if st == S.PROPOSED], texts)
+            step(len(chunk))
             dataversion.bump(dataversion.AWARDS)
-        step(len(chunk))
+        pause()
     fields = ["tier", "slot", "status", "amount_yuan", "cap_bound", "explanation_zh",
               "explanation_en", "inputs", "kept", "run", "pack_version", "updated_at"]
     for i in range(0, len(changed), CHUNK):
@@ -426,8 +438,9 @@ def store(run: Run, pack, result: pa.Table, snap, job: _Job | None = None) -> di
             counts["updated"] += len(todo)
             became = [a for a in todo if a.status == S.PROPOSED and still[a.pk] != S.PROPOSED]
             counts["messages"] += _award_messages(run, pack, _keyed(became), texts)
+            step(len(chunk))
             dataversion.bump(dataversion.AWARDS)
-        step(len(chunk))
+        pause()
     for i in range(0, len(gone), CHUNK):
         _hook(run, "withdraw", i // CHUNK, job)
         with transaction.atomic():
@@ -557,7 +570,10 @@ def _pg_insert(cur, table, columns, target, back, rows, tail, returned):
             raise
     else:
         # Every row is in: what RETURNING would have named, read from the rows themselves.
-        return [tuple(r[i] for i in returned) for r in rows] if back else len(rows)
+        if not back:
+            return len(rows)
+        pick = itemgetter(*returned)
+        return [pick(r) for r in rows] if len(returned) > 1 else [(pick(r),) for r in rows]
     stage = connection.ops.quote_name(f"ib_stage_{uuid.uuid4().hex[:12]}")
     cur.execute(f"CREATE TEMPORARY TABLE {stage} AS SELECT {columns} FROM {table} "
                 "WITH NO DATA")
