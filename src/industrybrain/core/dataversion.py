@@ -19,7 +19,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django.core.cache import cache
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -57,8 +57,15 @@ def current(kinds) -> str:
     """The versions of ``kinds`` as one short string, for a cache key: it changes whenever
     any of them is bumped (one query)."""
     kinds = sorted(kinds)
-    found = {kind: (version, token) for kind, version, token in
-             DataVersion.objects.filter(kind__in=kinds).values_list("kind", "version", "token")}
+    if not kinds:
+        return ""
+    # Plain SQL: every kept page asks this on each request, and building the ORM's query
+    # cost ten times running it (225 against 19 us, test client on a loaded machine).
+    table = connection.ops.quote_name(DataVersion._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT kind, version, token FROM {table} WHERE kind IN "
+                       f"({', '.join(['%s'] * len(kinds))})", kinds)
+        found = {kind: (version, token) for kind, version, token in cursor.fetchall()}
     return ",".join(f"{kind}={found[kind][0]}.{found[kind][1]}" if kind in found else f"{kind}=0"
                     for kind in kinds)
 

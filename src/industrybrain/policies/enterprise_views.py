@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -13,7 +14,7 @@ from industrybrain.core.context import public
 from industrybrain.core.localize import local
 from industrybrain.core.scope import role_of, scope_enterprises
 from industrybrain.enterprises.models import Enterprise
-from industrybrain.policies import access, calculator, catalogue, push
+from industrybrain.policies import access, calculator, calculator_page, catalogue, push
 from industrybrain.policies import library as policy_library
 from industrybrain.policies.forms import WhatIfForm
 from industrybrain.policies.models import Message, Subscription
@@ -39,37 +40,48 @@ def my_calculator(request):
 
 @login_required
 def calculator_view(request, pk):
-    enterprise = _enterprise(request, pk)
+    # The scope check runs on every request, kept page or not; the page needs only the name.
+    enterprise = get_object_or_404(scope_enterprises(request.user, Enterprise.objects.only(
+        "pk", "name", "district_id")), pk=pk)
     facts = calculator.facts_of(pk)
     year = params.year(request.GET, default=calculator.default_year(pk, facts.latest_year),
                        min_value=2000, max_value=2100)
     rows = calculator.rows_of(pk, year, facts)
-    digest = facts.digest
-    # The what-if starts from the year shown: the latest year with data by default.
-    form, changes, lacking, whatif_year = WhatIfForm(initial={"year": year}), None, [], None
-    if request.GET.get("whatif"):
-        form = WhatIfForm(request.GET)
-        if form.is_valid():
-            y = whatif_year = form.cleaned_data["year"]
-            before = rows if y == year else calculator.compute(pk, y)
-            after = calculator.what_if(pk, y, form.figures(),
-                                       form.cleaned_data.get("designation") or None)
-            changes = calculator.changes(before, after)
-            # Say what the chosen year lacks (the figures typed in are not lacking).
-            lacking = [label for name, label in calculator.missing_figures(pk, y)
-                       if name not in form.figures()]
+    # The awards are read on every request: every way an award changes need not bump the
+    # data version a kept page is filed under.
+    awards_html = render_to_string("policies/_calculator_awards.html", {"awards": _titled(
+        access.awards(request.user).filter(enterprise=enterprise)
+        .order_by("-year", "-amount_yuan")[:50])})
     money = [r for r in rows if r.status == "eligible" and r.amount_yuan]
-    return render(request, "policies/calculator.html", {
-        "enterprise": enterprise, "year": year, "rows": rows, "form": form,
-        "whatif": request.GET.get("whatif"), "designations": calculator.designation_choices(),
+    context = {
+        "enterprise": enterprise, "year": year, "rows": rows,
+        "designations": calculator.designation_choices(),
         # the rendered table is cached by the snapshot's digest: same data, same page
-        "digest": digest,
-        "changes": changes, "total": sum(r.amount_yuan for r in money),
-        "lacking": lacking, "whatif_year": whatif_year,
-        "latest_year": facts.latest_year,
-        "awards": _titled(access.awards(request.user).filter(enterprise=enterprise)
-                          .order_by("-year", "-amount_yuan")[:50]),
-    })
+        "digest": facts.digest, "total": sum(r.amount_yuan for r in money),
+        "changes": None, "lacking": [], "whatif_year": None, "latest_year": facts.latest_year,
+    }
+    if request.GET.get("whatif"):
+        context.update(_what_if(request, pk, year, rows))
+    elif calculator_page.keepable(request, year):
+        return calculator_page.respond(request, calculator_page.key(request, facts, pk, year),
+                                       context, awards_html)
+    return render(request, calculator_page.TEMPLATE, {**context, "awards_html": awards_html})
+
+
+def _what_if(request, pk, year, rows) -> dict:
+    """The what-if's form and, when it is valid, what would change (never kept)."""
+    form = WhatIfForm(request.GET)
+    out = {"form": form, "whatif": request.GET.get("whatif")}
+    if form.is_valid():
+        y = out["whatif_year"] = form.cleaned_data["year"]
+        before = rows if y == year else calculator.compute(pk, y)
+        after = calculator.what_if(pk, y, form.figures(),
+                                   form.cleaned_data.get("designation") or None)
+        out["changes"] = calculator.changes(before, after)
+        # Say what the chosen year lacks (the figures typed in are not lacking).
+        out["lacking"] = [label for name, label in calculator.missing_figures(pk, y)
+                          if name not in form.figures()]
+    return out
 
 
 def _titled(awards):

@@ -79,6 +79,9 @@ INSTALLED_APPS = [
     "industrybrain.web",
 ]
 
+# Sessions in the database as Django's, read with one plain query (core/sessions.py).
+SESSION_ENGINE = "industrybrain.core.sessions"
+
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",

@@ -81,3 +81,78 @@ def test_the_calculator_follows_an_edit_of_the_figures(client_as, proposed):
     assert re.search(r'name="year" value="2023"', page)
     assert "最近一个有数据的年份是 2023 年" in client.get(
         url, {"whatif": "1", "year": "2024", "rd_spending": "1000"}).content.decode()
+
+
+def _token(page: str) -> str:
+    return re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+
+
+def test_two_readers_and_two_languages_never_see_each_others_calculator(client, users, proposed):
+    """The page is kept whole in each process: whoever reads it next sees their own name,
+    their own links and their own language, never the previous reader's."""
+    from django.test import Client
+
+    url = reverse("policies:calculator_for", args=[proposed["a"].enterprise_id])
+    owner, admin = Client(), Client()
+    owner.force_login(users["owner_a"])
+    admin.force_login(users["admin"])
+    for _ in range(2):  # the second read of each comes from the kept page
+        mine = owner.get(url).content.decode()
+        theirs = admin.get(url).content.decode()
+        english = owner.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+        assert "owner_a" in mine and "admin" not in _text(mine)
+        assert "admin" in theirs and "owner_a" not in theirs
+        assert "消息与订阅" in mine and "消息与订阅" not in theirs  # the enterprise user's links
+        assert '<html lang="en">' in english and "Policy calculator" in english
+        assert "政策计算器" not in english and "Policy calculator" not in mine
+        assert "owner_a" in english and "admin" not in _text(english)
+
+
+def test_the_kept_calculator_shows_every_change_on_the_next_request(client_as, proposed):
+    """A designation granted, an award decided: the next read shows it, even for an award
+    changed without a word to the data version (the awards are read on every request)."""
+    import datetime as dt
+
+    from industrybrain.enterprises.models import Designation, DesignationType
+    from industrybrain.policies.models import Award
+
+    a = proposed["a"]
+    url = reverse("policies:calculator_for", args=[a.enterprise_id]) + "?year=2022"
+    client = client_as("owner_a")
+    row = r'<tr class="status-(\w+)" data-policy="leading_enterprise">'
+    before = client.get(url).content.decode()
+    assert client.get(url).content.decode().count("award-row") == before.count("award-row") > 0
+    assert re.search(row, before).group(1) != "eligible"
+    Designation.objects.create(  # watched: bumps the enterprises' data version
+        enterprise_id=a.enterprise_id, granted_on=dt.date(2022, 9, 1),
+        expires_on=dt.date(2023, 8, 31),
+        type=DesignationType.objects.get(code="china_manufacturing_500"))
+    after = client.get(url).content.decode()
+    assert re.search(row, after).group(1) == "eligible"
+    assert "新入选中国制造业企业500强" in after
+    Award.objects.filter(pk=a.pk).update(status=Award.Status.REJECTED)  # no version bump
+    page = client.get(url).content.decode()
+    link = reverse("policies:award", args=[a.pk])
+    award = re.search(rf'<tr class="award-row">(?:(?!</tr>).)*{link}.*?</tr>', page, re.S).group(0)
+    assert "已驳回" in award and "拟奖励" not in award
+
+
+def test_a_kept_calculator_page_carries_a_working_csrf_token(users, proposed):
+    """Each response has its own token, valid for the reader's cookie: the language switch
+    and sign-out on a kept page work; a page read with another parameter is not kept."""
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(users["owner_a"])
+    url = reverse("policies:calculator_for", args=[proposed["a"].enterprise_id])
+    first, kept = (client.get(url).content.decode() for _ in range(2))
+    assert _token(first) != _token(kept)
+    switched = client.post(reverse("set_language"), {
+        "language": "en", "next": url, "csrfmiddlewaretoken": _token(kept)})
+    assert switched.status_code == 302
+    assert '<html lang="en">' in client.get(url).content.decode()
+    forged = client.post(reverse("logout"), {"csrfmiddlewaretoken": "x" * 64})
+    assert forged.status_code == 403
+    # the language form sends the reader back where they were, parameters and all
+    odd = client.get(url, {"year": "2022", "note": "<b>"}).content.decode()
+    assert 'name="next" type="hidden" value="' + url + '?year=2022&amp;note=%3Cb%3E"' in odd
