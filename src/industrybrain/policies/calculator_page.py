@@ -37,7 +37,9 @@ AWARDS_HOLE = f"ibawards{_NONCE}"
 
 def keepable(request, year: int) -> bool:
     """Whether this request's page may come from the memo (see the module's docstring)."""
-    if request.GET and (list(request.GET) != ["year"] or request.GET["year"] != str(year)):
+    canonical = not request.GET or (list(request.GET) == ["year"]
+                                     and request.GET.getlist("year") == [str(year)])
+    if not canonical:
         return False
     return not len(get_messages(request))
 

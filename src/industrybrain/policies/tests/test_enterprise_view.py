@@ -142,6 +142,8 @@ def test_a_kept_calculator_page_carries_a_working_csrf_token(users, proposed):
     and sign-out on a kept page work; a page read with another parameter is not kept."""
     from django.test import Client
 
+    from industrybrain.core import dataversion
+
     client = Client(enforce_csrf_checks=True)
     client.force_login(users["owner_a"])
     url = reverse("policies:calculator_for", args=[proposed["a"].enterprise_id])
@@ -156,3 +158,8 @@ def test_a_kept_calculator_page_carries_a_working_csrf_token(users, proposed):
     # the language form sends the reader back where they were, parameters and all
     odd = client.get(url, {"year": "2022", "note": "<b>"}).content.decode()
     assert 'name="next" type="hidden" value="' + url + '?year=2022&amp;note=%3Cb%3E"' in odd
+    # and no address of the caller's making is kept (the memo is for the pages people read)
+    kept = len(dataversion._here)
+    for odd in ("?year=2022&year=2022", "?year=02022", "?note=1", "?year=2022&x="):
+        assert client.get(url + odd).status_code == 200
+    assert len(dataversion._here) == kept
