@@ -2,14 +2,15 @@
 process against a real `industrybrain serve` (its own process) on loopback.
 
     .venv/bin/python bench/load_calculator.py --data-dir /tmp/ib-demo [--users 20 --seconds 20]
-        [--workers 1 2]
+        [--workers 1 2 5x1]
 
 The data dir must hold a demo city (industrybrain demo-data); the enterprise user qiye1
 logs in and asks for its calculator. Baseline in the same run, same users and time: the
 login page (a template render with no engine). Each --workers value is one deployment,
 started in turn: 1 is `industrybrain serve` (waitress, one process), N > 1 is
-`industrybrain serve --workers N` (gunicorn, N processes), the deployment the README gives
-for a machine of N cores. Closed loop by default: each user asks again as soon as its answer
+`industrybrain serve --workers N` (gunicorn, N processes, --threads each), and NxT is N
+processes of T threads (Nx1: gunicorn's sync worker, one request at a time a process, the
+deployment the README gives for a city's server). Closed loop by default: each user asks again as soon as its answer
 arrives. Prints p50/p95/p99 and requests per second for both pages and every deployment, and
 the ratios; asserts nothing.
 """
@@ -121,8 +122,9 @@ def main():
     ap.add_argument("--users", type=int, default=20)
     ap.add_argument("--seconds", type=float, default=20)
     ap.add_argument("--threads", type=int, default=8, help="threads per server process")
-    ap.add_argument("--workers", type=int, nargs="+", default=[1, 2],
-                    help="server processes, one deployment per value (1: waitress)")
+    ap.add_argument("--workers", type=deployment, nargs="+", default=["1", "2"],
+                    help="server processes, one deployment per value (1: waitress; NxT: N "
+                         "processes of T threads)")
     ap.add_argument("--think", type=float, default=0.0,
                     help="seconds a user reads between requests (0: ask again at once)")
     ap.add_argument("--client", choices=["wrk", "python"],
@@ -142,19 +144,20 @@ def main():
     rows = []
     for workers in ([None] if a.url else a.workers):
         rows.append((workers, measure(a, creds, workers)))
+    names = {w: name_of(w, a.threads) for w, _result in rows}
     print(f"\nload average at the end {os.getloadavg()[0]:.1f}")
     print("\n| deployment | page | requests/s | p50 | p95 | p99 | errors |")
     print("|---|---|---|---|---|---|---|")
     for workers, result in rows:
-        name = ("given --url" if workers is None else "serve (waitress, 1 process)"
-                if workers == 1 else f"serve --workers {workers} (gunicorn)")
+        name = names[workers]
         for page, (rate, q, errors) in result.items():
             print(f"| {name} | {page} | {rate:.1f} | {q[49] * 1000:.0f} ms | "
                   f"{q[94] * 1000:.0f} ms | {q[98] * 1000:.0f} ms | {errors} |")
     if a.json:
         with open(a.json, "w", encoding="utf-8") as f:
             json.dump({"users": a.users, "client": a.client, "deployments": [
-                {"workers": w, **{page: {"rate": rate, "p50": q[49], "p95": q[94],
+                {"workers": processes_of(w), "threads": threads_of(w, a.threads),
+                 "name": names[w], **{page: {"rate": rate, "p50": q[49], "p95": q[94],
                                          "p99": q[98], "errors": e}
                                   for page, (rate, q, e) in result.items()}}
                 for w, result in rows]}, f)
@@ -162,8 +165,35 @@ def main():
         one = rows[0][1]["calculator"]
         for workers, result in rows[1:]:
             r = result["calculator"]
-            print(f"calculator with {workers} processes against 1: {r[0] / one[0]:.2f}x the "
+            print(f"calculator on {names[workers]} against the first: {r[0] / one[0]:.2f}x the "
                   f"requests/s, p95 {r[1][94] / one[1][94]:.2f}x")
+
+
+def deployment(value: str) -> str:
+    """A --workers value: N processes, or NxT (N processes of T threads)."""
+    n, _x, t = value.partition("x")
+    if not n.isdigit() or int(n) < 1 or (_x and (not t.isdigit() or int(t) < 1)):
+        raise argparse.ArgumentTypeError(f"{value!r}: N or NxT, e.g. 2 or 5x1")
+    return value
+
+
+def processes_of(workers: str | None) -> int | None:
+    return None if workers is None else int(workers.partition("x")[0])
+
+
+def threads_of(workers: str | None, default: int) -> int:
+    t = (workers or "").partition("x")[2]
+    return int(t) if t else default
+
+
+def name_of(workers: str | None, default_threads: int) -> str:
+    if workers is None:
+        return "given --url"
+    n, t = processes_of(workers), threads_of(workers, default_threads)
+    if n == 1:
+        return "serve (waitress, 1 process)"
+    kind = "sync" if t == 1 else "gthread"
+    return f"serve --workers {n} --threads {t} (gunicorn {kind})"
 
 
 def start(a, workers):
@@ -172,8 +202,8 @@ def start(a, workers):
     if a.src:
         env["PYTHONPATH"] = str(Path(a.src).resolve())
     server = subprocess.Popen([sys.executable, "-m", "industrybrain.cli", "serve", "--port",
-                               str(port), "--threads", str(a.threads), "--workers",
-                               str(workers)], env=env, cwd="/", stdout=subprocess.DEVNULL,
+                               str(port), "--threads", str(threads_of(workers, a.threads)),
+                               "--workers", str(processes_of(workers))], env=env, cwd="/", stdout=subprocess.DEVNULL,
                               stderr=subprocess.DEVNULL)
     base = f"http://127.0.0.1:{port}"
     for _ in range(300):
@@ -196,7 +226,7 @@ def measure(a, creds, workers):
             with opener.open(base + "/policies/calculator/") as calc:
                 url = calc.geturl()
                 calc.read()
-        label = "given server" if workers is None else f"{workers} process(es)"
+        label = name_of(workers, a.threads)
         result = {}
         for page, target in (("baseline /login/", base + "/login/"), ("calculator", url)):
             if a.client == "wrk":

@@ -1,8 +1,9 @@
 """Across processes: a server keeps the cockpit per data version in its own memory; an
 import run by another process (the CLI) shows on the server's very next request, because
 the version lives in the database, bumped in the import's transaction. The same holds for
-the multi-process deployment (`serve --workers 2`: gunicorn, two processes, each with its
-own memory), which also answers an enterprise's calculator.
+the multi-process deployments (`serve --workers 2`: gunicorn, two processes, each with its
+own memory; threaded, or one request at a time with `--threads 1`), which also answer an
+enterprise's calculator.
 
 Real processes on a database of their own: a SQLite file, or, when the suite runs on
 PostgreSQL (DATABASE_URL), a database named after it with ``_procs`` appended, created
@@ -83,8 +84,10 @@ def _query(env, tmp_path, sql):
         db.close()
 
 
-@pytest.mark.parametrize("workers", [1, 2])
-def test_an_import_in_another_process_shows_on_the_servers_next_request(tmp_path, workers):
+@pytest.mark.parametrize("workers, threads", [(1, 8), (2, 8), (2, 1)],
+                         ids=["waitress", "gthread", "sync"])
+def test_an_import_in_another_process_shows_on_the_servers_next_request(tmp_path, workers,
+                                                                       threads):
     env = _own_database(tmp_path)
     subprocess.run([str(BIN / "industrybrain"), "demo-data", "--enterprises", "300"], env=env,
                    check=True, capture_output=True, timeout=600)
@@ -97,7 +100,8 @@ def test_an_import_in_another_process_shows_on_the_servers_next_request(tmp_path
     year = _query(env, tmp_path, "SELECT latest_year FROM targets_refreshrun ORDER BY id DESC")
     port = _free_port()
     server = subprocess.Popen([str(BIN / "industrybrain"), "serve", "--port", str(port),
-                               "--workers", str(workers)], env=env,
+                               "--workers", str(workers), "--threads", str(threads)],
+                              env=env,
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     base = f"http://127.0.0.1:{port}"
     try:

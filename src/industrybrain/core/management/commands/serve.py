@@ -31,8 +31,11 @@ def gunicorn_app(application, options: dict):
 
 class Command(BaseCommand):
     help = ("Serve the web application: waitress in one process, or with --workers N, gunicorn "
-            "with N processes (one per core: the engine and the templates are Python, and one "
-            "process uses one core).")
+            "with N processes (the engine and the templates are Python: one process uses one "
+            "core). With --threads 1 each process serves one request at a time and takes the "
+            "next connection waiting (first come, first served; the city's deployment, behind "
+            "the reverse proxy: two processes a core and one more); with more threads each "
+            "process keeps the connections it accepted.")
 
     def add_arguments(self, parser):
         parser.add_argument("--host", default="127.0.0.1")
@@ -68,9 +71,19 @@ class Command(BaseCommand):
         connections.close_all()
         gunicorn_app(application, {
             "bind": f"{host}:{options['port']}", "workers": workers, "threads": threads,
-            "worker_class": "gthread", "accesslog": None, "errorlog": "-",
+            # One thread: gunicorn's sync worker. A busy process takes no new connection, so
+            # each request goes to the first free process in arrival order. gthread's
+            # processes keep the keep-alive connections they accepted: 20 users' connections
+            # split 16/4, 20/0, 13/7 and 10/10 over two processes in four tries, and the
+            # users of the busier one wait longer (p95 two to three times the median). sync
+            # answers without keep-alive; slow clients need a buffering reverse proxy in
+            # front (the HTTPS proxy of IB_ENV=production, README).
+            "worker_class": "sync" if threads == 1 else "gthread",
+            "accesslog": None, "errorlog": "-",
             "loglevel": "warning", "graceful_timeout": 10,
-            # a policy run or an export goes to the job runner, not the request: 120 s is
-            # for the slowest page on a loaded machine
-            "timeout": 120,
+            # gthread: how long a process may fail to report alive (a policy run or an
+            # export goes to the job runner, not the request: 120 s is for the slowest page
+            # on a loaded machine). sync: a request's whole length, since the process reports
+            # only between requests; an import runs in its request (enterprises/imports).
+            "timeout": 900 if threads == 1 else 120,
         }).run()
