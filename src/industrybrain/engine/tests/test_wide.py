@@ -13,6 +13,7 @@ from collections import defaultdict
 from datetime import date
 from decimal import Decimal
 
+import duckdb
 import numpy as np
 import pyarrow as pa
 import pytest
@@ -276,7 +277,15 @@ def test_random_rules_decide_the_same(elig, tiers, selection, seed, data_since):
     policy = _policy(elig, [t[0] for t in tiers], [t[1] for t in tiers],
                      [t[2] for t in tiers], selection)
     pack = PACK.replace(policies=(policy,))
-    assert_same(pack, 2022, *snapshot(150, seed=seed, missing=0.1, giants=20), data_since)
+    try:
+        assert_same(pack, 2022, *snapshot(150, seed=seed, missing=0.1, giants=20), data_since)
+    except duckdb.OutOfRangeException as error:
+        # A product past 64 bits (two 亿-scale values multiplied): DuckDB refuses it, numpy
+        # would wrap it, so the backends cannot be compared there. No pack multiplies two
+        # such values; the closing note of issue 12 records the gap. Only INT64: a 32-bit
+        # overflow is a bug of ours (the @example above).
+        assume("INT64" not in str(error) and "HUGEINT" not in str(error))
+        raise
 
 
 # --- the narrow table -----------------------------------------------------------------------
