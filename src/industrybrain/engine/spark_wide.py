@@ -125,10 +125,10 @@ def decoded(narrow: pa.Table) -> pa.Table:
                      else narrow[c] for c in narrow.column_names})
 
 
-def decide_ranges(pack_name: str, year: int, data_since: int | None, near_miss: float,
-                  directory: str, bounds: np.ndarray, batches):
-    """On an executor: each range index in ``batches`` read from the Parquet files, checked
-    and decided; the narrow result, decoded, in batches."""
+def _decided(pack_name: str, year: int, data_since: int | None, near_miss: float,
+             directory: str, bounds: np.ndarray, batches):
+    """On an executor: (range, narrow result or None, enterprises, invalid) for each range
+    index in ``batches``, read from the Parquet files, checked and decided."""
     from . import stream
     from . import wide as W
     from .evaluate import plan_for
@@ -140,12 +140,20 @@ def decide_ranges(pack_name: str, year: int, data_since: int | None, near_miss: 
     columns = {k: [c for c in wanted[k] if c in sources[k].schema.names] for k in KINDS}
     for batch in batches:
         for i in batch.column(0).to_pylist():
-            tables = stream.read_range(sources, columns, bounds, i, missing_keys=True)
-            narrow, _, _ = stream.decide_range(pack, plan, year, tables, data_since,
-                                               near_miss)
-            del tables
-            if narrow is not None:
-                yield from decoded(narrow).to_batches(max_chunksize=BATCH_ROWS)
+            # Not kept in a local: the range's input is let go before its result is used.
+            yield (i, *stream.decide_range(
+                pack, plan, year,
+                stream.read_range(sources, columns, bounds, i, missing_keys=True),
+                data_since, near_miss))
+
+
+def decide_ranges(pack_name: str, year: int, data_since: int | None, near_miss: float,
+                  directory: str, bounds: np.ndarray, batches):
+    """On an executor: the narrow result of each range, decoded, in batches."""
+    for _, narrow, _, _ in _decided(pack_name, year, data_since, near_miss, directory,
+                                    bounds, batches):
+        if narrow is not None:
+            yield from decoded(narrow).to_batches(max_chunksize=BATCH_ROWS)
 
 
 SUMMARY = "range int, rows long, enterprises long, invalid long"
@@ -153,40 +161,29 @@ SUMMARY = "range int, rows long, enterprises long, invalid long"
 
 def write_ranges(pack_name: str, year: int, data_since: int | None, near_miss: float,
                  directory: str, bounds: np.ndarray, staging: str, batches):
-    """On an executor: each range index in ``batches`` read, checked, decided and written to
-    ``staging/part-<range>.parquet``; one summary row per range."""
+    """On an executor: each range decided and written to ``staging/part-<range>.parquet``;
+    one summary row per range."""
     import os
 
     from . import stream
-    from . import wide as W
-    from .evaluate import plan_for
 
-    pack = _pack(pack_name)
-    plan = plan_for(pack, year, "wide")
-    sources = {kind: stream.source(directory, kind) for kind in KINDS}
-    wanted = W.columns_read(plan)
-    columns = {k: [c for c in wanted[k] if c in sources[k].schema.names] for k in KINDS}
-    for batch in batches:
-        for i in batch.column(0).to_pylist():
-            tables = stream.read_range(sources, columns, bounds, i, missing_keys=True)
-            narrow, n, invalid = stream.decide_range(pack, plan, year, tables, data_since,
-                                                     near_miss)
-            del tables
-            rows = 0
-            if narrow is not None:
-                rows = narrow.num_rows
-                final = os.path.join(staging, f"part-{i:05d}.parquet")
-                # Written aside and renamed: a reader, or a retry of this task, never meets
-                # half a file.
-                aside = f"{final}.{os.getpid()}.tmp"
-                with stream._writer(aside, narrow.schema, "lz4") as writer:
-                    writer.write_table(narrow, row_group_size=max(rows, 1))
-                os.replace(aside, final)
-                del narrow
-            yield pa.RecordBatch.from_pydict(
-                {"range": pa.array([i], pa.int32()), "rows": pa.array([rows], pa.int64()),
-                 "enterprises": pa.array([n], pa.int64()),
-                 "invalid": pa.array([invalid], pa.int64())})
+    for i, narrow, n, invalid in _decided(pack_name, year, data_since, near_miss, directory,
+                                          bounds, batches):
+        rows = 0
+        if narrow is not None:
+            rows = narrow.num_rows
+            final = os.path.join(staging, f"part-{i:05d}.parquet")
+            # Written aside and renamed: a reader, or a retry of this task, never meets
+            # half a file.
+            aside = f"{final}.{os.getpid()}.tmp"
+            with stream._writer(aside, narrow.schema, "lz4") as writer:
+                writer.write_table(narrow, row_group_size=max(rows, 1))
+            os.replace(aside, final)
+            del narrow
+        yield pa.RecordBatch.from_pydict(
+            {"range": pa.array([i], pa.int32()), "rows": pa.array([rows], pa.int64()),
+             "enterprises": pa.array([n], pa.int64()),
+             "invalid": pa.array([invalid], pa.int64())})
 
 
 def write_decisions(pack_name: str, year: int, input_dir: str, output: str, *,
