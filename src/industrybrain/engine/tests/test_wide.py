@@ -46,6 +46,18 @@ SOME = settings(max_examples=examples(12), deadline=None,
                 suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 
 
+@pytest.fixture(scope="module", autouse=True, params=["cut rows", "every row"])
+def amounts_on(request):
+    """Every comparison of this module twice: with each policy's amounts computed only on
+    the rows that reach a tier (cut from the columns), and over every row."""
+    from industrybrain.engine.wide import rules
+
+    before = rules._DENSE_SHARE
+    rules._DENSE_SHARE = 0 if request.param == "cut rows" else 10**12
+    yield request.param
+    rules._DENSE_SHARE = before
+
+
 def both(pack, year, ent, fig, des, data_since=None):
     """(DuckDB's decisions, the wide backend's) as lists of dicts, in the result's order."""
     duck = evaluate(pack, year, ent, fig, des, explain="none", data_since=data_since)

@@ -52,6 +52,36 @@ class Wide:
     def n(self) -> int:
         return len(self.ids)
 
+    def rows(self, idx: np.ndarray) -> Wide:
+        """These rows only (positions, ascending): each column is cut when a rule first reads
+        it, so a policy's amounts are computed for the few enterprises that reach a tier
+        without copying the columns they do not read."""
+        return Wide(self.year, self.ids[idx], None, _Cut(self.cols, idx, _cut_col),
+                    *(_Cut(d, idx, _cut_array) for d in (self.hany, self.hgap, self.dfirst,
+                                                        self.dheld, self.dnew, self.dprev)))
+
+
+class _Cut(dict):
+    """A dict of columns read through a row selection, each cut on first use."""
+
+    def __init__(self, source: dict, idx: np.ndarray, cut):
+        super().__init__()
+        self.source, self.idx, self.cut = source, idx, cut
+
+    def __missing__(self, key):
+        value = self[key] = self.cut(self.source[key], self.idx)
+        return value
+
+
+def _cut_array(v, idx: np.ndarray):
+    if isinstance(v, (pa.Array, pa.ChunkedArray)):
+        return v.take(pa.array(idx))
+    return v if np.ndim(v) == 0 else v[idx]
+
+
+def _cut_col(c: Col, idx: np.ndarray) -> Col:
+    return Col(_cut_array(c.v, idx), _cut_array(c.k, idx), c.t, c.s, c.bound)
+
 
 def bound_of(var: str) -> float:
     from ..inputs import RANGES

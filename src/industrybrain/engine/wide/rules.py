@@ -27,6 +27,9 @@ from .logic import TRUE, Col
 # Status codes: the order of compile.STATUSES.
 ELIGIBLE, PENDING, NOT_ELIGIBLE, INSUFFICIENT = 0, 1, 2, 3
 S = np.arange(4, dtype=np.int8)  # the codes as int8 scalars: np.where keeps int8
+# Amounts are computed on a cut of the rows that need them when those are fewer than one in
+# this many enterprises; otherwise over every row (cutting the columns would cost more).
+_DENSE_SHARE = 4
 
 Fn = Callable[["Ctx"], Col]
 
@@ -272,15 +275,7 @@ class Rule:
             # No tier, no amount, never bound: read-only views of one value, no memory.
             return Decision(status, np.broadcast_to(np.int16(-1), n),
                             np.broadcast_to(np.int64(0), n), np.broadcast_to(False, n), near)
-        amount = np.zeros(n, np.int64)
-        bound = np.zeros(n, bool)
         conds = [self._full(w(ctx), n) for w in self.whens]
-        raws = [a(ctx) for a in self.amounts]
-        amts = []
-        for raw, cap in zip(raws, self.caps, strict=True):
-            money = L.to_money(raw)
-            amts.append((np.minimum(np.maximum(money.v, 0), cap), money.k))
-        caps = [L.number(Decimal(cap)) for cap in self.caps]
         if self.selection == "highest":
             pick = np.full(n, -1, np.int16)
             above_false = np.ones(n, bool)
@@ -288,28 +283,58 @@ class Rule:
                 pick = np.where(above_false & c.v, np.int16(i), pick)
                 above_false &= c.k & ~c.v
             reached, all_false = pick >= 0, above_false
-            amount_known = np.zeros(n, bool)
-            for i, (a, k) in enumerate(amts):
-                here = pick == i
-                amount = np.where(here, a, amount)
-                amount_known |= here & k
-                over = L.compare(">", raws[i], caps[i])
-                bound |= here & over.v
             tier = pick
         else:
             none_null = np.ones(n, bool)
             all_false = np.ones(n, bool)
-            amount_known = np.ones(n, bool)
             mask = np.zeros(n, np.int64)
-            for i, (c, (a, k)) in enumerate(zip(conds, amts, strict=True)):
+            for i, c in enumerate(conds):
                 none_null &= c.k
                 all_false &= c.k & ~c.v
-                amount = amount + np.where(c.v, a, 0)
-                amount_known &= ~c.v | k
-                bound |= c.v & L.compare(">", raws[i], caps[i]).v
                 mask |= c.v.astype(np.int64) << i
             reached = none_null & ~all_false
             tier = (mask - 1).astype(np.int16)
+        # The amount is read only where the enterprise is eligible and reaches a tier (the
+        # status is then eligible or amount pending): computed there alone, on those rows'
+        # columns, when they are few (a policy's winners are a small share of a city).
+        amount = np.zeros(n, np.int64)
+        bound = np.zeros(n, bool)
+        amount_known = np.zeros(n, bool)
+        need = elig_t & reached
+        rows = np.flatnonzero(need)
+        if len(rows) * _DENSE_SHARE >= n:
+            rows = None
+        sub = ctx if rows is None else Ctx(ctx.wide.rows(rows))
+        cut = (lambda x: x) if rows is None else (
+            lambda x: x if np.ndim(x) == 0 else x[rows])
+        m = n if rows is None else len(rows)
+        raws = [a(sub) for a in self.amounts]
+        amts = []
+        for raw, cap in zip(raws, self.caps, strict=True):
+            money = L.to_money(raw)
+            amts.append((np.minimum(np.maximum(money.v, 0), cap), money.k))
+        caps = [L.number(Decimal(cap)) for cap in self.caps]
+        got = np.zeros(m, np.int64)
+        got_bound = np.zeros(m, bool)
+        if self.selection == "highest":
+            got_known = np.zeros(m, bool)
+            p = cut(pick)
+            for i, (a, k) in enumerate(amts):
+                here = p == i
+                got = np.where(here, a, got)
+                got_known |= here & k
+                got_bound |= here & L.compare(">", raws[i], caps[i]).v
+        else:
+            got_known = np.ones(m, bool)
+            for i, (c, (a, k)) in enumerate(zip(conds, amts, strict=True)):
+                cv = cut(c.v)
+                got = got + np.where(cv, a, 0)
+                got_known &= ~cv | k
+                got_bound |= cv & L.compare(">", raws[i], caps[i]).v
+        if rows is None:
+            amount, bound, amount_known = got, got_bound, got_known & need
+        else:
+            amount[rows], bound[rows], amount_known[rows] = got, got_bound, got_known
         # compile.policy_sql's CASE, in its order: not eligible first.
         status = np.where(elig_f | all_false, S[NOT_ELIGIBLE], np.where(
             elig_t & reached, np.where(amount_known, S[ELIGIBLE], S[PENDING]),
