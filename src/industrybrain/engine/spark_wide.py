@@ -136,8 +136,7 @@ def _decided(pack_name: str, year: int, data_since: int | None, near_miss: float
     pack = _pack(pack_name)
     plan = plan_for(pack, year, "wide")
     sources = {kind: stream.source(directory, kind) for kind in KINDS}
-    wanted = W.columns_read(plan)
-    columns = {k: [c for c in wanted[k] if c in sources[k].schema.names] for k in KINDS}
+    columns = stream.present_columns(sources, W.columns_read(plan))
     for batch in batches:
         for i in batch.column(0).to_pylist():
             # Not kept in a local: the range's input is let go before its result is used.

@@ -113,6 +113,14 @@ def _range_filter(bounds: np.ndarray, i: int):
     return (key >= low) & (key < high)
 
 
+def present_columns(sources: dict[str, ds.Dataset], wanted: dict[str, list[str]]
+                    ) -> dict[str, list[str]]:
+    """Of the columns the plan reads, those each file has, in the plan's order. A file
+    without an optional column is not refused: the input check adds it as nulls, as
+    ``evaluate`` does for a column not handed over."""
+    return {k: [c for c in wanted[k] if c in sources[k].schema.names] for k in KINDS}
+
+
 def _refuse_missing_keys(sources: dict[str, ds.Dataset], columns: dict[str, list[str]]
                          ) -> None:
     """A row without an enterprise id falls in no range: find it here and let the contract
@@ -188,8 +196,7 @@ def decide_parquet(pack: Pack, year: int, directory: str | os.PathLike,
     sources = {kind: source(directory, kind) for kind in KINDS}
     year = check_year(year, period(pack))
     plan = plan_for(pack, year, "wide")
-    wanted = W.columns_read(plan)
-    columns = {k: [c for c in wanted[k] if c in sources[k].schema.names] for k in KINDS}
+    columns = present_columns(sources, W.columns_read(plan))
     _refuse_missing_keys(sources, columns)
     ids = sources["enterprises"].to_table(columns=["enterprise_id"])["enterprise_id"]
     bounds = boundaries(ids.to_numpy(), chunk) if len(ids) else np.zeros(1, np.int64)

@@ -15,7 +15,7 @@ from industrybrain.engine.errors import InputError
 from industrybrain.engine.spark_wide import decisions_frame, footer_bounds
 
 from .test_spark import spark  # noqa: F401  (the session fixture)
-from .test_stream import KINDS, holey_city, plain, write
+from .test_stream import KINDS, holey_city, plain, without_optional_columns, write
 
 pytestmark = pytest.mark.spark
 PACK = load_pack("changzhou_2022")
@@ -67,6 +67,18 @@ def test_spark_wide_on_unsorted_files_and_files_without_statistics(spark, tmp_pa
                        row_group_size=30, write_statistics=statistics)
     assert (footer_bounds(str(src), 40) is None) is not statistics
     assert run(src, tmp_path / "out", chunk=40) == 0
+    assert plain(pq.read_table(tmp_path / "out")) == plain(
+        evaluate(PACK, 2022, *city, explain="none", data_since=2016))
+
+
+def test_spark_wide_on_files_without_an_optional_column(spark, tmp_path):  # noqa: F811
+    """Each executor reads the columns the files have; the missing ones are empty, as in
+    evaluate()."""
+    city = without_optional_columns(holey_city(90, seed=2))
+    src = tmp_path / "in"
+    src.mkdir()
+    write(src, city, row_group=16)
+    assert run(src, tmp_path / "out", chunk=30) == 0
     assert plain(pq.read_table(tmp_path / "out")) == plain(
         evaluate(PACK, 2022, *city, explain="none", data_since=2016))
 

@@ -140,6 +140,25 @@ def test_a_duplicate_key_is_refused_however_far_apart(tmp_path, kind, chunk, wor
     assert [p.name for p in tmp_path.iterdir() if ".part" in p.name] == []
 
 
+def without_optional_columns(city):
+    """The city with two columns the pack reads taken out of the files (a cluster and the
+    energy figures): a city that keeps no such data."""
+    ent, fig, des = city
+    return ent.drop_columns(["cluster"]), fig.drop_columns(["energy_tce"]), des
+
+
+def test_files_without_an_optional_column_are_decided_as_in_memory(tmp_path):
+    """A column the pack reads but the files lack is read as empty, not refused: the
+    decisions are those of evaluate() handed the same tables."""
+    city = without_optional_columns(holey_city(80, seed=2))
+    write(tmp_path, city)
+    duck = plain(evaluate(PACK, 2022, *city, explain="none", data_since=2016))
+    full = plain(evaluate(PACK, 2022, *holey_city(80, seed=2), explain="none",
+                          data_since=2016))
+    assert duck != full  # the missing columns change some decisions
+    assert streamed(tmp_path, 9, data_since=2016) == duck
+
+
 def test_a_row_without_an_enterprise_is_refused(tmp_path):
     ent, fig, des = holey_city(40)
     ids = fig["enterprise_id"].to_pylist()
