@@ -263,33 +263,21 @@ def decide_and_explain(pack, year: int, snap, whole: bool = False) -> tuple[pa.T
             pc.equal(result["status"], "invalid_data"))["enterprise_id"]))
     year, checked, bad = checked_inputs(pack, year, *snap.tables)
     plan = plan_for(pack, year, "wide")
-    found = wide.decide(plan, year, checked, snap.data_since)
-    narrow = wide.decisions_table(plan, *found, "policy", invalid=np.fromiter(
-        bad, np.int64, len(bad)) if bad else None)
-    # The rows a run reads: money, eligible with an amount, unpriced (invalid included),
-    # near miss. Not an eligible row without money: nothing stores or messages it, and there
-    # are many of them.
-    pairs, invalid = [], []
-    for batch in narrow.to_batches():
-        policy, status = batch["policy_id"], batch["status"]
-        codes = status.indices.to_numpy(zero_copy_only=False)
-        names = status.dictionary.to_pylist()
-        ids = batch["enterprise_id"].to_numpy(zero_copy_only=False)
-        pcodes = policy.indices.to_numpy(zero_copy_only=False)
-        pnames = policy.dictionary.to_pylist()
-        if "invalid_data" in names:
-            invalid.append(ids[codes == names.index("invalid_data")])
-        in_money = np.isin(pcodes, [i for i, v in enumerate(pnames) if v in money])
-        unpriced = np.isin(codes, [names.index(v) for v in UNPRICED if v in names])
-        paid = np.zeros(len(codes), bool)
-        if "eligible" in names:
-            amount = pc.fill_null(batch["amount_yuan"], 0).to_numpy(zero_copy_only=False)
-            paid = (codes == names.index("eligible")) & (amount > 0)
-        near = batch["near_miss"].to_numpy(zero_copy_only=False)
-        take = in_money & (paid | unpriced | near)
-        pairs += zip(ids[take].tolist(), (pnames[c] for c in pcodes[take]), strict=True)
+    found, decisions = wide.decide(plan, year, checked, snap.data_since)
+    # The rows a run reads, straight from the decisions (no narrow table): money, eligible
+    # with an amount, unpriced or near miss. Not an eligible row without money: nothing
+    # stores or messages it, and there are many of them.
+    chosen = wide.read_rows(plan, found, decisions, set(money))
+    invalid = np.zeros(found.n, bool)
+    if bad and plan.rules:
+        invalid = np.isin(found.ids, np.fromiter(bad, np.int64, len(bad)))
+        # An enterprise with invalid data: each money policy's row (invalid_data, with
+        # the reasons), whatever its unreliable figures decided.
+        chosen[:, invalid] = np.isin(plan.policy_ids, money)[:, None]
+    rule, firm = np.nonzero(chosen)
+    pairs = zip(found.ids[firm].tolist(), (plan.policy_ids[i] for i in rule), strict=True)
     result, _kept = explained(pack, year, checked, bad, pairs, snap.data_since)
-    return result, len(np.unique(np.concatenate(invalid))) if invalid else 0
+    return result, int(invalid.sum())
 
 
 def proposals_of(pack, result: pa.Table) -> pa.Table:

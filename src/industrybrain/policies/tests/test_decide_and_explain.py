@@ -9,6 +9,7 @@ import pyarrow.compute as pc
 import pytest
 
 from industrybrain.engine import evaluate, load_pack
+from industrybrain.engine import wide as W
 from industrybrain.engine.tests.synthetic import snapshot
 from industrybrain.policies import catalogue, runs
 
@@ -45,5 +46,12 @@ def test_a_runs_rows_are_the_whole_citys_evaluation(seed, missing, data_since, y
     near = {_key(r) for r in full.to_pylist()
             if r["status"] == "not_eligible" and r["explanation_zh"] is not None}
     assert stored and (stored | near) <= {_key(r) for r in got}
+    # and no other: exactly the money rows of the narrow decisions that pay, are unpriced
+    # (invalid data included) or are near misses, once each
+    narrow = W.decisions(PACK, year, ent, fig, des, data_since=data_since).to_pylist()
+    read = {_key(r) for r in narrow if r["policy_id"] in money and (
+        r["near_miss"] or r["status"] in runs.UNPRICED
+        or (r["status"] == "eligible" and (r["amount_yuan"] or 0) > 0))}
+    assert sorted(_key(r) for r in got) == sorted(read)
     assert invalid == len({r["enterprise_id"] for r in full.to_pylist()
                            if r["status"] == "invalid_data"}) >= 1
