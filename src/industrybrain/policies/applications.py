@@ -57,11 +57,9 @@ def open_to_application():
 def default_year(enterprise_id: int | None) -> int:
     """The year an application is most likely for: the enterprise's latest year with
     figures, else last year (awards are for a year that has ended)."""
-    from industrybrain.enterprises.models import AnnualFigures
+    from industrybrain.policies.calculator import latest_year
 
-    latest = (AnnualFigures.objects.filter(enterprise_id=enterprise_id)
-              .order_by("-year").values_list("year", flat=True).first())
-    return latest or timezone.localdate().year - 1
+    return latest_year(enterprise_id) or timezone.localdate().year - 1
 
 
 def deadline(start: dt.date) -> dt.date:

@@ -67,15 +67,21 @@ def designation_choices() -> list[tuple[str, str]]:
     return choices
 
 
-def latest_year(enterprise_id: int) -> int | None:
+def latest_year(enterprise_id: int | None) -> int | None:
+    """The enterprise's latest year with figures; None when it has none."""
     return (AnnualFigures.objects.filter(enterprise_id=enterprise_id)
             .order_by("-year").values_list("year", flat=True).first())
 
 
-def default_year(enterprise_id: int, latest: int | None = None) -> int:
-    """The latest year with figures (``latest``, else read), if the pack has policies in
-    force then; else the pack's first year."""
-    year = latest_year(enterprise_id) if latest is None else latest
+# Not None: "no year with figures" is an answer already read, not a reason to ask again.
+UNREAD = object()
+
+
+def default_year(enterprise_id: int, latest: int | None | object = UNREAD) -> int:
+    """The latest year with figures (``latest`` when the caller has read it, None for an
+    enterprise without figures; else read here), if the pack has policies in force then;
+    else the pack's first year."""
+    year = latest_year(enterprise_id) if latest is UNREAD else latest
     pack = catalogue.pack()
     if year and any(p.in_force(year) for p in pack.policies):
         return year

@@ -83,6 +83,30 @@ def test_the_calculator_follows_an_edit_of_the_figures(client_as, proposed):
         url, {"whatif": "1", "year": "2024", "rd_spending": "1000"}).content.decode()
 
 
+def test_a_firm_without_figures_is_read_once_per_data_version(client_as, city):
+    """An enterprise with no yearly figures yet: the page opens on the pack's first year,
+    and read again asks nothing of its figures (the missing latest year is an answer, not
+    a reason to look again)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from industrybrain.enterprises.models import AnnualFigures
+    from industrybrain.policies import catalogue
+
+    bare = city["d"]
+    AnnualFigures.objects.filter(enterprise=bare).delete()  # bumps the data version
+    first = min(p.effective_from.year for p in catalogue.pack().policies)
+    url = reverse("policies:calculator_for", args=[bare.pk])
+    client = client_as("admin")
+    assert re.search(rf'name="year" value="{first}"', client.get(url).content.decode())
+    with CaptureQueriesContext(connection) as read_again:
+        page = client.get(url).content.decode()
+    assert re.search(rf'name="year" value="{first}"', page)
+    figures = [q["sql"] for q in read_again.captured_queries
+               if "enterprises_annualfigures" in q["sql"]]
+    assert figures == []
+
+
 def _token(page: str) -> str:
     return re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
 
