@@ -9,13 +9,10 @@ from industrybrain.core import dataversion
 from industrybrain.core.models import ImportBatch
 
 
-class HistoryAdmin(SimpleHistoryAdmin):
-    """simple_history's admin, whose history page answers 404 (not 500) for an id that is
-    not one: ``get_object`` turns a malformed id into None, the history view does not.
-
-    A delete in the admin (one row, or the "delete selected" action) bumps the data
+class BumpOnDelete:
+    """A delete in the admin (one row, or the "delete selected" action) bumps the data
     version of the model's kind in the same transaction, as an edit does through the
-    save signal, so that the cockpit does not go on showing a deleted row's figures."""
+    save signal, so that nothing kept goes on showing a deleted row."""
 
     def delete_model(self, request, obj):
         with transaction.atomic():
@@ -31,6 +28,12 @@ class HistoryAdmin(SimpleHistoryAdmin):
         kind = dataversion.kind_of(self.model)
         if kind is not None:
             dataversion.bump(kind)
+
+
+class HistoryAdmin(BumpOnDelete, SimpleHistoryAdmin):
+    """simple_history's admin, whose history page answers 404 (not 500) for an id that is
+    not one: ``get_object`` turns a malformed id into None, the history view does not.
+    A delete bumps the model's data version (:class:`BumpOnDelete`)."""
 
     def history_view(self, request, object_id, extra_context=None):
         # Malformed ids only: the history of a deleted row (no object) stays readable.

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from industrybrain.core.admin import HistoryAdmin
+from industrybrain.core.admin import BumpOnDelete, HistoryAdmin
 from industrybrain.enterprises.models import (
     AnnualFigures,
     Designation,
@@ -23,7 +23,7 @@ class IndustryCodeAdmin(admin.ModelAdmin):
 
 
 @admin.register(DesignationType)
-class DesignationTypeAdmin(admin.ModelAdmin):
+class DesignationTypeAdmin(BumpOnDelete, admin.ModelAdmin):
     list_display = ["name_zh", "code", "level", "category", "validity_years"]
 
 

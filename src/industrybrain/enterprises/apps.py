@@ -9,7 +9,9 @@ class EnterprisesConfig(AppConfig):
     def ready(self):
         from industrybrain.core import dataversion
 
-        from .models import AnnualFigures, Designation, Enterprise
+        from .models import AnnualFigures, Designation, DesignationType, Enterprise
 
-        # An edit in the admin changes what the cockpit counts (imports bump by themselves).
-        dataversion.watch(dataversion.ENTERPRISES, Enterprise, AnnualFigures, Designation)
+        # An edit in the admin changes what the cockpit counts (imports bump by themselves);
+        # a designation type added or renamed changes the calculator's choices and words.
+        dataversion.watch(dataversion.ENTERPRISES, Enterprise, AnnualFigures, Designation,
+                          DesignationType)

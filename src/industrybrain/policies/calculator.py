@@ -56,15 +56,19 @@ class Row:
         return catalogue.citation(self.policy)
 
 
-def designation_choices() -> list[tuple[str, str]]:
-    key = "ib-calc:designations:" + ("en" if in_english() else "zh")
-    choices = cache.get(key)
-    if choices is None:
-        from industrybrain.enterprises.models import DesignationType
+def designation_choices(version: str | None = None) -> list[tuple[str, str]]:
+    """The designation types as (code, name in the reader's language), kept in this process
+    per data version of the enterprises (``version``, else read: one query), which a
+    designation type added, edited or deleted bumps (enterprises.apps). Shared: never
+    change the list."""
+    from industrybrain.enterprises.models import DesignationType
 
-        choices = [(t.code, local(t)) for t in DesignationType.objects.all()]
-        cache.set(key, choices, CACHE_SECONDS)
-    return choices
+    if version is None:
+        version = dataversion.current([dataversion.ENTERPRISES])
+    lang = "en" if in_english() else "zh"
+    return dataversion.remember_here(
+        f"designation-choices:{version}:{lang}",
+        lambda: [(t.code, local(t)) for t in DesignationType.objects.all()])
 
 
 def latest_year(enterprise_id: int | None) -> int | None:

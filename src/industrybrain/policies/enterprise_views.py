@@ -55,22 +55,22 @@ def calculator_view(request, pk):
     money = [r for r in rows if r.status == "eligible" and r.amount_yuan]
     context = {
         "enterprise": enterprise, "year": year, "rows": rows,
-        "designations": calculator.designation_choices(),
+        "designations": calculator.designation_choices(facts.version),
         # the rendered table is cached by the snapshot's digest: same data, same page
         "digest": facts.digest, "total": sum(r.amount_yuan for r in money),
         "changes": None, "lacking": [], "whatif_year": None, "latest_year": facts.latest_year,
     }
     if request.GET.get("whatif"):
-        context.update(_what_if(request, pk, year, rows))
+        context.update(_what_if(request, pk, year, rows, facts.version))
     elif calculator_page.keepable(request, year):
         return calculator_page.respond(request, calculator_page.key(request, facts, pk, year),
                                        context, awards_html)
     return render(request, calculator_page.TEMPLATE, {**context, "awards_html": awards_html})
 
 
-def _what_if(request, pk, year, rows) -> dict:
+def _what_if(request, pk, year, rows, version) -> dict:
     """The what-if's form and, when it is valid, what would change (never kept)."""
-    form = WhatIfForm(request.GET)
+    form = WhatIfForm(request.GET, version=version)
     out = {"form": form, "whatif": request.GET.get("whatif")}
     if form.is_valid():
         y = out["whatif_year"] = form.cleaned_data["year"]

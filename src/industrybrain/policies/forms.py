@@ -8,7 +8,6 @@ from django.utils.translation import gettext_lazy as _
 
 from industrybrain.core import params
 from industrybrain.core.localize import local
-from industrybrain.enterprises.models import DesignationType
 
 # What a certificate or a review report comes as; anything else (executables, archives,
 # macros) is refused before it is stored.
@@ -27,10 +26,13 @@ class WhatIfForm(forms.Form):
     tech_upgrade_investment = WanField(label=_("技改投资（万元）"), required=False)
     designation = forms.ChoiceField(label=_("新获认定"), required=False)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, version: str | None = None, **kwargs):
+        """``version``: the enterprises' data version when the caller has read it (the
+        designation types are kept per version, not read for each form)."""
+        from industrybrain.policies.calculator import designation_choices
+
         super().__init__(*args, **kwargs)
-        self.fields["designation"].choices = [("", "—")] + list(
-            (t.code, local(t)) for t in DesignationType.objects.all())
+        self.fields["designation"].choices = [("", "—"), *designation_choices(version)]
 
     def figures(self):
         keys = ("revenue", "local_contribution", "rd_spending", "tech_upgrade_investment")

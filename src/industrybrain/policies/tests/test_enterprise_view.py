@@ -107,6 +107,44 @@ def test_a_firm_without_figures_is_read_once_per_data_version(client_as, city):
     assert figures == []
 
 
+def test_the_what_if_offers_a_new_designation_type_and_reads_the_types_once(
+        client_as, city, django_user_model):
+    """The designation types are read once per data version: building the what-if's form
+    again asks nothing of them, yet a type added is offered on the next request, and a
+    type deleted in the admin is no longer accepted."""
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from industrybrain.enterprises.models import DesignationType
+    from industrybrain.policies.forms import WhatIfForm
+
+    def asked_types(queries):
+        return [q["sql"] for q in queries.captured_queries
+                if "enterprises_designationtype" in q["sql"]]
+
+    chosen = {"year": "2022", "designation": "test_new_honour"}
+    assert not WhatIfForm(chosen).is_valid()  # no such type yet
+    with CaptureQueriesContext(connection) as again:
+        WhatIfForm(chosen)
+    assert asked_types(again) == []
+    added = DesignationType.objects.create(  # as the admin's add form does
+        code="test_new_honour", name_zh="测试新增认定", name_en="Test new honour",
+        level="city", category="honour")
+    assert WhatIfForm(chosen).is_valid()
+    url = reverse("policies:calculator_for", args=[city["a"].pk])
+    page = client_as("owner_a").get(url).content.decode()
+    assert '<option value="test_new_honour">测试新增认定</option>' in page
+    with CaptureQueriesContext(connection) as again:
+        assert WhatIfForm(chosen).is_valid()
+    assert asked_types(again) == []
+    root = Client()
+    root.force_login(django_user_model.objects.create_superuser("root", password="x"))
+    assert root.post(f"/admin/enterprises/designationtype/{added.pk}/delete/",
+                     {"post": "yes"}).status_code == 302
+    assert not WhatIfForm(chosen).is_valid()
+
+
 def _token(page: str) -> str:
     return re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
 
