@@ -68,3 +68,20 @@ def test_a_warm_cockpit_asks_for_the_data_version_not_the_figures(client_as, big
         response = client.get("/")
     assert response.status_code == 200
     assert len(queries) <= WARM_COCKPIT, "\n".join(q["sql"][:160] for q in queries.captured_queries)
+
+
+@pytest.mark.parametrize("who", ["owner_a", "wujin", "admin"])
+def test_the_signed_in_user_is_one_query_without_the_enterprises_row(users, who):
+    """Each request loads its user (accounts.backends): role, district and enterprise id in
+    one query, the enterprise's own row left out (no page reads it from the profile)."""
+    from django.contrib.auth import load_backend
+
+    from industrybrain.core.scope import role_of
+
+    backend = load_backend("industrybrain.accounts.backends.ProfileBackend")
+    with CaptureQueriesContext(connection) as queries:
+        user = backend.get_user(users[who].pk)
+        scope = (role_of(user), user.profile.district_id, user.profile.enterprise_id,
+                 user.profile.district and user.profile.district.name_zh)
+    assert scope[0] and len(queries) == 1, queries.captured_queries
+    assert "enterprises_enterprise" not in queries.captured_queries[0]["sql"]
