@@ -222,9 +222,15 @@ def policy_sql(dialect: SqlDialect, pack: Pack, policy: Policy, words: bool = Tr
     gaps, near = [], []
     for i, t in enumerate(policy.tiers):
         ci = c.with_extra(cap=d.number(Decimal(t.cap)))
-        inner.append(f"{c(t.when)} AS t{i}")
+        when = c(t.when)
+        inner.append(f"{when} AS t{i}")
         amount = t.amount if t.amount is not None else policy.amount
-        inner.append(f"{ci(amount)} AS r{i}")
+        # A tier's raw amount only where the enterprise is eligible and the tier holds (every
+        # use of it is there): a value past the range on an enterprise that does not reach
+        # the tier stops nothing, and the wide backend computes amounts on those enterprises
+        # alone (wide/rules.py).
+        inner.append(f"(CASE WHEN ({elig}) IS TRUE AND ({when}) IS TRUE THEN {ci(amount)} "
+                     f"END) AS r{i}")
         atom = gap_atom(t.when)
         if atom is None:
             gaps.append(None)

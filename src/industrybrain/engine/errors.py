@@ -69,3 +69,65 @@ class InputError(ValueError):
         if self.key is not None:
             where += f" [{self.key}]"
         return f"{where} = {self.value!r}: {self.message}"
+
+
+INT64_MIN, INT64_MAX = -2**63, 2**63 - 1
+_SUPERSCRIPT = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
+
+
+def scientific(value: float) -> str:
+    """1.2×10²⁰, as a policy officer reads a number too large to write out."""
+    if value != value:
+        return "NaN"
+    if value in (float("inf"), float("-inf")):
+        return "-∞" if value < 0 else "∞"
+    mantissa, exponent = f"{value:.1e}".split("e")
+    return f"{mantissa}×10{str(int(exponent)).translate(_SUPERSCRIPT)}"
+
+
+class RangeError(PackError):
+    """A rule's arithmetic on one enterprise passed what the engine computes: a whole number
+    (BIGINT, money in 元) past ±9.2×10¹⁸, an exact decimal past its digits (10¹⁸ or 10³⁸),
+    or an amount that is no number at all (a DOUBLE that overflowed, NaN) where it becomes
+    元. DuckDB refuses such a value; every backend refuses it the same way, with this error,
+    rather than pay a wrapped or zeroed amount. ``part`` says which formula (金额算式,
+    条件), ``limit`` the range passed."""
+
+    def __init__(self, policy_id: str, label: str, enterprise, value: float | None, *,
+                 part: str = "金额算式", limit: float = 2.0**63, file: str = "",
+                 line: int = 0, key: str = ""):
+        self.policy_id, self.label, self.enterprise = policy_id, label, enterprise
+        self.value, self.part, self.limit = value, part, limit
+        bound = scientific(limit)
+        firm = f"在企业 {enterprise} 上" if enterprise is not None else ""
+        got = f"得出 {scientific(value)}" if value is not None else "得出的数"
+        message = (f"政策「{label}」的{part}{firm}{got}，超出可计算的范围（±{bound}）；"
+                   f"请检查算式（两个金额相乘？）(policy {policy_id}"
+                   + (f", enterprise {enterprise}" if enterprise is not None else "")
+                   + (f": {value:.3g}" if value is not None else ": a value")
+                   + f" is outside ±{limit:.2g}; check the formula)")
+        super().__init__(message, file, line, 0, key)
+
+    # Across a process boundary (a Spark executor's error reaches the driver as text).
+    MARK = "IB-RANGE-ERROR:"
+
+    def carried(self) -> str:
+        """This error as one line of text that :meth:`from_text` reads back."""
+        import json
+
+        return self.MARK + json.dumps({
+            "policy_id": self.policy_id, "label": self.label, "enterprise": self.enterprise,
+            "value": self.value, "part": self.part, "limit": self.limit, "file": self.file,
+            "line": self.line, "key": self.key}, ensure_ascii=True) + "\n"
+
+    @classmethod
+    def from_text(cls, text: str) -> RangeError | None:
+        """The RangeError carried in ``text`` (a remote traceback), or None."""
+        import json
+
+        at = text.find(cls.MARK)
+        if at < 0:
+            return None
+        fields = json.loads(text[at + len(cls.MARK):].split("\n", 1)[0])
+        return cls(fields.pop("policy_id"), fields.pop("label"), fields.pop("enterprise"),
+                   fields.pop("value"), **fields)

@@ -15,7 +15,7 @@ from typing import Any
 import pyarrow as pa
 
 from .compile import Plan, compile_pack
-from .errors import InputError
+from .errors import InputError, RangeError
 from .inputs import YEARS, Defect, by_enterprise, check, check_year
 from .lazy import LazyModule
 from .model import Pack
@@ -131,9 +131,51 @@ def _evaluate(pack: Pack, year: int, tables: dict[str, pa.Table],
               data_since: int | None, worded: frozenset[str] | None = None) -> pa.Table:
     _check_data_since(data_since)
     plan = plan_for(pack, year, backend)
-    result = _backend(backend).run(plan, year, tables, explain=explain, near_miss=near_miss,
-                                   data_since=data_since, worded=worded)
+    try:
+        result = _backend(backend).run(plan, year, tables, explain=explain,
+                                       near_miss=near_miss, data_since=data_since,
+                                       worded=worded)
+    except Exception as exc:
+        named = _range_error(pack, year, tables, data_since, near_miss, exc) \
+            if backend == "duckdb" else None
+        if named is None:
+            raise
+        raise named from exc
     return mark_invalid(pack, result, bad, explain) if bad else result
+
+
+def _range_error(pack: Pack, year: int, tables: dict[str, pa.Table], data_since: int | None,
+                 near_miss: float, error: Exception) -> RangeError | None:
+    """DuckDB's refusal of a value past its range (OutOfRange: a BIGINT or DECIMAL overflow;
+    Conversion: a DOUBLE or DECIMAL cast to BIGINT 元) as the :class:`RangeError` that names
+    the policy and the enterprise, found by deciding again on the wide backend (which
+    refuses the same values: wide/logic.py); None if ``error`` is another error. Slow, and
+    rare: it runs only after DuckDB refused."""
+    import duckdb
+
+    if not isinstance(error, (duckdb.OutOfRangeException, duckdb.ConversionException)):
+        return None
+    from . import wide
+
+    try:
+        wide.decide(plan_for(pack, year, "wide"), year, tables, data_since, near_miss)
+    except RangeError as named:
+        return named
+    # The wide backend computed every decision: the value is one only the words read (the
+    # sum of raw amounts in an explanation). Name the policy by running each alone.
+    from .backends import duckdb as duckdb_backend
+
+    for policy in pack.policies:
+        if not (policy.entity == "enterprise" and policy.has_rule and policy.in_force(year)):
+            continue
+        one = pack.replace(policies=(policy,))
+        try:
+            duckdb_backend.run(plan_for(one, year), year, tables, explain="all",
+                               near_miss=near_miss, data_since=data_since)
+        except (duckdb.OutOfRangeException, duckdb.ConversionException):
+            return RangeError(policy.id, policy.title_zh, None, None, file=policy.file,
+                              part="说明中的金额")
+    return None
 
 
 def mark_invalid(pack: Pack, result: pa.Table, bad: dict[int, list[Defect]],

@@ -40,7 +40,9 @@ mounted object store) on a cluster.
 As in a range of the stream, every row holding one key (an enterprise, or an enterprise
 and a year) falls in one range, so the per-range input check refuses a duplicate key
 wherever its rows are in the files. Rows without an enterprise id are read with the first
-range and refused there. A defect of the input fails the job with the InputError's words.
+range and refused there. A defect of the input fails the job with the InputError's words;
+a value a rule cannot compute (RangeError, wide/logic.py) fails it with the RangeError's,
+raised again on the driver.
 The columns are the narrow result's with the dictionaries decoded to text (enterprise_id,
 policy_id, status, tier, amount_yuan, cap_bound, near_miss); rows are in no order.
 """
@@ -49,9 +51,12 @@ from __future__ import annotations
 
 import functools
 import math
+from contextlib import contextmanager
 
 import numpy as np
 import pyarrow as pa
+
+from .errors import RangeError
 
 KINDS = ("enterprises", "figures", "designations")
 RESULT = ("enterprise_id long, policy_id string, status string, tier string, "
@@ -140,10 +145,14 @@ def _decided(pack_name: str, year: int, data_since: int | None, near_miss: float
     for batch in batches:
         for i in batch.column(0).to_pylist():
             # Not kept in a local: the range's input is let go before its result is used.
-            yield (i, *stream.decide_range(
-                pack, plan, year,
-                stream.read_range(sources, columns, bounds, i, missing_keys=True),
-                data_since, near_miss))
+            try:
+                decided = stream.decide_range(
+                    pack, plan, year,
+                    stream.read_range(sources, columns, bounds, i, missing_keys=True),
+                    data_since, near_miss)
+            except RangeError as error:  # reaches the driver as text: see _named
+                raise RuntimeError(error.carried()) from None
+            yield (i, *decided)
 
 
 def decide_ranges(pack_name: str, year: int, data_since: int | None, near_miss: float,
@@ -209,7 +218,8 @@ def write_decisions(pack_name: str, year: int, input_dir: str, output: str, *,
                                 staging, batches)
 
         ranges = len(bounds)
-        done = spark.range(0, ranges, 1, ranges).mapInArrow(write, SUMMARY).collect()
+        with _named():
+            done = spark.range(0, ranges, 1, ranges).mapInArrow(write, SUMMARY).collect()
         totals = {"ranges": len(done), **{k: sum(r[k] for r in done)
                                           for k in ("rows", "enterprises", "invalid")}}
         if totals["rows"] == 0:  # no enterprise: one empty file with the result's columns
@@ -228,6 +238,19 @@ def write_decisions(pack_name: str, year: int, input_dir: str, output: str, *,
         if os.path.exists(staging):
             shutil.rmtree(staging)
     return totals
+
+
+@contextmanager
+def _named():
+    """A value an executor refused (RangeError) raised again on the driver, with its words,
+    out of the Spark error that carries it as text."""
+    try:
+        yield
+    except Exception as exc:
+        named = RangeError.from_text(str(exc))
+        if named is None:
+            raise
+        raise named from None
 
 
 def _prepared(pack_name: str, year: int, input_dir: str, data_since: int | None,

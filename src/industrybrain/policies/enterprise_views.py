@@ -13,6 +13,7 @@ from industrybrain.core import params
 from industrybrain.core.context import public
 from industrybrain.core.localize import local
 from industrybrain.core.scope import role_of, scope_enterprises
+from industrybrain.engine import PackError
 from industrybrain.enterprises.models import Enterprise
 from industrybrain.policies import access, calculator, calculator_page, catalogue, push
 from industrybrain.policies import library as policy_library
@@ -46,7 +47,10 @@ def calculator_view(request, pk):
     facts = calculator.facts_of(pk)
     year = params.year(request.GET, default=calculator.default_year(pk, facts.latest_year),
                        min_value=2000, max_value=2100)
-    rows = calculator.rows_of(pk, year, facts)
+    try:
+        rows, refused = calculator.rows_of(pk, year, facts), None
+    except PackError as exc:  # a rule's value past what can be computed: said, not a 500
+        rows, refused = [], str(exc)
     # The awards are read on every request: every way an award changes need not bump the
     # data version a kept page is filed under.
     awards_html = render_to_string("policies/_calculator_awards.html", {"awards": _titled(
@@ -59,10 +63,11 @@ def calculator_view(request, pk):
         # the rendered table is cached by the snapshot's digest: same data, same page
         "digest": facts.digest, "total": sum(r.amount_yuan for r in money),
         "changes": None, "lacking": [], "whatif_year": None, "latest_year": facts.latest_year,
+        "refused": refused,
     }
-    if request.GET.get("whatif"):
+    if request.GET.get("whatif") and not refused:
         context.update(_what_if(request, pk, year, rows, facts.version))
-    elif calculator_page.keepable(request, year):
+    elif not refused and calculator_page.keepable(request, year):
         return calculator_page.respond(request, calculator_page.key(request, facts, pk, year),
                                        context, awards_html)
     return render(request, calculator_page.TEMPLATE, {**context, "awards_html": awards_html})
@@ -74,9 +79,13 @@ def _what_if(request, pk, year, rows, version) -> dict:
     out = {"form": form, "whatif": request.GET.get("whatif")}
     if form.is_valid():
         y = out["whatif_year"] = form.cleaned_data["year"]
-        before = rows if y == year else calculator.compute(pk, y)
-        after = calculator.what_if(pk, y, form.figures(),
-                                   form.cleaned_data.get("designation") or None)
+        try:
+            before = rows if y == year else calculator.compute(pk, y)
+            after = calculator.what_if(pk, y, form.figures(),
+                                       form.cleaned_data.get("designation") or None)
+        except PackError as exc:  # the figures typed in take a rule past its range
+            out["refused"] = str(exc)
+            return out
         out["changes"] = calculator.changes(before, after)
         # Say what the chosen year lacks (the figures typed in are not lacking).
         out["lacking"] = [label for name, label in calculator.missing_figures(pk, y)

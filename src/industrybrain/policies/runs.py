@@ -28,7 +28,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from industrybrain.core import audit, dataversion
-from industrybrain.engine import evaluate
+from industrybrain.engine import PackError, evaluate
 from industrybrain.policies import catalogue, liveness, snapshot
 from industrybrain.policies.liveness import Stopped
 from industrybrain.policies.models import Award, Message, Run
@@ -115,8 +115,6 @@ def clear_crashed(pack_id: str, year: int) -> int:
 
 def start(year: int, user=None, pack_id: str | None = None) -> Run:
     """Queue a run; refuses when the pack is invalid or a run of the year is under way."""
-    from industrybrain.engine import PackError
-
     pack_id = pack_id or catalogue.pack_id()
     try:
         pack = catalogue.pack(pack_id)
@@ -226,7 +224,9 @@ def execute(run_id: int, parquet: str | None = None) -> Run | None:
             if job.finish(status="done", progress=100, stage="done", counts=counts,
                           timings=timings):
                 audit.record(run.created_by, "run_done", run, detail={"counts": counts})
-        except Stopped as exc:
+        except (Stopped, PackError) as exc:
+            # A pack error (a rule's value past what can be computed: RangeError) is said
+            # in its own words, naming the policy and the enterprise, not as a traceback.
             if job.finish(status="failed", error=str(exc), timings=timings):
                 audit.record(run.created_by, "run_failed", run, detail={"reason": str(exc)})
         except Exception:  # the job must record why it failed rather than vanish

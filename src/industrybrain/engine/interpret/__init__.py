@@ -11,9 +11,11 @@ column and byte for byte (engine/tests/test_interpret.py holds them equal).
 from __future__ import annotations
 
 from ..compile import folded, pack_usage
+from ..errors import RangeError
 from ..model import Pack
 from .firm import Features
 from .policy import Policy
+from .values import Refused
 
 
 class Interpreter:
@@ -36,7 +38,7 @@ class Interpreter:
         eid, year = enterprise["enterprise_id"], self.year
         out = []
         for p in self.policies:
-            status, tier, amount, bound, zh, en, inputs = p.row(b)
+            status, tier, amount, bound, zh, en, inputs = _row(p, b, eid)
             out.append({"enterprise_id": eid, "policy_id": p.id, "year": year,
                         "status": status, "tier": tier, "amount_yuan": amount,
                         "cap_bound": bound, "explanation_zh": zh, "explanation_en": en,
@@ -54,7 +56,7 @@ class Interpreter:
     def render(self, policy_id: str, kept: dict) -> dict:
         """A policy's row (status … inputs) written again from its kept values."""
         p = next(p for p in self.policies if p.id == policy_id)
-        status, tier, amount, bound, zh, en, inputs = p.row(kept)
+        status, tier, amount, bound, zh, en, inputs = _row(p, kept, kept.get("enterprise_id"))
         return {"status": status, "tier": tier, "amount_yuan": amount, "cap_bound": bound,
                 "explanation_zh": zh, "explanation_en": en, "inputs": inputs}
 
@@ -70,6 +72,16 @@ class Interpreter:
                         "cap_bound": None, "explanation_zh": zh, "explanation_en": en,
                         "inputs": inputs})
         return out
+
+
+def _row(p: Policy, b: dict, enterprise) -> tuple:
+    """``p.row(b)``; a value DuckDB refuses is the RangeError the batch raises."""
+    try:
+        return p.row(b)
+    except Refused as refused:
+        part, key, line = refused.place
+        raise RangeError(p.id, p.label, enterprise, refused.value, part=part,
+                         limit=refused.limit, file=p.file, line=line, key=key) from None
 
 
 def interpreter(pack: Pack, year: int) -> Interpreter:

@@ -35,7 +35,7 @@ class _Gap:
         def gap(b):
             if not below(b):  # unknown or not below: no gap
                 return None
-            return ft(b) - fc(b)
+            return V.checked(ft(b) - fc(b), typ)
         self.gap, self.type = gap, typ
         self.already = compare(">", (column(f"hmax_{var}"), var_type(var)), thr) \
             if first_time else None
@@ -66,10 +66,30 @@ def _label(i: Input, lang: str) -> str:
     return i.label_zh if lang == "zh" else i.label_en
 
 
+def _at(place: tuple[str, str, int], fn, b: dict):
+    """``fn(b)``, a refusal marked with the formula it came from."""
+    try:
+        return fn(b)
+    except V.Refused as refused:
+        refused.place = place
+        raise
+
+
 class Policy:
     def __init__(self, pack: Pack, policy, year: int):
         """``policy`` folded already (``compile.folded``)."""
         self.id = policy.id
+        self.label, self.file = policy.title_zh, policy.file
+        # Where each formula is written, for RangeError (as wide/rules.py names them).
+        at = lambda key: policy.positions.get(key, (0, 0))[0]  # noqa: E731
+        self.cond_places = [(part, key, at(key)) for part, key, node in (
+            ("资格条件", "eligibility", policy.eligibility),
+            ("触发条件", "trigger", policy.trigger)) if node is not None]
+        self.when_places = [("档位条件", f"tiers[{i}].when", t.line)
+                            for i, t in enumerate(policy.tiers)]
+        self.amount_places = [("金额算式", f"tiers[{i}].amount", t.line) if t.amount is not None
+                              else ("金额算式", "amount", at("amount"))
+                              for i, t in enumerate(policy.tiers)]
         assumptions = {a: pack.assumptions[a].value for a in policy.assumptions}
         c = Compiler(year, policy.lets, assumptions)
         self.year = year
@@ -119,23 +139,32 @@ class Policy:
         """The SQL's mid-query columns for one enterprise: elig, status, tier, amount,
         raw_amount, cap, cap_bound (before the final masking)."""
         elig = True
-        for cond in self.conds:  # Kleene AND, as "(a) AND (b)"
-            v = cond(b)
-            if v is False:
+        for cond, place in zip(self.conds, self.cond_places, strict=True):
+            v = _at(place, cond, b)  # Kleene AND, as "(a) AND (b)": both computed
+            if v is False or elig is False:
                 elig = False
-                break
-            if v is None:
+            elif v is None:
                 elig = None
         out = {"elig": elig, "tier": None, "amount": None, "raw": None, "cap": None,
                "bound": False}
         if not self.whens:
             out["status"] = INSUFFICIENT if elig is None else ELIGIBLE if elig else NOT_ELIGIBLE
             return out
-        ts = [w(b) for w in self.whens]
-        raws = [f(b) for f, _ in self.amounts]
-        amts = []
-        for r, (_, typ), cap in zip(raws, self.amounts, self.caps, strict=True):
-            amts.append(None if r is None else min(max(V.floor_to_int(r, typ), 0), cap))
+        ts = [_at(place, w, b) for w, place in zip(self.whens, self.when_places, strict=True)]
+        # A raw amount only where the enterprise is eligible and its tier holds (the SQL's r<i>).
+        raws = [_at(place, f, b) if t is True and elig is True else None
+                for t, (f, _), place in zip(ts, self.amounts, self.amount_places, strict=True)]
+
+        def amt(i: int):
+            """Tier i's amount in whole 元: DuckDB casts it only where the tier is paid."""
+            r, typ = raws[i], self.amounts[i][1]
+            if r is None:
+                return None
+            try:
+                return min(max(V.floor_to_int(r, typ), 0), self.caps[i])
+            except V.Refused as refused:
+                refused.place = self.amount_places[i]
+                raise
         all_false = all(t is False for t in ts)
         if self.highest:
             pick = None
@@ -149,7 +178,7 @@ class Policy:
             if reached:
                 r, cast = raws[pick], self.raw_casts[pick]
                 out["tier"] = self.tiers[pick].id
-                out["amount"] = amts[pick]
+                out["amount"] = amt(pick)
                 out["raw"] = r if r is None or cast is None else cast(r)
                 out["cap"] = self.caps[pick]
                 out["bound"] = None if r is None else self._over(pick, r)
@@ -161,10 +190,14 @@ class Policy:
             amount, raw, cap, bound = 0, 0, 0, False
             for i, v in enumerate(ts):
                 if v is True:
-                    a, r, cast = amts[i], raws[i], self.raw_casts[i]
+                    a, r, cast = amt(i), raws[i], self.raw_casts[i]
                     amount = None if amount is None or a is None else amount + a
-                    raw = None if raw is None or r is None else \
-                        raw + (r if cast is None else cast(r))
+                    try:  # the explanation's raw amount: DuckDB sums it in its type
+                        raw = None if raw is None or r is None else V.checked(
+                            raw + (r if cast is None else cast(r)), self.raw_type)
+                    except V.Refused as refused:
+                        refused.place = self.amount_places[i]
+                        raise
                     cap += self.caps[i]
                 # Kleene: (t_i AND r_i > cap_i), OR'd over the tiers
                 over = None if raws[i] is None else self._over(i, raws[i])

@@ -15,6 +15,8 @@ from collections.abc import Callable, Mapping
 from decimal import Decimal
 from typing import Any
 
+import numpy as np
+
 from ..expr import Arith, Bool, Call, Compare, If, Logic, Name, Neg, Node, Not, Num, Str
 from ..vocab import VARIABLES
 from . import values as V
@@ -61,11 +63,8 @@ def compare(op: str, left: Compiled, right: Compiled) -> Fn:
     fa, fb, cmp = cast_fn(fa, ta, typ), cast_fn(fb, tb, typ), _CMP[op]
 
     def compared(b):
-        x = fa(b)
-        if x is None:
-            return None
-        y = fb(b)
-        if y is None:
+        x, y = fa(b), fb(b)  # both, as DuckDB computes both sides on every row
+        if x is None or y is None:
             return None
         return cmp(x, y)
     return compared
@@ -78,12 +77,9 @@ def extreme(parts: list[Compiled], largest: bool) -> Compiled:
     pick = max if largest else min
 
     def chosen(b):
-        vals = []
-        for f in fns:
-            v = f(b)
-            if v is None:
-                return None
-            vals.append(v)
+        vals = [f(b) for f in fns]  # every argument, as DuckDB computes them all
+        if any(v is None for v in vals):
+            return None
         return pick(vals)
     return chosen, typ
 
@@ -93,45 +89,43 @@ def arith(op: str, left: Compiled, right: Compiled) -> Compiled:
     if op == "/":
         # CAST(a AS DOUBLE) / NULLIF(b, 0): division by zero is unknown, never infinity.
         def divided(b):
-            x = fa(b)
-            if x is None:
+            x, y = fa(b), fb(b)
+            if x is None or y is None or y == 0:
                 return None
-            y = fb(b)
-            if y is None or y == 0:
-                return None
-            return V.to_float(x, ta) / V.to_float(y, tb)
+            with np.errstate(all="ignore"):  # a DOUBLE past range is ±inf, as DuckDB's
+                return float(np.float64(V.to_float(x, ta)) / np.float64(V.to_float(y, tb)))
         return divided, FLOAT
     if op == "*":
         if FLOAT[0] in (ta[0], tb[0]):
             fa, fb, typ = cast_fn(fa, ta, FLOAT), cast_fn(fb, tb, FLOAT), FLOAT
-        else:  # exact: a decimal's scale is the sum of the scales
-            typ = INT if ta[0] == tb[0] == "int" else ("dec", ta[1] + tb[1])
+        elif ta[0] == tb[0] == "int":
+            typ = INT
+        else:  # exact: scales add up; DuckDB keeps two literal-width decimals DECIMAL(18)
+            narrow = ta[0] == tb[0] == "dec" and getattr(ta, "w", 18) <= 18 \
+                and getattr(tb, "w", 18) <= 18
+            typ = V.dec(ta[1] + tb[1], 18 if narrow else sum(map(sum, map(V.digits,
+                                                                          (ta, tb)))))
 
         def multiplied(b):
-            x = fa(b)
-            if x is None:
+            x, y = fa(b), fb(b)
+            if x is None or y is None:
                 return None
-            y = fb(b)
-            return None if y is None else x * y
+            return x * y if typ is FLOAT else V.checked(x * y, typ)
         return multiplied, typ
     typ = V.common([ta, tb])
+    if typ[0] == "dec":  # one more digit than the wider side
+        (da, sa), (db, sb) = V.digits(ta), V.digits(tb)
+        typ = V.dec(typ[1], max(da, db) + max(sa, sb) + 1)
     fa, fb = cast_fn(fa, ta, typ), cast_fn(fb, tb, typ)
-    if op == "+":
-        def added(b):
-            x = fa(b)
-            if x is None:
-                return None
-            y = fb(b)
-            return None if y is None else x + y
-        return added, typ
+    sign = 1 if op == "+" else -1
 
-    def subtracted(b):
-        x = fa(b)
-        if x is None:
+    def added(b):
+        x, y = fa(b), fb(b)
+        if x is None or y is None:
             return None
-        y = fb(b)
-        return None if y is None else x - y
-    return subtracted, typ
+        return V.checked(x + sign * y, typ)
+    return added, typ
+
 
 
 class Compiler:
@@ -161,7 +155,7 @@ class Compiler:
             return self.name(node.name)
         if isinstance(node, Neg):
             f, typ = c(node.operand)
-            return (lambda b: None if (v := f(b)) is None else -v), typ
+            return (lambda b: None if (v := f(b)) is None else V.checked(-v, typ)), typ
         if isinstance(node, Not):
             f, _ = c(node.operand)
             return (lambda b: None if (v := f(b)) is None else not v), BOOL
@@ -189,23 +183,19 @@ class Compiler:
 
     @staticmethod
     def logic(op: str, fa: Fn, fb: Fn) -> Fn:
+        # Both sides, always: DuckDB computes both on every row (a value it refuses on the
+        # right stops the run even where the left decides).
         if op == "and":
             def both(b):
-                x = fa(b)
-                if x is False:
-                    return False
-                y = fb(b)
-                if y is False:
+                x, y = fa(b), fb(b)
+                if x is False or y is False:
                     return False
                 return None if x is None or y is None else True
             return both
 
         def either(b):
-            x = fa(b)
-            if x is True:
-                return True
-            y = fb(b)
-            if y is True:
+            x, y = fa(b), fb(b)
+            if x is True or y is True:
                 return True
             return None if x is None or y is None else False
         return either
@@ -266,7 +256,7 @@ class Compiler:
             thr = threshold[0]
 
             def first_time_exceeds(b):
-                if b[cur] is None or thr(b) is None:
+                if thr(b) is None or b[cur] is None:  # the threshold, on every row
                     return None
                 if at_most(b) or beaten(b):
                     return False
@@ -283,7 +273,7 @@ class Compiler:
             return extreme([extreme([x, lo], largest=True), hi], largest=False)
         if f == "abs":
             fn, typ = parts[0]
-            return (lambda b: None if (v := fn(b)) is None else abs(v)), typ
+            return (lambda b: None if (v := fn(b)) is None else V.checked(abs(v), typ)), typ
         if f == "round_down":
             return self.round_down(*parts)
         if f == "coalesce":
@@ -302,11 +292,10 @@ class Compiler:
         (fx, tx), (fs, ts) = x, step
 
         def whole(b):
-            v = fx(b)
-            if v is None:
+            v, s = fx(b), fs(b)
+            if v is None or s is None:
                 return None
-            s = fs(b)
-            if s is None:
-                return None
-            return V.floor_to_int(V.to_float(v, tx) / V.to_float(s, ts), FLOAT)
+            with np.errstate(all="ignore"):  # a DOUBLE quotient past range is ±inf
+                q = np.float64(V.to_float(v, tx)) / np.float64(V.to_float(s, ts))
+            return V.floor_to_int(float(q), FLOAT)
         return arith("*", (whole, INT), step)

@@ -24,13 +24,56 @@ TEXT: Typed = ("text", 0)
 _SCALES = [10 ** s for s in range(40)]
 
 
+class Dec(tuple):
+    """``("dec", scale)`` that also knows DuckDB's DECIMAL width (``w``, in digits), which
+    decides where DuckDB refuses a value (wide/logic.py: ``_limit``)."""
+
+    w: int
+
+
+def dec(scale: int, width: int) -> Typed:
+    typ = Dec(("dec", scale))
+    typ.w = min(38, width)
+    return typ
+
+
+def digits(typ: Typed) -> tuple[int, int]:
+    """(digits before the point, scale) of ``typ`` as a DECIMAL (BIGINT is DECIMAL(19,0))."""
+    if typ[0] == "int":
+        return 19, 0
+    return getattr(typ, "w", 18) - typ[1], typ[1]
+
+
+class Refused(ArithmeticError):
+    """A value DuckDB refuses (see wide/logic.py): ``value`` (a float: what it came to),
+    ``limit`` (the range it passed). ``place`` is set by the policy: (part, key, line)."""
+
+    def __init__(self, value: float, limit: float):
+        super().__init__(value, limit)
+        self.value, self.limit, self.place = value, limit, ("算式", "", 0)
+
+
+def checked(v, typ: Typed):
+    """``v`` if DuckDB holds it in ``typ``, else Refused (BIGINT: ±(2**63 - 1); DECIMAL(18):
+    10**18 - 1 scaled; a wider DECIMAL: 10**38 - 1 scaled; a DOUBLE: anything)."""
+    t = typ[0]
+    if v is None or t not in ("int", "dec"):
+        return v
+    limit = 2**63 - 1 if t == "int" else (10**18 - 1 if getattr(typ, "w", 18) <= 18
+                                           else 10**38 - 1)
+    if -limit <= v <= limit:
+        return v
+    scale = float(_SCALES[typ[1]]) if t == "dec" else 1.0
+    raise Refused(float(v) / scale, float(limit) / scale)
+
+
 def number(value: Decimal) -> tuple[int, Typed]:
     """A literal as ``SqlDialect.number`` types it: whole numbers are BIGINT, others an exact
-    DECIMAL with as many digits as written (0.50 has scale 2)."""
+    DECIMAL(18) with as many digits as written (0.50 has scale 2)."""
     if value == value.to_integral_value():
         return int(value), INT
     scale = -value.as_tuple().exponent
-    return int(value.scaleb(scale)), ("dec", scale)
+    return int(value.scaleb(scale)), dec(scale, 18)
 
 
 def common(types: list[Typed]) -> Typed:
@@ -39,7 +82,9 @@ def common(types: list[Typed]) -> Typed:
     if "float" in names:
         return FLOAT
     if "dec" in names:
-        return ("dec", max(s for t, s in types if t == "dec"))
+        parts = [digits(t) for t in types if t[0] in ("int", "dec")]
+        return dec(max(s for t, s in types if t == "dec"),
+                   max(d for d, _ in parts) + max(s for _, s in parts))
     if names <= {"int"}:
         return INT
     return types[0]  # bool or text: never mixed (the type checker refuses it)
@@ -73,12 +118,15 @@ def caster(src: Typed, dst: Typed):
 
 
 def floor_to_int(v, typ: Typed) -> int:
-    """``CAST(FLOOR(x) AS BIGINT)``."""
+    """``CAST(FLOOR(x) AS BIGINT)``; Refused outside BIGINT (an infinite or NaN DOUBLE too),
+    as DuckDB refuses the cast."""
     t, s = typ
     if t == "int":
         return v
     if t == "dec":
-        return v // _SCALES[s]
+        return checked(v // _SCALES[s], INT)
+    if not -2.0**63 <= v < 2.0**63:  # NaN fails both
+        raise Refused(v, 2.0**63)
     return math.floor(v)
 
 

@@ -155,3 +155,46 @@ def test_the_decisions_as_a_spark_frame(spark, tmp_path):  # noqa: F811
     frame = decisions_frame("changzhou_2022", 2022, str(src), data_since=2016, chunk=30)
     got = pa.Table.from_pylist([r.asDict() for r in frame.collect()])
     assert plain(got) == plain(evaluate(PACK, 2022, *city, explain="none", data_since=2016))
+
+
+def test_a_value_an_executor_refuses_is_the_named_error_on_the_driver(spark, tmp_path):  # noqa: F811
+    """A rule whose amount passes 64 bits on one enterprise: the executor deciding its
+    range refuses it (wide/logic.py), and the driver raises the same RangeError, with the
+    policy's label and the enterprise, as evaluate() does."""
+    import shutil
+
+    from industrybrain.engine.errors import RangeError
+
+    pack_dir = tmp_path / "pack"
+    shutil.copytree(PACK.root, pack_dir)
+    shutil.rmtree(pack_dir / "tests")
+    for path in (pack_dir / "policies").glob("*.yaml"):
+        path.unlink()
+    citation = next(line for line in (PACK.root / "policies" / "above_scale_award.yaml")
+                    .read_text(encoding="utf-8").splitlines() if line.startswith("citation:"))
+    (pack_dir / "policies" / "overflow_probe.yaml").write_text("\n".join([
+        "id: overflow_probe", "title_zh: 溢出探针奖励", "title_en: Overflow probe",
+        "category: reward", citation, "effective: {from: 2022-01-01}",
+        "budget_line: policy_funds", "tiers:",
+        "  - {id: all, label_zh: 全部, label_en: all, when: true, cap: 10万元}",
+        "amount: employees * revenue", ""]), encoding="utf-8")
+    ent, fig, des = holey_city(60)
+    rows = fig.to_pylist()
+    giant = next(i for i, r in enumerate(rows) if r["year"] == 2022 and
+                 r["enterprise_id"] > ent["enterprise_id"][30].as_py())
+    rows[giant].update(revenue=9 * 10**12, employees=2_000_000)
+    fig = pa.Table.from_pylist(rows, schema=fig.schema)
+    src = tmp_path / "in"
+    src.mkdir()
+    write(src, (ent, fig, des), row_group=16)
+    probe = load_pack(pack_dir)
+    with pytest.raises(RangeError) as memory:
+        evaluate(probe, 2022, ent, fig, des, explain="none", data_since=2016)
+    assert memory.value.enterprise == rows[giant]["enterprise_id"]
+    with pytest.raises(RangeError) as remote:
+        spark_job.main(["--wide", "--pack", str(pack_dir), "--year", "2022", "--input",
+                        str(src), "--output", str(tmp_path / "out"), "--data-since", "2016",
+                        "--chunk", "10"])
+    assert str(remote.value) == str(memory.value)
+    assert "「溢出探针奖励」" in str(remote.value)
+    assert not (tmp_path / "out").exists()

@@ -16,6 +16,7 @@ from decimal import Decimal
 import numpy as np
 
 from ..compile import folded
+from ..errors import RangeError
 from ..explain import gap_atom
 from ..expr import Arith, Bool, Call, Compare, If, Logic, Name, Neg, Node, Not, Num, Str, walk
 from ..expr import children as children_of
@@ -195,7 +196,7 @@ class Compiler:
                 known = now.k & t.k
                 decided_false = L.compare("<=", now, t).v | L.compare(">", h, t).v
                 return Col(known & ~decided_false & ~gap, known & (decided_false | ~gap),
-                           "bool")
+                           "bool", bad=t.bad)
             return first_time_exceeds
         parts = [self(a) for a in args]
         if f == "min":
@@ -213,7 +214,10 @@ class Compiler:
         if f == "coalesce":
             return lambda ctx: L.coalesce(parts[0](ctx), parts[1](ctx))
         if f == "is_known":
-            return lambda ctx: Col(np.asarray(parts[0](ctx).k), TRUE, "bool")
+            def is_known(ctx: Ctx) -> Col:
+                x = parts[0](ctx)
+                return Col(np.asarray(x.k), TRUE, "bool", bad=x.bad)
+            return is_known
         raise TypeError(f"no numpy for function {f}")
 
 
@@ -234,6 +238,17 @@ class Rule:
     def __init__(self, pack: Pack, policy: Policy):
         policy = folded(pack, policy)
         self.id = policy.id
+        self.label, self.file = policy.title_zh, policy.file
+        # Where each formula is written (for RangeError): (part, key, line).
+        at = lambda key: policy.positions.get(key, (0, 0))[0]  # noqa: E731
+        self.cond_places = [(part, key, at(key)) for part, key, node in (
+            ("资格条件", "eligibility", policy.eligibility),
+            ("触发条件", "trigger", policy.trigger)) if node is not None]
+        self.when_places = [("档位条件", f"tiers[{i}].when", t.line)
+                            for i, t in enumerate(policy.tiers)]
+        self.amount_places = [("金额算式", f"tiers[{i}].amount", t.line) if t.amount is not None
+                              else ("金额算式", "amount", at("amount"))
+                              for i, t in enumerate(policy.tiers)]
         self.selection = policy.tier_selection
         self.tier_ids = tuple(t.id for t in policy.tiers)
         self.caps = tuple(int(t.cap) for t in policy.tiers)
@@ -264,8 +279,10 @@ class Rule:
         n = ctx.wide.n
         ctx.memo.clear()  # what one policy computed is of no use to the next
         elig = L.const_bool(True)
-        for cond in self.conds:
-            elig = L.and_(elig, cond(ctx))
+        for cond, place in zip(self.conds, self.cond_places, strict=True):
+            value = cond(ctx)
+            self.refuse(ctx, value.bad, place)
+            elig = L.and_(elig, value)
         elig_t = np.broadcast_to(elig.v, n)
         elig_f = np.broadcast_to(L.is_false(elig), n)
         near = self._near(ctx, near_miss, n)
@@ -276,6 +293,8 @@ class Rule:
             return Decision(status, np.broadcast_to(np.int16(-1), n),
                             np.broadcast_to(np.int64(0), n), np.broadcast_to(False, n), near)
         conds = [self._full(w(ctx), n) for w in self.whens]
+        for c, place in zip(conds, self.when_places, strict=True):
+            self.refuse(ctx, c.bad, place)
         if self.selection == "highest":
             pick = np.full(n, -1, np.int16)
             above_false = np.ones(n, bool)
@@ -295,13 +314,17 @@ class Rule:
             reached = none_null & ~all_false
             tier = (mask - 1).astype(np.int16)
         # The amount is read only where the enterprise is eligible and reaches a tier (the
-        # status is then eligible or amount pending): computed there alone, on those rows'
-        # columns, when they are few (a policy's winners are a small share of a city).
+        # status is then eligible or amount pending). It is computed where the enterprise is
+        # eligible and some tier holds (the SQL computes a tier's raw amount there, and
+        # refuses a value past its range there: the same rows are refused here), on those
+        # rows' columns alone when they are few (a policy's winners are a small share of a
+        # city).
         amount = np.zeros(n, np.int64)
         bound = np.zeros(n, bool)
         amount_known = np.zeros(n, bool)
         need = elig_t & reached
-        rows = np.flatnonzero(need)
+        some = conds[0].v if len(conds) == 1 else np.logical_or.reduce([c.v for c in conds])
+        rows = np.flatnonzero(elig_t & some)
         if len(rows) * _DENSE_SHARE >= n:
             rows = None
         sub = ctx if rows is None else Ctx(ctx.wide.rows(rows))
@@ -309,9 +332,16 @@ class Rule:
             lambda x: x if np.ndim(x) == 0 else x[rows])
         m = n if rows is None else len(rows)
         raws = [a(sub) for a in self.amounts]
+        for raw, c, place in zip(raws, conds, self.amount_places, strict=True):
+            if raw.bad is not None:  # refused where the SQL computes it: eligible, tier holds
+                self.refuse(sub, L.only_where(raw.bad, cut(elig_t & c.v)), place)
         amts = []
-        for raw, cap in zip(raws, self.caps, strict=True):
+        for i, (raw, cap) in enumerate(zip(raws, self.caps, strict=True)):
             money = L.to_money(raw)
+            if money.bad is not None:  # cast to 元 where the tier is picked (every true tier)
+                paid = pick == i if self.selection == "highest" else conds[i].v
+                self.refuse(sub, L.only_where(money.bad, cut(elig_t & paid)),
+                            self.amount_places[i])
             amts.append((np.minimum(np.maximum(money.v, 0), cap), money.k))
         caps = [L.number(Decimal(cap)) for cap in self.caps]
         got = np.zeros(m, np.int64)
@@ -341,9 +371,19 @@ class Rule:
             S[INSUFFICIENT]))
         return Decision(status, tier, amount, bound, near)
 
+    def refuse(self, ctx: Ctx, bad, place: tuple[str, str, int]) -> None:
+        """Raise :class:`RangeError` for the first enterprise whose value DuckDB refuses."""
+        found = L.first_bad(bad)
+        if found is None or not ctx.wide.n:
+            return
+        row, value, limit = found
+        part, key, line = place
+        raise RangeError(self.id, self.label, int(ctx.wide.ids[min(row, ctx.wide.n - 1)]),
+                         value, part=part, limit=limit, file=self.file, line=line, key=key)
+
     @staticmethod
     def _full(c: Col, n: int) -> Col:
-        return Col(np.broadcast_to(c.v, n), np.broadcast_to(c.k, n), c.t)
+        return Col(np.broadcast_to(c.v, n), np.broadcast_to(c.k, n), c.t, bad=c.bad)
 
     def _near(self, ctx: Ctx, near_miss: float, n: int) -> np.ndarray:
         """``compile.policy_sql``'s near flag: the current value is below some tier's

@@ -30,7 +30,10 @@ class Command(BaseCommand):
                 raise CommandError(str(exc)) from exc
             t = time.perf_counter()
             snap = snapshot.take(up_to_year=o["year"])
-            result = evaluate(pack, o["year"], *snap.tables, data_since=snap.data_since)
+            try:
+                result = evaluate(pack, o["year"], *snap.tables, data_since=snap.data_since)
+            except PackError as exc:  # a rule's value past what can be computed
+                raise CommandError(str(exc)) from exc
             pq.write_table(result, o["parquet"])
             self.stdout.write(f"{result.num_rows:,} rows -> {o['parquet']} "
                               f"({time.perf_counter() - t:.1f} s)")

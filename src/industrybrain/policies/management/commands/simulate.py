@@ -34,6 +34,12 @@ class Command(BaseCommand):
                                  "ceiling_share=80%% (repeatable)")
 
     def handle(self, *args, **o):
+        try:
+            return self._handle(o)
+        except PackError as exc:  # a pack error, or a rule's value past what can be computed
+            raise CommandError(str(exc)) from exc
+
+    def _handle(self, o):
         pack = load_pack(o["pack"])
         snap = snapshot.take(up_to_year=o["from_year"])
         tables, self.data_since = snap.tables, snap.data_since

@@ -1,0 +1,115 @@
+"""A rule's number past what DuckDB holds is the same named error on every backend.
+
+DuckDB refuses a BIGINT past ±(2**63 - 1), a DECIMAL past its digits (18 for two literal
+decimals multiplied, 38 otherwise) and a cast to whole 元 of a value outside BIGINT (an
+infinite or NaN DOUBLE too); it computes a CASE branch only on its rows, COALESCE's second
+argument only where the first is null, and every argument of everything else. The wide
+backend and the interpreter refuse exactly those values, with :class:`RangeError` naming
+the policy's label, the enterprise and the value (wide/logic.py, interpret/values.py).
+"""
+
+import pytest
+
+from industrybrain.engine import evaluate, evaluate_rows
+from industrybrain.engine.errors import RangeError, scientific
+
+from .firms import firm, tables
+from .test_wide import PACK, _policy
+
+YI = 10**8
+GIANT = {"revenue": 9 * 10**12, "employees": 2_000_000, "rd_spending": 4 * YI}
+SMALL = {"revenue": 5 * YI, "employees": 300, "rd_spending": YI}
+
+
+def city(giant: dict = GIANT):
+    return tables(firm(1, figures={2022: SMALL}), firm(7, figures={2022: giant}),
+                  firm(9, figures={2022: SMALL}))
+
+
+def pack_with(amount: str, when: str = "is_manufacturing", selection: str = "highest"):
+    return PACK.replace(policies=(_policy("is_manufacturing", [when], [amount], [10**12],
+                                          selection),))
+
+
+RUNS = {
+    "duckdb": lambda pack, t: evaluate(pack, 2022, *t, explain="none"),
+    "duckdb with words": lambda pack, t: evaluate(pack, 2022, *t),
+    "wide": lambda pack, t: evaluate(pack, 2022, *t, explain="none", backend="wide"),
+    "interpreter": lambda pack, t: evaluate_rows(pack, 2022, *t),
+}
+
+OVERFLOWS = {
+    # BIGINT times BIGINT past 2**63: 9万亿元 × 2,000,000 = 1.8×10¹⁹
+    "int times int": ("employees * revenue", 1.8e19),
+    # two BIGINTs each below 2**63 whose sum is not
+    "add at the edge": ("(revenue * 1000000) + (revenue * 1000000)", 1.8e19),
+    # DECIMAL(37,1) times BIGINT three times: past 38 digits
+    "a decimal past 38 digits": ("(((revenue * 2.5) * employees) * employees) * employees",
+                                 1.8e32 * 1e6 * 1.0),
+    # two literal decimals stay DECIMAL(18) in DuckDB: 1234567890.5² does not fit
+    "a decimal past 18 digits": ("(1234567890.5 * 1234567890.5) * 1元", 1.5241578765e18),
+    # a DOUBLE amount past BIGINT where it becomes whole 元
+    "a float amount at to_money": ("revenue * (employees / 1)", 1.8e19),
+    # round_down's own cast to BIGINT
+    "round_down": ("round_down(revenue * (employees / 1), 1元)", 1.8e19),
+}
+
+
+@pytest.mark.parametrize("run", RUNS)
+@pytest.mark.parametrize("kind", OVERFLOWS)
+def test_an_overflow_is_refused_naming_the_policy_and_the_enterprise(kind, run):
+    amount, value = OVERFLOWS[kind]
+    with pytest.raises(RangeError) as caught:
+        RUNS[run](pack_with(amount), city())
+    error = caught.value
+    assert error.policy_id == "random_rule"
+    assert "「随机」" in str(error) and "random_rule" in str(error)
+    assert "超出可计算的范围" in str(error)
+    assert error.key in ("amount", "tiers[0].amount")
+    if kind != "a decimal past 18 digits":  # a constant: every enterprise computes it
+        assert error.enterprise == 7 and "企业 7" in str(error)
+        assert error.value == pytest.approx(value, rel=0.01) or kind.startswith("a decimal")
+
+
+@pytest.mark.parametrize("run", RUNS)
+def test_the_same_formula_in_range_is_computed_exactly(run):
+    """Below the limits nothing is refused: the values are DuckDB's, to the 元."""
+    giant = {**GIANT, "employees": 1_000_000}  # 9×10¹⁸: just below 2**63
+    rows = RUNS[run](pack_with("(employees * revenue) - (employees * revenue) + revenue"),
+                     city(giant))
+    rows = rows.to_pylist() if hasattr(rows, "to_pylist") else rows
+    paid = {r["enterprise_id"]: r["amount_yuan"] for r in rows}
+    assert paid == {1: 5 * YI, 7: 10**12, 9: 5 * YI}
+
+
+@pytest.mark.parametrize("run", RUNS)
+def test_an_overflow_on_a_branch_not_taken_or_an_unknown_input_is_no_error(run):
+    """DuckDB computes a CASE branch only on its rows and nothing on a null: neither may
+    refuse what DuckDB never computes."""
+    pack = pack_with("if revenue > 1亿元 then 0元 else employees * revenue")
+    t = tables(firm(7, figures={2022: GIANT}),
+               firm(8, figures={2022: {**GIANT, "employees": None}}))
+    rows = RUNS[run](pack, t)
+    rows = rows.to_pylist() if hasattr(rows, "to_pylist") else rows
+    assert {r["enterprise_id"]: r["amount_yuan"] for r in rows} == {7: 0, 8: 0}
+    unknown = RUNS[run](pack_with("employees * revenue"),
+                        tables(firm(8, figures={2022: {**GIANT, "employees": None}})))
+    unknown = unknown.to_pylist() if hasattr(unknown, "to_pylist") else unknown
+    assert [r["status"] for r in unknown] == ["amount_pending"]
+
+
+def test_the_amount_is_refused_only_where_the_tier_is_paid():
+    """DuckDB casts a tier's amount to 元 only where the tier is picked: a firm below the
+    tier is not refused for it, on any backend."""
+    pack = pack_with("revenue * (employees / 1)", when="revenue < 1亿元")
+    for run in RUNS.values():
+        rows = run(pack, tables(firm(7, figures={2022: GIANT})))
+        rows = rows.to_pylist() if hasattr(rows, "to_pylist") else rows
+        assert [r["status"] for r in rows] == ["not_eligible"]
+
+
+def test_the_value_is_written_as_an_officer_reads_it():
+    assert scientific(1.2e20) == "1.2×10²⁰"
+    assert scientific(2.0**63) == "9.2×10¹⁸"
+    assert scientific(-3.4e-5) == "-3.4×10⁻⁵"
+    assert scientific(float("nan")) == "NaN"
