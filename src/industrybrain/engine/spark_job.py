@@ -27,6 +27,7 @@ import sys
 import pyarrow as pa
 
 from .contract import CONTRACT
+from .errors import RangeError
 from .evaluate import plan_for
 from .pack import load_pack
 
@@ -130,4 +131,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    try:
+        sys.exit(main())
+    except RangeError as exc:  # a rule's value past what can be computed: its words
+        sys.exit(str(exc))

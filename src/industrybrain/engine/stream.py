@@ -50,7 +50,7 @@ import pyarrow as pa
 import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 
-from .errors import InputError
+from .errors import InputError, RangeError
 from .evaluate import KINDS, _check_data_since, checked_inputs, period, plan_for
 from .inputs import check, check_year
 from .model import Pack
@@ -308,4 +308,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    try:
+        sys.exit(main())
+    except RangeError as exc:  # a rule's value past what can be computed: its words
+        sys.exit(str(exc))

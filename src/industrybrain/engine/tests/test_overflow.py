@@ -8,6 +8,11 @@ backend and the interpreter refuse exactly those values, with :class:`RangeError
 the policy's label, the enterprise and the value (wide/logic.py, interpret/values.py).
 """
 
+import os
+import shutil
+import subprocess
+import sys
+
 import pytest
 
 from industrybrain.engine import evaluate, evaluate_rows
@@ -113,3 +118,45 @@ def test_the_value_is_written_as_an_officer_reads_it():
     assert scientific(2.0**63) == "9.2×10¹⁸"
     assert scientific(-3.4e-5) == "-3.4×10⁻⁵"
     assert scientific(float("nan")) == "NaN"
+
+
+def probe_pack(tmp_path, amount: str = "employees * revenue"):
+    """The pack on disk (for the processes that load it by path) with one policy,
+    溢出探针奖励, whose amount is ``amount``."""
+    pack_dir = tmp_path / "pack"
+    shutil.copytree(PACK.root, pack_dir)
+    shutil.rmtree(pack_dir / "tests")
+    for path in (pack_dir / "policies").glob("*.yaml"):
+        path.unlink()
+    citation = next(line for line in (PACK.root / "policies" / "above_scale_award.yaml")
+                    .read_text(encoding="utf-8").splitlines() if line.startswith("citation:"))
+    (pack_dir / "policies" / "overflow_probe.yaml").write_text("\n".join([
+        "id: overflow_probe", "title_zh: 溢出探针奖励", "title_en: Overflow probe",
+        "category: reward", citation, "effective: {from: 2022-01-01}",
+        "budget_line: policy_funds", "tiers:",
+        "  - {id: all, label_zh: 全部, label_en: all, when: true, cap: 10万元}",
+        f"amount: {amount}", ""]), encoding="utf-8")
+    return pack_dir
+
+
+def test_the_stream_refuses_and_its_command_prints_the_words(tmp_path):
+    """engine/stream.py decides ranges on the wide backend: the same RangeError; run as a
+    command, it prints the words (no traceback) and exits non-zero."""
+    from industrybrain.engine import load_pack, stream
+
+    from .test_stream import write
+
+    src = tmp_path / "in"
+    src.mkdir()
+    write(src, city())
+    pack_dir = probe_pack(tmp_path)
+    with pytest.raises(RangeError) as caught:
+        stream.decide_parquet(load_pack(pack_dir), 2022, str(src), str(tmp_path / "o.parquet"))
+    assert caught.value.enterprise == 7 and "「溢出探针奖励」" in str(caught.value)
+    done = subprocess.run(
+        [sys.executable, "-m", "industrybrain.engine.stream", "--pack", str(pack_dir),
+         "--year", "2022", "--input", str(src), "--output", str(tmp_path / "p.parquet")],
+        capture_output=True, text=True, env={**os.environ}, timeout=300)
+    assert done.returncode != 0
+    assert "政策「溢出探针奖励」的金额算式在企业 7 上得出 1.8×10¹⁹" in done.stderr
+    assert "Traceback" not in done.stderr

@@ -161,23 +161,11 @@ def test_a_value_an_executor_refuses_is_the_named_error_on_the_driver(spark, tmp
     """A rule whose amount passes 64 bits on one enterprise: the executor deciding its
     range refuses it (wide/logic.py), and the driver raises the same RangeError, with the
     policy's label and the enterprise, as evaluate() does."""
-    import shutil
-
     from industrybrain.engine.errors import RangeError
 
-    pack_dir = tmp_path / "pack"
-    shutil.copytree(PACK.root, pack_dir)
-    shutil.rmtree(pack_dir / "tests")
-    for path in (pack_dir / "policies").glob("*.yaml"):
-        path.unlink()
-    citation = next(line for line in (PACK.root / "policies" / "above_scale_award.yaml")
-                    .read_text(encoding="utf-8").splitlines() if line.startswith("citation:"))
-    (pack_dir / "policies" / "overflow_probe.yaml").write_text("\n".join([
-        "id: overflow_probe", "title_zh: 溢出探针奖励", "title_en: Overflow probe",
-        "category: reward", citation, "effective: {from: 2022-01-01}",
-        "budget_line: policy_funds", "tiers:",
-        "  - {id: all, label_zh: 全部, label_en: all, when: true, cap: 10万元}",
-        "amount: employees * revenue", ""]), encoding="utf-8")
+    from .test_overflow import probe_pack
+
+    pack_dir = probe_pack(tmp_path)
     ent, fig, des = holey_city(60)
     rows = fig.to_pylist()
     giant = next(i for i, r in enumerate(rows) if r["year"] == 2022 and
