@@ -137,7 +137,7 @@ def _evaluate(pack: Pack, year: int, tables: dict[str, pa.Table],
                                        worded=worded)
     except Exception as exc:
         named = _range_error(pack, year, tables, data_since, near_miss, exc) \
-            if backend == "duckdb" else None
+            if backend in ("duckdb", "spark") else None
         if named is None:
             raise
         raise named from exc
@@ -147,13 +147,16 @@ def _evaluate(pack: Pack, year: int, tables: dict[str, pa.Table],
 def _range_error(pack: Pack, year: int, tables: dict[str, pa.Table], data_since: int | None,
                  near_miss: float, error: Exception) -> RangeError | None:
     """DuckDB's refusal of a value past its range (OutOfRange: a BIGINT or DECIMAL overflow;
-    Conversion: a DOUBLE or DECIMAL cast to BIGINT 元) as the :class:`RangeError` that names
-    the policy and the enterprise, found by deciding again on the wide backend (which
-    refuses the same values: wide/logic.py); None if ``error`` is another error. Slow, and
-    rare: it runs only after DuckDB refused."""
+    Conversion: a DOUBLE or DECIMAL cast to BIGINT 元), or Spark SQL's (ANSI mode:
+    ArithmeticException, ARITHMETIC_OVERFLOW or CAST_OVERFLOW), as the :class:`RangeError`
+    that names the policy and the enterprise, found by deciding again on the wide backend
+    (which refuses DuckDB's values: wide/logic.py); None if ``error`` is another error.
+    Slow, and rare: it runs only after the SQL refused."""
     import duckdb
 
-    if not isinstance(error, (duckdb.OutOfRangeException, duckdb.ConversionException)):
+    spark = type(error).__name__ == "ArithmeticException" and "OVERFLOW" in str(error)
+    if not spark and not isinstance(error, (duckdb.OutOfRangeException,
+                                            duckdb.ConversionException)):
         return None
     from . import wide
 
@@ -161,6 +164,8 @@ def _range_error(pack: Pack, year: int, tables: dict[str, pa.Table], data_since:
         wide.decide(plan_for(pack, year, "wide"), year, tables, data_since, near_miss)
     except RangeError as named:
         return named
+    if spark:  # Spark's decimals are not DuckDB's: its own error stands
+        return None
     # The wide backend computed every decision: the value is one only the words read (the
     # sum of raw amounts in an explanation). Name the policy by running each alone.
     from .backends import duckdb as duckdb_backend

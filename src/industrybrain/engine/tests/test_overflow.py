@@ -160,3 +160,15 @@ def test_the_stream_refuses_and_its_command_prints_the_words(tmp_path):
     assert done.returncode != 0
     assert "政策「溢出探针奖励」的金额算式在企业 7 上得出 1.8×10¹⁹" in done.stderr
     assert "Traceback" not in done.stderr
+
+
+@pytest.mark.spark
+@pytest.mark.parametrize("kind", [k for k in OVERFLOWS if k != "a decimal past 18 digits"])
+def test_spark_sql_refuses_with_the_same_words(kind):
+    """The Spark SQL backend (ANSI mode) refuses these values too; its error becomes the same
+    RangeError. (Spark's decimals are wider than DuckDB's DECIMAL(18): two literal decimals
+    multiplied are computed there, the one difference from DuckDB.)"""
+    amount, _ = OVERFLOWS[kind]
+    with pytest.raises(RangeError) as caught:
+        evaluate(pack_with(amount), 2022, *city(), explain="none", backend="spark")
+    assert caught.value.enterprise == 7 and "「随机」" in str(caught.value)
