@@ -23,7 +23,7 @@ from .test_wide import PACK, _policy
 
 YI = 10**8
 GIANT = {"revenue": 9 * 10**12, "employees": 2_000_000, "rd_spending": 4 * YI}
-SMALL = {"revenue": 5 * YI, "employees": 300, "rd_spending": YI}
+SMALL = {"revenue": 5 * YI, "employees": 30, "rd_spending": YI}
 
 
 def city(giant: dict = GIANT):
@@ -48,9 +48,9 @@ OVERFLOWS = {
     "int times int": ("employees * revenue", 1.8e19),
     # two BIGINTs each below 2**63 whose sum is not
     "add at the edge": ("(revenue * 1000000) + (revenue * 1000000)", 1.8e19),
-    # DECIMAL(37,1) times BIGINT three times: past 38 digits
-    "a decimal past 38 digits": ("(((revenue * 2.5) * employees) * employees) * employees",
-                                 1.8e32 * 1e6 * 1.0),
+    # DECIMAL(37,1) times BIGINT four times (DECIMAL(38,1)): 3.6×10³⁸ is past 38 digits
+    "a decimal past 38 digits": ("((((revenue * 2.5) * employees) * employees) * employees)"
+                                 " * employees", 3.6e38),
     # two literal decimals stay DECIMAL(18) in DuckDB: 1234567890.5² does not fit
     "a decimal past 18 digits": ("(1234567890.5 * 1234567890.5) * 1元", 1.5241578765e18),
     # a DOUBLE amount past BIGINT where it becomes whole 元
@@ -71,9 +71,10 @@ def test_an_overflow_is_refused_naming_the_policy_and_the_enterprise(kind, run):
     assert "「随机」" in str(error) and "random_rule" in str(error)
     assert "超出可计算的范围" in str(error)
     assert error.key in ("amount", "tiers[0].amount")
-    if kind != "a decimal past 18 digits":  # a constant: every enterprise computes it
-        assert error.enterprise == 7 and "企业 7" in str(error)
-        assert error.value == pytest.approx(value, rel=0.01) or kind.startswith("a decimal")
+    assert error.value == pytest.approx(value, rel=0.01)
+    # A constant past its range is computed for every enterprise: the first is named.
+    firm = 1 if kind == "a decimal past 18 digits" else 7
+    assert error.enterprise == firm and f"企业 {firm} 上得出" in str(error)
 
 
 @pytest.mark.parametrize("run", RUNS)
