@@ -14,12 +14,16 @@ import subprocess
 import sys
 
 import pytest
+from hypothesis import HealthCheck, event, given, settings
+from hypothesis import strategies as st
 
 from industrybrain.engine import evaluate, evaluate_rows
 from industrybrain.engine.errors import RangeError, scientific
 
 from .firms import firm, tables
-from .test_wide import PACK, _policy
+from .synthetic import snapshot
+from .test_interpret import assert_same as interpreter_same
+from .test_wide import PACK, _expr, _policy, decided_or_refused, examples
 
 YI = 10**8
 GIANT = {"revenue": 9 * 10**12, "employees": 2_000_000, "rd_spending": 4 * YI}
@@ -173,3 +177,25 @@ def test_spark_sql_refuses_with_the_same_words(kind):
     with pytest.raises(RangeError) as caught:
         evaluate(pack_with(amount), 2022, *city(), explain="none", backend="spark")
     assert caught.value.enterprise == 7 and "「随机」" in str(caught.value)
+
+
+@settings(max_examples=examples(25), deadline=None,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large,
+                                 HealthCheck.filter_too_much])
+@given(_expr("bool"), _expr("num"), _expr("money"), st.sampled_from(["highest", "all"]),
+       st.integers(0, 2**31))
+def test_random_rules_past_64_bits_decide_or_refuse_the_same(when, num, money, selection,
+                                                             seed):
+    """Random rules scaled up by 10⁹ (a giant's 亿元 then passes 64 bits, or not, at any
+    step: a product, a sum, a branch, a cast to 元): DuckDB and the wide backend decide the
+    same or both refuse for the policy; the interpreter and DuckDB with words likewise."""
+    amount = f"1000000000 * ({num} * {money})"
+    policy = _policy("is_manufacturing", [when, "is_manufacturing"], [amount, "1元"],
+                     [10**12, 10**12], selection)
+    pack = PACK.replace(policies=(policy,))
+    town = snapshot(60, seed=seed, missing=0.1, giants=12)
+    duck, wide = (decided_or_refused(pack, 2022, *town, None, backend)
+                  for backend in ("duckdb", "wide"))
+    event("refused" if isinstance(duck, tuple) else "decided")
+    assert duck == wide
+    interpreter_same(pack, 2022, *town)
