@@ -109,13 +109,18 @@ def test_an_overflow_on_a_branch_not_taken_or_an_unknown_input_is_no_error(run):
 
 
 def test_the_amount_is_refused_only_where_the_tier_is_paid():
-    """DuckDB casts a tier's amount to 元 only where the tier is picked: a firm below the
-    tier is not refused for it, on any backend."""
-    pack = pack_with("revenue * (employees / 1)", when="revenue < 1亿元")
+    """A tier's amount is computed only where the enterprise is eligible and the tier holds
+    (compile.policy_sql's r<i>), and cast to 元 only where it is paid: a firm below the tier,
+    or not eligible, is not refused for it, on any backend."""
+    below = pack_with("revenue * (employees / 1)", when="revenue < 1亿元")
+    ineligible = pack_with("employees * revenue")
     for run in RUNS.values():
-        rows = run(pack, tables(firm(7, figures={2022: GIANT})))
-        rows = rows.to_pylist() if hasattr(rows, "to_pylist") else rows
-        assert [r["status"] for r in rows] == ["not_eligible"]
+        for pack, giant in ((below, firm(7, figures={2022: GIANT})),
+                            (ineligible, firm(7, figures={2022: GIANT},
+                                              is_manufacturing=False))):
+            rows = run(pack, tables(giant))
+            rows = rows.to_pylist() if hasattr(rows, "to_pylist") else rows
+            assert [r["status"] for r in rows] == ["not_eligible"]
 
 
 def test_the_value_is_written_as_an_officer_reads_it():
