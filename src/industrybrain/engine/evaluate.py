@@ -148,13 +148,14 @@ def _range_error(pack: Pack, year: int, tables: dict[str, pa.Table], data_since:
                  near_miss: float, error: Exception) -> RangeError | None:
     """DuckDB's refusal of a value past its range (OutOfRange: a BIGINT or DECIMAL overflow;
     Conversion: a DOUBLE or DECIMAL cast to BIGINT 元), or Spark SQL's (ANSI mode:
-    ArithmeticException, ARITHMETIC_OVERFLOW or CAST_OVERFLOW), as the :class:`RangeError`
-    that names the policy and the enterprise, found by deciding again on the wide backend
-    (which refuses DuckDB's values: wide/logic.py); None if ``error`` is another error.
-    Slow, and rare: it runs only after the SQL refused."""
+    ArithmeticException: ARITHMETIC_OVERFLOW, CAST_OVERFLOW, NUMERIC_VALUE_OUT_OF_RANGE),
+    as the :class:`RangeError` that names the policy and the enterprise, found by deciding
+    again on the wide backend (which refuses DuckDB's values: wide/logic.py); None if
+    ``error`` is another error. Slow, and rare: it runs only after the SQL refused."""
     import duckdb
 
-    spark = type(error).__name__ == "ArithmeticException" and "OVERFLOW" in str(error)
+    spark = type(error).__name__ == "ArithmeticException" and any(
+        code in str(error) for code in ("OVERFLOW", "NUMERIC_VALUE_OUT_OF_RANGE"))
     if not spark and not isinstance(error, (duckdb.OutOfRangeException,
                                             duckdb.ConversionException)):
         return None
