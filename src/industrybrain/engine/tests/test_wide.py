@@ -436,4 +436,6 @@ def test_near_misses_are_the_rows_the_sql_path_explains(seed, near_miss):
                  if r["status"] == "not_eligible"]
     near = [r["near_miss"] for r in narrow if r["status"] == "not_eligible"]
     assert near == explained
-    assert any(near)
+    # A small city may hold no near miss at the narrowest margin (seed 9798 at 10%): the
+    # example is then not counted, and a run where no example had one fails as unsatisfiable.
+    assume(any(near))
