@@ -131,3 +131,17 @@ class RangeError(PackError):
         fields = json.loads(text[at + len(cls.MARK):].split("\n", 1)[0])
         return cls(fields.pop("policy_id"), fields.pop("label"), fields.pop("enterprise"),
                    fields.pop("value"), **fields)
+
+
+def formula_places(policy) -> tuple[list, list, list]:
+    """Where each of a (folded) policy's formulas is written, as RangeError names them:
+    (part, key, line) for its conditions, its tiers' conditions and its tiers' amounts. One
+    definition for the wide backend and the interpreter, which must name the same place."""
+    at = lambda key: policy.positions.get(key, (0, 0))[0]  # noqa: E731
+    conds = [(part, key, at(key)) for part, key, node in (
+        ("资格条件", "eligibility", policy.eligibility),
+        ("触发条件", "trigger", policy.trigger)) if node is not None]
+    whens = [("档位条件", f"tiers[{i}].when", t.line) for i, t in enumerate(policy.tiers)]
+    amounts = [("金额算式", f"tiers[{i}].amount", t.line) if t.amount is not None
+               else ("金额算式", "amount", at("amount")) for i, t in enumerate(policy.tiers)]
+    return conds, whens, amounts

@@ -6,6 +6,7 @@ and inputs JSON for one enterprise, exactly as ``compile.policy_sql`` writes its
 from __future__ import annotations
 
 from ..compile import policy_usage
+from ..errors import formula_places
 from ..explain import Explainer, Input, _lab, describe, gap_atom, inputs_of
 from ..expr import Call, Name
 from ..model import Pack
@@ -80,16 +81,7 @@ class Policy:
         """``policy`` folded already (``compile.folded``)."""
         self.id = policy.id
         self.label, self.file = policy.title_zh, policy.file
-        # Where each formula is written, for RangeError (as wide/rules.py names them).
-        at = lambda key: policy.positions.get(key, (0, 0))[0]  # noqa: E731
-        self.cond_places = [(part, key, at(key)) for part, key, node in (
-            ("资格条件", "eligibility", policy.eligibility),
-            ("触发条件", "trigger", policy.trigger)) if node is not None]
-        self.when_places = [("档位条件", f"tiers[{i}].when", t.line)
-                            for i, t in enumerate(policy.tiers)]
-        self.amount_places = [("金额算式", f"tiers[{i}].amount", t.line) if t.amount is not None
-                              else ("金额算式", "amount", at("amount"))
-                              for i, t in enumerate(policy.tiers)]
+        self.cond_places, self.when_places, self.amount_places = formula_places(policy)
         assumptions = {a: pack.assumptions[a].value for a in policy.assumptions}
         c = Compiler(year, policy.lets, assumptions)
         self.year = year

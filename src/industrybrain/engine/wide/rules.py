@@ -16,7 +16,7 @@ from decimal import Decimal
 import numpy as np
 
 from ..compile import folded
-from ..errors import RangeError
+from ..errors import RangeError, formula_places
 from ..explain import gap_atom
 from ..expr import Arith, Bool, Call, Compare, If, Logic, Name, Neg, Node, Not, Num, Str, walk
 from ..expr import children as children_of
@@ -239,16 +239,7 @@ class Rule:
         policy = folded(pack, policy)
         self.id = policy.id
         self.label, self.file = policy.title_zh, policy.file
-        # Where each formula is written (for RangeError): (part, key, line).
-        at = lambda key: policy.positions.get(key, (0, 0))[0]  # noqa: E731
-        self.cond_places = [(part, key, at(key)) for part, key, node in (
-            ("资格条件", "eligibility", policy.eligibility),
-            ("触发条件", "trigger", policy.trigger)) if node is not None]
-        self.when_places = [("档位条件", f"tiers[{i}].when", t.line)
-                            for i, t in enumerate(policy.tiers)]
-        self.amount_places = [("金额算式", f"tiers[{i}].amount", t.line) if t.amount is not None
-                              else ("金额算式", "amount", at("amount"))
-                              for i, t in enumerate(policy.tiers)]
+        self.cond_places, self.when_places, self.amount_places = formula_places(policy)
         self.selection = policy.tier_selection
         self.tier_ids = tuple(t.id for t in policy.tiers)
         self.caps = tuple(int(t.cap) for t in policy.tiers)
